@@ -1,0 +1,88 @@
+// Text edits for quick fixes on YAML, computed from the tree's offsets and the
+// file's own indentation and line breaks, so a fix never reformats anything
+// but what it changes.
+
+import type { TextEdit } from '../common/types';
+import type { TextIndex } from '../common/textIndex';
+import type { Span, YEntry, YMap, YScalar } from './yamlTree';
+
+export function replaceSpan(index: TextIndex, span: Span, newText: string): TextEdit {
+  return { range: index.range(span.start, span.end), newText };
+}
+
+/** Replaces a scalar's value, keeping its quoting style. */
+export function replaceScalar(index: TextIndex, scalar: YScalar, value: string): TextEdit {
+  const quote = scalar.style === 'single' ? "'" : scalar.style === 'double' ? '"' : '';
+  return replaceSpan(index, scalar, `${quote}${value}${quote}`);
+}
+
+export function replaceKey(index: TextIndex, entry: YEntry, newKey: string): TextEdit {
+  return replaceSpan(index, entry.keySpan, newKey);
+}
+
+/** The column of a key: the indentation its siblings share. */
+export function columnOf(index: TextIndex, offset: number): number {
+  return index.positionAt(offset).character;
+}
+
+/** The indentation used for the children of `map`, or `fallback` spaces deeper than `parentColumn`. */
+export function childIndent(index: TextIndex, map: YMap | undefined, parentColumn: number): string {
+  const first = map?.entries.find((e) => !e.merged);
+  if (first) return ' '.repeat(columnOf(index, first.keySpan.start));
+  return ' '.repeat(parentColumn + detectIndentUnit(index.text));
+}
+
+/** The file's indentation step (2 when it cannot tell). */
+export function detectIndentUnit(text: string): number {
+  const m = /\n( +)[^\s#-]/.exec(text);
+  const n = m ? m[1].length : 2;
+  return n >= 1 && n <= 8 ? n : 2;
+}
+
+/**
+ * The last line an entry occupies: its key line through its value's last
+ * non-blank character (trailing comments and blank lines are left alone).
+ */
+export function lastLineOfEntry(index: TextIndex, entry: YEntry): number {
+  let end = Math.max(entry.value.end, entry.keySpan.end);
+  const text = index.text;
+  while (end > entry.keySpan.end && /\s/.test(text[end - 1] ?? '')) end--;
+  return index.positionAt(end > entry.keySpan.end ? end - 1 : entry.keySpan.start).line;
+}
+
+/** Deletes the whole lines an entry occupies (block style only). */
+export function deleteEntry(index: TextIndex, entry: YEntry): TextEdit {
+  const first = index.positionAt(entry.keySpan.start).line;
+  const last = lastLineOfEntry(index, entry);
+  return { range: index.range(index.lineStart(first), index.lineEndWithBreak(last)), newText: '' };
+}
+
+/** The source lines of an entry, re-indented so its key sits at `indent`. */
+export function entryLinesAt(index: TextIndex, entry: YEntry, indent: string): string[] {
+  const first = index.positionAt(entry.keySpan.start).line;
+  const last = lastLineOfEntry(index, entry);
+  const keyColumn = columnOf(index, entry.keySpan.start);
+  const lines: string[] = [];
+  for (let l = first; l <= last; l++) {
+    const line = index.lineText(l);
+    const strip = Math.min(keyColumn, line.length - line.trimStart().length);
+    lines.push(line.trim() === '' ? '' : indent + line.slice(strip));
+  }
+  return lines;
+}
+
+/** Inserts whole lines right after `afterLine`. */
+export function insertLinesAfter(index: TextIndex, afterLine: number, lines: string[]): TextEdit {
+  const eol = index.eol;
+  const at = index.lineEndWithBreak(afterLine);
+  const endsWithoutBreak = at === index.text.length && !/\r?\n$/.test(index.text);
+  const body = lines.join(eol);
+  return { range: index.range(at, at), newText: endsWithoutBreak ? eol + body : body + eol };
+}
+
+/** The line after which a new child of `map` goes to become its last entry. */
+export function lastLineOfMap(index: TextIndex, map: YMap, keyLine: number): number {
+  const own = map.entries.filter((e) => !e.merged);
+  if (own.length === 0) return keyLine;
+  return Math.max(...own.map((e) => lastLineOfEntry(index, e)));
+}

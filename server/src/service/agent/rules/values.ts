@@ -1,0 +1,121 @@
+// The values of each delegated_auth section: org_uuid (missing, invalid, a
+// pasted secret), provider, aws.region and refresh_interval_mins.
+
+import type { QuickFix } from '../../common/types';
+import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../../common/awsRegions';
+import { isSecretHandle, isShellReference, isUuid, secretKind } from '../../common/identifiers';
+import { closest } from '../../common/strings';
+import type { AgentRuleContext } from '../context';
+import { childIndent, columnOf, insertLinesAfter, replaceScalar } from '../edits';
+import type { DelegatedAuthSection } from '../model';
+import { lastEntry, scalarString, type YScalar } from '../yamlTree';
+
+export function orgUuid(ctx: AgentRuleContext): void {
+  for (const s of ctx.model.sections) {
+    if (!s.supported) continue;
+    const v = s.value;
+    if (v.kind !== 'map' && !(v.kind === 'scalar' && v.value === null)) continue; // wrong-type says it
+    const entry = v.kind === 'map' ? lastEntry(v, 'org_uuid') : undefined;
+    if (!entry) {
+      ctx.report('agent/org-uuid-missing', s.keySpan, `\`${s.path}\` has no \`org_uuid\`, so delegated authentication stays off${s.parent ? ` for \`${s.parent}\`` : ''}. Add your Datadog org UUID.`, {
+        fixes: insertOrgUuid(ctx, s),
+      });
+      continue;
+    }
+    if (entry.value.kind !== 'scalar') continue; // wrong-type
+    checkOrgUuidValue(ctx, s, entry.keySpan, entry.value);
+  }
+}
+
+function insertOrgUuid(ctx: AgentRuleContext, s: DelegatedAuthSection): QuickFix[] {
+  const v = s.value;
+  if (v.viaAlias || (v.kind === 'map' && (v.flow || v.entries.some((e) => e.merged)))) return [];
+  const keyLine = ctx.index.positionAt(s.keySpan.start).line;
+  const indent = childIndent(ctx.index, v.kind === 'map' ? v : undefined, columnOf(ctx.index, s.keySpan.start));
+  // The `delegated_auth:` line must end after its key (no inline value to split).
+  if (v.kind === 'scalar' && v.end > v.start) return [];
+  return [{ title: 'Insert `org_uuid: `', edits: [insertLinesAfter(ctx.index, keyLine, [`${indent}org_uuid: `])], isPreferred: true }];
+}
+
+function checkOrgUuidValue(ctx: AgentRuleContext, s: DelegatedAuthSection, keySpan: { start: number; end: number }, value: YScalar): void {
+  const text = scalarString(value);
+  if (text.trim() === '') {
+    ctx.report('agent/org-uuid-missing', keySpan, `\`${s.path}.org_uuid\` is empty, so delegated authentication stays off. Set it to your Datadog org UUID.`);
+    return;
+  }
+  if (isSecretHandle(text)) return; // resolved by the Agent's secrets backend
+  const secret = secretKind(text.trim());
+  if (secret) {
+    ctx.report(
+      'agent/secret-in-org-uuid',
+      value,
+      `\`org_uuid\` holds what looks like a Datadog ${secret}, not an org UUID. Remove it from this file (and rotate it if the file was shared); the org UUID is 8-4-4-4-12 hex, shown under Organization Settings.`,
+    );
+    return;
+  }
+  if (isShellReference(text)) {
+    ctx.report(
+      'agent/org-uuid-invalid',
+      value,
+      `The Agent does not expand \`${text.trim()}\` in datadog.yaml. Write the org UUID here, or set it in the environment as \`DD_${s.path.toUpperCase().replace(/\./g, '_')}_ORG_UUID\`.`,
+    );
+    return;
+  }
+  if (!isUuid(text)) {
+    ctx.report('agent/org-uuid-invalid', value, `\`org_uuid\` must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. 11111111-2222-3333-4444-555555555555), not \`${shorten(text)}\`.`);
+  }
+}
+
+export function shorten(text: string, max = 48): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export function providerValue(ctx: AgentRuleContext): void {
+  for (const s of ctx.model.sections) {
+    if (!s.supported || s.value.kind !== 'map') continue;
+    const entry = lastEntry(s.value, 'provider');
+    if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
+    const text = scalarString(entry.value);
+    if (text === '' || text === 'aws') continue;
+    const fixes: QuickFix[] = entry.value.viaAlias ? [] : [{ title: 'Replace with `aws`', edits: [replaceScalar(ctx.index, entry.value, 'aws')], isPreferred: true }];
+    ctx.report('agent/provider-invalid', entry.value, `\`provider\` must be \`aws\` (the only provider delegated authentication supports), not \`${shorten(text)}\`. Leave it out to auto-detect.`, { fixes });
+  }
+}
+
+export function awsRegion(ctx: AgentRuleContext): void {
+  for (const s of ctx.model.sections) {
+    if (!s.supported || s.value.kind !== 'map') continue;
+    const aws = lastEntry(s.value, 'aws');
+    if (aws?.value.kind !== 'map') continue;
+    const entry = lastEntry(aws.value, 'region');
+    if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
+    const region = scalarString(entry.value);
+    if (region === '' || isKnownRegion(region)) continue;
+    const suggestion = closest(region.toLowerCase(), AWS_REGIONS, 4);
+    const fixes: QuickFix[] = suggestion && !entry.value.viaAlias ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
+    const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
+    if (OTHER_PARTITION_REGIONS.includes(region)) {
+      ctx.report('agent/region-invalid', entry.value, `\`${region}\` belongs to another AWS partition; Datadog only accepts proofs from the \`aws\` partition's STS.`, { severity: 'warning' });
+    } else if (!isWellFormedRegion(region)) {
+      ctx.report('agent/region-invalid', entry.value, `\`${shorten(region)}\` is not an AWS region name (like \`us-east-1\`).${hint} Leave it empty for global STS.`, { severity: 'error', fixes });
+    } else {
+      ctx.report('agent/region-invalid', entry.value, `\`${region}\` is not a known AWS region.${hint}`, { severity: 'warning', fixes });
+    }
+  }
+}
+
+export function refreshInterval(ctx: AgentRuleContext): void {
+  for (const s of ctx.model.sections) {
+    if (!s.supported || s.value.kind !== 'map') continue;
+    const entry = lastEntry(s.value, 'refresh_interval_mins');
+    if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
+    const raw = entry.value.value;
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n)) {
+      ctx.report('agent/refresh-interval-invalid', entry.value, `\`refresh_interval_mins\` must be a whole number of minutes, not \`${shorten(scalarString(entry.value))}\`.`, { severity: 'error' });
+    } else if (n <= 0) {
+      ctx.report('agent/refresh-interval-invalid', entry.value, `\`refresh_interval_mins\` is ${n}: the Agent replaces zero or negative values with 60 and logs a warning. Set a positive number of minutes.`, { severity: 'warning' });
+    }
+  }
+}

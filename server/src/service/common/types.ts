@@ -1,0 +1,70 @@
+// Plain data shared by every part of the language service. No editor or
+// protocol types: the LSP wiring and the CLI translate these.
+
+/** 0-based line and UTF-16 character, as in LSP. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeverityLevel = Severity | 'off';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A quick fix, computed when the finding is made and carried in its data. */
+export interface QuickFix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix an editor may apply on "fix all" / auto-fix. */
+  isPreferred?: boolean;
+}
+
+/** What a finding carries besides its message: the fixes and anything a client may need. */
+export interface FindingData {
+  fixes?: QuickFix[];
+  [key: string]: unknown;
+}
+
+/** One problem a rule found. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  data?: FindingData;
+}
+
+export interface Hover {
+  /** Markdown. */
+  contents: string;
+  range: Range;
+}
+
+export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'keyword';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  /** Text to insert; a snippet when `isSnippet`. Defaults to the label. */
+  insertText?: string;
+  isSnippet?: boolean;
+  /** The range the insert replaces (the partial word typed so far). */
+  range?: Range;
+  sortText?: string;
+  filterText?: string;
+}
+
+/** The kinds of file the product understands. */
+export type FileKind = 'agent' | 'terraform' | 'terraform-lock';
