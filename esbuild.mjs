@@ -2,6 +2,9 @@
 // language server and the `dd-wif` CLI. `--production` minifies and drops
 // source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,6 +34,7 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   plugins: watch ? [reportProblems] : [],
+  define: { DD_WIF_VERSION: JSON.stringify(version) },
 };
 
 const builds = [

@@ -143,7 +143,8 @@ if ! code_server_ok; then
   #     major in npm's user agent, so npm itself must run on Node 22).
   #     npm_config_nodedir      headers from step 2 (overrides nodedir=/usr in
   #                             Debian's global npmrc, which has Node 20 headers)
-  #     npm_config_unsafe_perm  required by code-server's postinstall as root
+  #     npm_config_unsafe_perm  code-server's postinstall refuses to run as root
+  #                             without it (npm 11 warns it is unknown: harmless)
   #     foreground_scripts      postinstall output lands in the log
   #     dangerously_allow_all_scripts  the postinstall's own nested
   #                             `npm install` in lib/vscode must run the native
@@ -167,9 +168,11 @@ if ! code_server_ok; then
     die "code-server's postinstall did not run (no lib/vscode/node_modules); see $TOOLS/logs/code-server-install.log"
   [ -d "$VSCODE_DIR/extensions/node_modules" ] ||
     die "code-server's postinstall did not finish (no lib/vscode/extensions/node_modules)"
-  for native in node-pty/build/Release/pty.node @vscode/spdlog/build/Release/spdlog.node; do
-    [ -f "$VSCODE_DIR/node_modules/$native" ] || die "native module not built: $native (see the install log)"
-  done
+  # Load the native modules the server needs at startup with the Node that
+  # will run them (node-pty ships prebuilds, the others are compiled here).
+  (cd "$VSCODE_DIR" && "$NODE22_BIN/node" -e '
+    for (const m of ["node-pty", "@vscode/spdlog", "@parcel/watcher", "@vscode/native-watchdog", "kerberos"]) require(m);') ||
+    die "a native module of VS Code does not load (see $TOOLS/logs/code-server-install.log)"
   [ -x "$VSCODE_DIR/node_modules/@vscode/ripgrep/bin/rg" ] || die "ripgrep not installed into @vscode/ripgrep/bin"
   touch "$STAMP"
   rm -rf "$TOOLS/tmp/pack" "$TOOLS/tmp/rg-stage"

@@ -1,0 +1,56 @@
+// Creates the language client: the server runs in its own Node process over
+// IPC; documents are ours by name (datadog.yaml, *.tf, lock files) or by the
+// user's `datadogWif.agentConfigFiles` globs, never every YAML file.
+
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
+
+export const CLIENT_ID = 'datadogWif';
+export const CLIENT_NAME = 'Datadog WIF';
+
+export function documentSelector(agentGlobs: readonly string[]): DocumentSelector {
+  return [
+    { pattern: '**/datadog.yaml' },
+    { pattern: '**/datadog.yml' },
+    { pattern: '**/*.tf' },
+    { pattern: '**/.terraform.lock.hcl' },
+    ...agentGlobs.filter((g) => typeof g === 'string' && g.trim() !== '').map((g) => ({ pattern: g.includes('/') ? g : `**/${g}` })),
+  ];
+}
+
+export interface CrashPolicy {
+  /** Called when the server died twice: no more restarts. */
+  onGiveUp(): void;
+}
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, crash: CrashPolicy): LanguageClient {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const globs = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string[]>('agentConfigFiles') ?? [];
+  let restarts = 0;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(globs),
+    outputChannel: output,
+    traceOutputChannel: output,
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        // Restart once; if it dies again, stop and say so (with the logs one click away).
+        restarts++;
+        if (restarts <= 1) {
+          output.warn('The Datadog WIF language server stopped unexpectedly; restarting it once.');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        crash.onGiveUp();
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}

@@ -1,0 +1,76 @@
+// The three output formats of `dd-wif lint` (CLI.md).
+
+import { RULES, docsUrl, type Finding } from '../service';
+
+export interface FileFinding extends Finding {
+  file: string;
+}
+
+export function sortFindings(findings: FileFinding[]): FileFinding[] {
+  return [...findings].sort(
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}
+
+/** `file:line:col severity code message`, 1-based. */
+export function formatText(findings: FileFinding[]): string {
+  return findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message.replace(/\s*\n\s*/g, ' ')}`).join('\n');
+}
+
+export function formatJson(findings: FileFinding[]): string {
+  return JSON.stringify(
+    findings.map((f) => ({ file: f.file, range: f.range, severity: f.severity, code: f.code, message: f.message })),
+    null,
+    2,
+  );
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+export function formatSarif(findings: FileFinding[], toolVersion: string): string {
+  const ruleIndex = new Map(RULES.map((r, i) => [r.code, i]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dd-wif',
+            version: toolVersion,
+            informationUri: docsUrl('').replace(/#$/, ''),
+            rules: RULES.map((r) => ({
+              id: r.code,
+              name: r.code,
+              shortDescription: { text: r.summary.replace(/`/g, '') },
+              fullDescription: { text: r.summary.replace(/`/g, '') + (r.fixes.length ? ` Quick fix: ${r.fixes.join('; ').replace(/`/g, '')}.` : '') },
+              helpUri: docsUrl(r.code),
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: ruleIndex.get(f.code) ?? -1,
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file.replace(/\\/g, '/') },
+                region: {
+                  startLine: f.range.start.line + 1,
+                  startColumn: f.range.start.character + 1,
+                  endLine: f.range.end.line + 1,
+                  endColumn: f.range.end.character + 1,
+                },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2);
+}

@@ -1,0 +1,87 @@
+// `dd-wif lint [options] PATH...`
+
+import { parseArgs } from 'util';
+import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
+import { collectTargets, readText, UsageError } from './files';
+import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
+import type { CliIo } from './io';
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export const LINT_USAGE = `Usage: dd-wif lint [options] PATH...
+
+Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files; folders recursively.
+
+Options:
+  --format text|json|sarif   output format (default text)
+  --fail-on error|warning|info
+                             lowest severity that makes the exit code 1 (default error)
+  --agent-glob GLOB          extra files to treat as Agent configuration (repeatable)
+  --severity CODE=LEVEL      override a code's severity: error, warning, info, off (repeatable)
+  -h, --help                 show this help`;
+
+export function runLint(argv: string[], io: CliIo, version: string): number {
+  let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'agent-glob': { type: 'string', multiple: true },
+        severity: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) {
+    io.out(LINT_USAGE);
+    return 0;
+  }
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (!['error', 'warning', 'info'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or info, not "${failOn}"`);
+  const severity: Record<string, SeverityLevel> = {};
+  for (const s of values.severity ?? []) {
+    const m = /^([^=]+)=(.*)$/.exec(s);
+    if (!m) throw new UsageError(`--severity takes CODE=LEVEL, not "${s}"`);
+    const [, code, level] = m;
+    if (!isKnownCode(code) && !/^(agent|arn|tf)\/\*$/.test(code)) throw new UsageError(`--severity: unknown code "${code}"`);
+    if (!isSeverityLevel(level)) throw new UsageError(`--severity: level must be error, warning, info or off, not "${level}"`);
+    severity[code] = level;
+  }
+  if (positionals.length === 0) throw new UsageError('dd-wif lint needs at least one file or folder');
+
+  const globs = values['agent-glob'] ?? [];
+  const service = new LanguageService({ severity, agentConfigFiles: globs });
+  const { targets, skipped } = collectTargets(positionals, new FileClassifier(globs));
+  for (const s of skipped) io.err(`dd-wif: ${s}: not a file dd-wif checks (datadog.yaml, *.tf, .terraform.lock.hcl or --agent-glob); skipped`);
+
+  const findings: FileFinding[] = [];
+  for (const t of targets) {
+    let text: string;
+    try {
+      text = readText(t.absolute);
+    } catch (err) {
+      throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    for (const f of service.lint({ path: t.absolute, text, kind: t.kind })) findings.push({ ...f, file: t.display });
+    service.forget(t.absolute);
+  }
+  const sorted = sortFindings(findings);
+  if (format === 'json') io.out(formatJson(sorted));
+  else if (format === 'sarif') io.out(formatSarif(sorted, version));
+  else {
+    if (sorted.length) io.out(formatText(sorted));
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const f of sorted) counts[f.severity]++;
+    io.err(`${targets.length} file${targets.length === 1 ? '' : 's'} checked: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos`);
+  }
+  const threshold = RANK[failOn as Severity];
+  return sorted.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
+}

@@ -1,0 +1,65 @@
+// Language service values → LSP values.
+
+import {
+  CodeAction,
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem as LspCompletionItem,
+  type Diagnostic,
+} from 'vscode-languageserver/node';
+import { DIAGNOSTIC_SOURCE, docsUrl, type CompletionItem, type Finding, type QuickFix } from '../service';
+
+const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.code,
+    codeDescription: { href: docsUrl(f.code) },
+    source: DIAGNOSTIC_SOURCE,
+    message: f.message,
+    // Carried so clients can key fixes on it; the server recomputes fixes anyway.
+    data: f.data ? { code: f.code, fixes: f.data.fixes ?? [] } : { code: f.code },
+  };
+}
+
+export function toCodeAction(uri: string, finding: Finding, fix: QuickFix): CodeAction {
+  const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+  action.diagnostics = [toDiagnostic(finding)];
+  if (fix.isPreferred) action.isPreferred = true;
+  return action;
+}
+
+const KINDS: Record<CompletionItem['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  enum: CompletionItemKind.EnumMember,
+  snippet: CompletionItemKind.Snippet,
+  keyword: CompletionItemKind.Keyword,
+};
+
+export function toCompletionItem(item: CompletionItem, snippets: boolean): LspCompletionItem {
+  const useSnippet = !!item.isSnippet && snippets;
+  const text = item.insertText ?? item.label;
+  const plain = item.isSnippet && !snippets ? text.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+(?::([^}]*))?\}/g, '$1') : text;
+  const out: LspCompletionItem = {
+    label: item.label,
+    kind: KINDS[item.kind],
+    detail: item.detail,
+    insertTextFormat: useSnippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    sortText: item.sortText,
+    filterText: item.filterText,
+  };
+  if (item.documentation) out.documentation = { kind: MarkupKind.Markdown, value: item.documentation };
+  if (item.range) out.textEdit = { range: item.range, newText: useSnippet ? text : plain };
+  else out.insertText = useSnippet ? text : plain;
+  return out;
+}

@@ -1,0 +1,57 @@
+// Publishes diagnostics: at once when a document opens, after a short quiet
+// period while it is being edited.
+
+import type { Connection, Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LanguageService } from '../service';
+import { toDiagnostic } from './convert';
+import type { Logger } from './logger';
+
+export const DEBOUNCE_MS = 200;
+
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly published = new Map<string, Diagnostic[]>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly service: LanguageService,
+    private readonly log: Logger,
+  ) {}
+
+  schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
+    const prior = this.timers.get(doc.uri);
+    if (prior) clearTimeout(prior);
+    this.timers.set(
+      doc.uri,
+      setTimeout(() => {
+        this.timers.delete(doc.uri);
+        this.publish(doc);
+      }, delay),
+    );
+  }
+
+  publish(doc: TextDocument): void {
+    let diagnostics: Diagnostic[] = [];
+    try {
+      diagnostics = this.service.lint({ path: doc.uri, text: doc.getText() }).map(toDiagnostic);
+    } catch (err) {
+      this.log.error(`linting ${doc.uri} failed`, err);
+    }
+    this.published.set(doc.uri, diagnostics);
+    void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  }
+
+  clear(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+    this.published.delete(uri);
+    this.service.forget(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  current(uri: string): Diagnostic[] {
+    return this.published.get(uri) ?? [];
+  }
+}

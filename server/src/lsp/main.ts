@@ -1,0 +1,114 @@
+// The language server: thin LSP wiring around the pure language service.
+// Started by the extension over IPC, or by any LSP client with `--stdio`.
+
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LanguageService } from '../service';
+import { toCodeAction, toCompletionItem } from './convert';
+import { DiagnosticsPublisher } from './diagnostics';
+import { connectionLogger, guarded } from './logger';
+import { FileKindRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerSettings } from './protocol';
+import { toServiceSettings } from './settings';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const log = connectionLogger(connection);
+const service = new LanguageService();
+const diagnostics = new DiagnosticsPublisher(connection, service, log);
+
+let canPullConfiguration = false;
+let snippetSupport = false;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  snippetSupport = !!params.capabilities.textDocument?.completion?.completionItem?.snippetSupport;
+  // Clients without workspace/configuration (some editors) pass settings here.
+  const init = params.initializationOptions as { settings?: ServerSettings } | undefined;
+  if (init?.settings) service.configure(toServiceSettings(init.settings, log));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', ','], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+    },
+    serverInfo: { name: 'datadog-wif-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  void refreshSettings();
+});
+
+async function refreshSettings(): Promise<void> {
+  if (canPullConfiguration) {
+    try {
+      const raw = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as ServerSettings | null;
+      service.configure(toServiceSettings(raw, log));
+    } catch (err) {
+      log.error('reading settings failed', err);
+    }
+  }
+  for (const doc of documents.all()) diagnostics.publish(doc);
+}
+
+connection.onDidChangeConfiguration(
+  guarded(log, 'didChangeConfiguration', undefined, async (change) => {
+    if (!canPullConfiguration) {
+      const raw = (change.settings as Record<string, ServerSettings> | undefined)?.[SETTINGS_SECTION];
+      service.configure(toServiceSettings(raw, log));
+    }
+    await refreshSettings();
+  }),
+);
+
+documents.onDidOpen((e) => diagnostics.publish(e.document));
+documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
+documents.onDidClose((e) => diagnostics.clear(e.document.uri));
+
+connection.onHover(
+  guarded(log, 'hover', null, (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const hover = service.hover({ path: doc.uri, text: doc.getText() }, params.position);
+    return hover ? { contents: { kind: 'markdown', value: hover.contents }, range: hover.range } : null;
+  }),
+);
+
+connection.onCompletion(
+  guarded(log, 'completion', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    return service.complete({ path: doc.uri, text: doc.getText() }, params.position).map((i) => toCompletionItem(i, snippetSupport));
+  }),
+);
+
+connection.onCodeAction(
+  guarded(log, 'codeAction', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    if (params.context.only && !params.context.only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(k))) return [];
+    const codes = params.context.diagnostics.map((d) => String(d.code ?? '')).filter(Boolean);
+    return service.quickFixes({ path: doc.uri, text: doc.getText() }, params.range, codes).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
+  }),
+);
+
+connection.onRequest(
+  FileKindRequest,
+  guarded(log, FileKindRequest, { kind: null, counts: { error: 0, warning: 0, info: 0 } }, (params: FileKindParams): FileKindResult => {
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const d of diagnostics.current(params.uri)) {
+      if (d.severity === 1) counts.error++;
+      else if (d.severity === 2) counts.warning++;
+      else counts.info++;
+    }
+    return { kind: service.kindOf({ path: params.uri }) ?? null, counts };
+  }),
+);
+
+// A throw that escapes a handler must not end the process: log it and go on.
+process.on('uncaughtException', (err) => log.error('uncaught exception', err));
+process.on('unhandledRejection', (err) => log.error('unhandled rejection', err));
+
+documents.listen(connection);
+connection.listen();

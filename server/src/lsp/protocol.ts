@@ -1,0 +1,24 @@
+// The custom requests and notifications between our client and server, typed
+// in one module that both sides import. Plain method names and interfaces,
+// so the client bundle does not pull in the server's libraries.
+
+import type { FileKind } from '../service/common/types';
+
+/** Client → server: what kind of file a document is to us (for the language status item). */
+export const FileKindRequest = 'datadogWif/fileKind';
+export interface FileKindParams {
+  uri: string;
+}
+export interface FileKindResult {
+  kind: FileKind | null;
+  /** Diagnostics currently published for it, by severity. */
+  counts: { error: number; warning: number; info: number };
+}
+
+/** The settings section the server reads (`datadogWif.*`). */
+export const SETTINGS_SECTION = 'datadogWif';
+
+export interface ServerSettings {
+  severity?: Record<string, string>;
+  agentConfigFiles?: string[];
+}

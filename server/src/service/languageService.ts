@@ -1,0 +1,108 @@
+// The language service: pure functions from a document's text to findings,
+// hovers, completions and quick fixes. The LSP wiring, the CLI and the tests
+// all call this; none of it knows about editors, files or the network.
+
+import type { Document } from 'yaml';
+import type { CompletionItem, FileKind, Finding, Hover, Position, QuickFix, Range } from './common/types';
+import { TextIndex } from './common/textIndex';
+import { applySeverityOverrides, applySuppressions, type SeverityOverrides } from './common/filter';
+import { lintAgentConfig, parseAgentYaml } from './agent/lint';
+import { agentHover } from './agent/hover';
+import { agentCompletion } from './agent/completion';
+import { FileClassifier } from './fileKinds';
+
+export interface ServiceSettings {
+  /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
+  severity?: SeverityOverrides;
+  /** Extra globs of files to treat as Agent configuration (`datadogWif.agentConfigFiles`, `--agent-glob`). */
+  agentConfigFiles?: readonly string[];
+}
+
+export interface SourceDocument {
+  /** A path or URI; only its name and the globs decide what kind of file it is. */
+  path: string;
+  text: string;
+  /** Overrides classification by path (e.g. an untitled buffer the user marked as Agent config). */
+  kind?: FileKind;
+}
+
+interface Analysis {
+  text: string;
+  index: TextIndex;
+  docs?: Document[];
+  findings?: Finding[];
+}
+
+export class LanguageService {
+  private classifier: FileClassifier;
+  private settings: ServiceSettings;
+  /** The last analysis of each path, reused while its text is unchanged. */
+  private readonly cache = new Map<string, Analysis>();
+
+  constructor(settings: ServiceSettings = {}) {
+    this.settings = settings;
+    this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
+  }
+
+  configure(settings: ServiceSettings): void {
+    this.settings = settings;
+    this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
+  }
+
+  kindOf(doc: Pick<SourceDocument, 'path' | 'kind'>): FileKind | undefined {
+    return doc.kind ?? this.classifier.classify(doc.path);
+  }
+
+  forget(path: string): void {
+    this.cache.delete(path);
+  }
+
+  /** Findings after suppression comments and severity overrides: what a user sees. */
+  lint(doc: SourceDocument): Finding[] {
+    const kind = this.kindOf(doc);
+    if (kind !== 'agent') return [];
+    const a = this.analysis(doc);
+    a.findings ??= lintAgentConfig(a.text, a.index);
+    return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), this.settings.severity);
+  }
+
+  hover(doc: SourceDocument, pos: Position): Hover | null {
+    if (this.kindOf(doc) !== 'agent') return null;
+    const a = this.analysis(doc);
+    a.docs ??= parseAgentYaml(a.text);
+    return agentHover(a.docs, a.index, pos);
+  }
+
+  complete(doc: SourceDocument, pos: Position): CompletionItem[] {
+    if (this.kindOf(doc) !== 'agent') return [];
+    return agentCompletion(this.analysis(doc).index, pos);
+  }
+
+  /**
+   * Quick fixes for the findings that touch `range`. Recomputed from the
+   * current text, so a client that drops diagnostic data still gets them.
+   * `codes` narrows them to the diagnostics the client asked about.
+   */
+  quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[]): { finding: Finding; fix: QuickFix }[] {
+    const out: { finding: Finding; fix: QuickFix }[] = [];
+    for (const finding of this.lint(doc)) {
+      if (codes && codes.length && !codes.includes(finding.code)) continue;
+      if (!overlaps(finding.range, range)) continue;
+      for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix });
+    }
+    return out;
+  }
+
+  private analysis(doc: SourceDocument): Analysis {
+    const cached = this.cache.get(doc.path);
+    if (cached && cached.text === doc.text) return cached;
+    const fresh: Analysis = { text: doc.text, index: new TextIndex(doc.text) };
+    this.cache.set(doc.path, fresh);
+    return fresh;
+  }
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}

@@ -1,0 +1,94 @@
+// Entry point of the end-to-end suite (VS Code's `extensionTestsPath`).
+//
+// It runs inside the real extension host, in the shape @vscode/test-electron
+// expects: a module exporting `run(): Promise<void>`. So the same compiled
+// suite runs under test/e2e/run-vscode.mjs (VS Code server + headless
+// Chromium, offline) and under test-electron on a machine with internet.
+//
+// Everything it prints starts with "[suite]" so that the runner can pick the
+// test output out of the workbench's console noise. The last line is
+//   [suite] RESULT passed=N failed=M pending=P
+// which run-vscode.mjs turns into its machine-readable `E2E-RESULT` line.
+import * as fs from 'fs';
+import * as path from 'path';
+import Mocha from 'mocha';
+
+const PREFIX = '[suite]';
+
+function log(message: string): void {
+  // One console.log per line: the extension host forwards each call to the
+  // workbench console as one message.
+  for (const line of message.split('\n')) console.log(`${PREFIX} ${line}`);
+}
+
+/**
+ * Minimal mocha reporter: spec-like output, every line prefixed, and a final
+ * RESULT line with the per-test counts (hook failures count as failures).
+ */
+class PrefixedReporter extends Mocha.reporters.Base {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
+    const { EVENT_SUITE_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } =
+      Mocha.Runner.constants;
+    const failures: Array<{ title: string; err: Error }> = [];
+    let passed = 0;
+    let pending = 0;
+
+    runner.on(EVENT_SUITE_BEGIN, (s: Mocha.Suite) => {
+      if (s.title) log(s.title);
+    });
+    runner.on(EVENT_TEST_PASS, (t: Mocha.Test) => {
+      passed++;
+      log(`  ✓ ${t.title} (${t.duration ?? 0} ms)`);
+    });
+    runner.on(EVENT_TEST_FAIL, (t: Mocha.Test, err: Error) => {
+      failures.push({ title: t.fullTitle(), err });
+      log(`  ✗ ${failures.length}) ${t.title}`);
+    });
+    runner.on(EVENT_TEST_PENDING, (t: Mocha.Test) => {
+      pending++;
+      log(`  - ${t.title} (pending)`);
+    });
+    runner.once(EVENT_RUN_END, () => {
+      failures.forEach(({ title, err }, i) => {
+        log(`${i + 1}) ${title}`);
+        const stack = (err && (err.stack || String(err))) || 'unknown error';
+        log(stack.split('\n').slice(0, 12).map((l) => `    ${l}`).join('\n'));
+      });
+      log(`RESULT passed=${passed} failed=${failures.length} pending=${pending}`);
+    });
+  }
+}
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: PrefixedReporter });
+  // E2E_GREP (passed to the extension host through the runner's
+  // E2E_EXTENSION_ENV) runs a subset, e.g. E2E_EXTENSION_ENV='{"E2E_GREP":"smoke"}'.
+  if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
+
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  log(`running ${files.length} test file(s): ${files.join(', ')}`);
+
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
+    } catch (err) {
+      // A test file that throws while loading ends up here, before any test ran.
+      log(`RESULT passed=0 failed=1 pending=0`);
+      reject(err);
+    }
+  });
+}
+
+/**
+ * Asks run-vscode.mjs for a screenshot of the workbench as it is now, saved as
+ * `<E2E_SCREENSHOTS_DIR>/<name>.png` (only when the runner was given that
+ * variable; otherwise this is just a short pause). The runner sees the request
+ * through the console a moment later, hence the wait.
+ */
+export async function requestScreenshot(name: string, settleMs = 1500): Promise<void> {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`bad screenshot name: ${name}`);
+  log(`SCREENSHOT ${name}`);
+  await new Promise((r) => setTimeout(r, settleMs));
+}
