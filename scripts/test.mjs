@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Runs every test of the project, in order, and ends with one line
+// `N passed, N failed` that counts them all:
+//   1. type-check and build (tsc into out/, esbuild into dist/)
+//   2. unit tests of the language service and the CLI   (node --test out/test/unit/)
+//   3. LSP tests: our JSON-RPC client and Neovim         (node --test out/test/lsp/)
+//   4. the real-VS-Code suite in code-server             (test/e2e/run-vscode.mjs)
+// Set DD_WIF_SKIP_E2E=1 to leave out step 4 (e.g. in a quick local loop).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+function run(title, cmd, args, opts = {}) {
+  console.log(`\n=== ${title} ===`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  if (opts.capture && r.stdout) process.stdout.write(r.stdout);
+  return r;
+}
+
+function nodeTests(title, dir) {
+  const tmp = mkdtempSync(join(tmpdir(), 'dd-wif-tap-'));
+  const tap = join(tmp, 'result.tap');
+  const r = run(title, process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, dir]);
+  const out = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  rmSync(tmp, { recursive: true, force: true });
+  const count = (name) => Number(out.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  const passed = count('pass');
+  const failed = count('fail') + count('cancelled');
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += count('skipped');
+  if (r.status !== 0 && failed === 0) {
+    totals.failed += 1;
+    problems.push(`${title}: exited ${r.status} without a counted failure`);
+  }
+  if (failed) problems.push(`${title}: ${failed} failed`);
+}
+
+// 1. Type-check, compile the tests, bundle.
+let r = run('type-check and compile (tsc)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+if (r.status !== 0) {
+  totals.failed += 1;
+  problems.push('tsc failed');
+}
+r = run('bundle (esbuild)', process.execPath, ['esbuild.mjs']);
+if (r.status !== 0) {
+  totals.failed += 1;
+  problems.push('esbuild failed');
+}
+r = run('manifest in step with the rule catalog', process.execPath, ['out/scripts/sync-manifest.js']);
+if (r.status !== 0) {
+  totals.failed += 1;
+  problems.push('package.json settings out of date (npm run sync-manifest)');
+}
+
+// 2-3. Node test runner suites.
+nodeTests('unit tests', 'out/test/unit/');
+if (existsSync(join(root, 'out/test/lsp'))) nodeTests('LSP tests (JSON-RPC client, Neovim)', 'out/test/lsp/');
+
+// 4. Real VS Code.
+if (process.env.DD_WIF_SKIP_E2E === '1') {
+  console.log('\n=== real VS Code suite: skipped (DD_WIF_SKIP_E2E=1) ===');
+} else {
+  r = run('real VS Code suite (code-server + headless Chromium)', process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true });
+  const m = /E2E-RESULT passed=(\d+) failed=(\d+)/.exec(r.stdout ?? '');
+  if (r.status === 3) {
+    console.log('The real-VS-Code tools are not installed: run `bash .ci/setup-tools.sh` (as root: it uses apt) and run the tests again.');
+    totals.failed += 1;
+    problems.push('real VS Code suite not run: tools missing');
+  } else if (m) {
+    totals.passed += Number(m[1]);
+    totals.failed += Number(m[2]);
+    if (Number(m[2])) problems.push(`real VS Code suite: ${m[2]} failed`);
+    if (r.status !== 0 && Number(m[2]) === 0) {
+      totals.failed += 1;
+      problems.push(`real VS Code suite exited ${r.status}`);
+    }
+  } else {
+    totals.failed += 1;
+    problems.push(`real VS Code suite gave no result (exit ${r.status})`);
+  }
+}
+
+console.log('');
+for (const p of problems) console.log(`problem: ${p}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed ? 1 : 0);

@@ -1,0 +1,402 @@
+#!/usr/bin/env node
+// Runs the extension's end-to-end suite inside real VS Code, offline.
+//
+// @vscode/test-electron would download VS Code desktop, which this CI cannot
+// do. Instead we use the VS Code *server* bundled in the `code-server` npm
+// package (installed by .ci/setup-tools.sh): it serves the real workbench to a
+// browser and runs extensions in a real Node extension host, exactly where our
+// language client and server run for a VS Code Remote user. Headless Debian
+// Chromium, driven by playwright-core, plays the browser.
+//
+// Prerequisites:
+//   bash .ci/setup-tools.sh                  (once per machine)
+//   npm run build && npx tsc -p tsconfig.json (dist/extension.js + out/test/e2e/suite)
+// Usage:
+//   node test/e2e/run-vscode.mjs
+//
+// Environment (all optional):
+//   DD_WIF_TOOLS          tools folder (default ~/.cache/datadog-wif-tools)
+//   E2E_EXTENSION_PATH    extensionDevelopmentPath (default: the repository)
+//   E2E_TESTS_PATH        extensionTestsPath (default <extension>/out/test/e2e/suite/index.js)
+//   E2E_WORKSPACE         fixture folder, copied before use (default test/e2e/workspace)
+//   E2E_EXTENSION_ENV     JSON object of env vars for the extension host, e.g. '{"E2E_GREP":"smoke"}'
+//   E2E_USER_SETTINGS     JSON object merged into the user settings below
+//   E2E_TIMEOUT_MS        overall timeout (default 300000)
+//   E2E_SCREENSHOT        final workbench screenshot (default <run folder>/workbench.png)
+//   E2E_SCREENSHOTS_DIR   where named screenshots requested by the suite go
+//                         ("1" means docs/images of the repository); unset: ignored
+//   E2E_KEEP_TMP=1        keep the whole run folder (it is always kept on failure)
+//   E2E_VERBOSE=1         print every workbench console / automation log line
+//
+// Output: the suite's "[suite]" lines, then one machine-readable line
+//   E2E-RESULT passed=N failed=M
+// Exit codes: 0 all tests passed, 1 tests failed, 2 the run itself broke
+// (build missing, server or browser failure, timeout), 3 tools not installed
+// (no E2E-RESULT line then: the tests were skipped, not failed).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TOOLS = path.resolve(process.env.DD_WIF_TOOLS || path.join(os.homedir(), '.cache/datadog-wif-tools'));
+const TOOL = {
+  node22: path.join(TOOLS, 'node22/node_modules/node/bin/node'),
+  vscode: path.join(TOOLS, 'code-server/node_modules/code-server/lib/vscode'),
+  playwright: path.join(TOOLS, 'playwright/node_modules/playwright-core'),
+  chromium: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+};
+
+const EXTENSION = path.resolve(process.env.E2E_EXTENSION_PATH || REPO);
+const TESTS = path.resolve(process.env.E2E_TESTS_PATH || path.join(EXTENSION, 'out/test/e2e/suite/index.js'));
+const WORKSPACE_FIXTURE = path.resolve(process.env.E2E_WORKSPACE || path.join(REPO, 'test/e2e/workspace'));
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
+const VERBOSE = process.env.E2E_VERBOSE === '1';
+const SHOTS_DIR = !process.env.E2E_SCREENSHOTS_DIR ? undefined
+  : ['1', 'true'].includes(process.env.E2E_SCREENSHOTS_DIR) ? path.join(REPO, 'docs/images')
+  : path.resolve(process.env.E2E_SCREENSHOTS_DIR);
+
+const t0 = Date.now();
+const say = (msg) => console.log(`[e2e] ${msg}`);
+const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+
+class RunError extends Error {} // the run broke (exit 2), as opposed to failing tests
+
+// --- preflight ---------------------------------------------------------------
+
+function preflight() {
+  const missing = Object.entries({
+    'Node 22': TOOL.node22,
+    'VS Code server (code-server)': path.join(TOOL.vscode, 'out/server-main.js'),
+    "VS Code server's node_modules": path.join(TOOL.vscode, 'node_modules'),
+    'playwright-core': path.join(TOOL.playwright, 'package.json'),
+    chromium: TOOL.chromium,
+  }).filter(([, p]) => !fs.existsSync(p));
+  if (missing.length) {
+    console.error(`[e2e] test tools missing in ${TOOLS}:`);
+    for (const [what, p] of missing) console.error(`[e2e]   ${what}: ${p}`);
+    console.error('[e2e] install them with:  bash .ci/setup-tools.sh   (set DD_WIF_TOOLS to use another folder)');
+    process.exit(3);
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'package.json'), 'utf8'));
+  const main = pkg.main && path.resolve(EXTENSION, pkg.main);
+  const built = (p) => p && (fs.existsSync(p) || fs.existsSync(`${p}.js`));
+  if (!built(main)) throw new RunError(`extension entry ${pkg.main} not built in ${EXTENSION}: run  npm run build`);
+  if (!fs.existsSync(TESTS)) throw new RunError(`test suite ${TESTS} not compiled: run  npx tsc -p tsconfig.json`);
+  const extEnv = process.env.E2E_EXTENSION_ENV;
+  if (extEnv) JSON.parse(extEnv); // fail early on a typo rather than inside the workbench
+}
+
+// --- run folder --------------------------------------------------------------
+
+function makeRunFolder() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-e2e-'));
+  const dirs = {
+    root,
+    workspace: path.join(root, 'workspace'),
+    userData: path.join(root, 'user-data'),
+    serverData: path.join(root, 'server-data'),
+    extensions: path.join(root, 'extensions'),
+    agent: path.join(root, 'agent'),
+    tmp: path.join(root, 'tmp'),
+    xdg: path.join(root, 'xdg'),
+    chromeProfile: path.join(root, 'chrome-profile'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  for (const x of ['config', 'data', 'cache', 'state']) fs.mkdirSync(path.join(dirs.xdg, x));
+  // Tests may edit files: always work on a fresh copy of the fixture.
+  fs.cpSync(WORKSPACE_FIXTURE, dirs.workspace, { recursive: true });
+
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'chat.disableAIFeatures': true, // no Copilot/chat views, requests or sign-in prompts
+    'git.enabled': false,
+    'git.autoRepositoryDetection': false,
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.ignoreRecommendations': true,
+    'security.workspace.trust.enabled': false,
+    'update.mode': 'none',
+    ...(process.env.E2E_USER_SETTINGS ? JSON.parse(process.env.E2E_USER_SETTINGS) : {}),
+  };
+  fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
+  return dirs;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// --- VS Code server ----------------------------------------------------------
+
+function startServer(dirs, port) {
+  // Isolate everything the server, its extension hosts and our language server
+  // could write, and drop VSCODE_* variables in case this runs inside a VS Code
+  // terminal (they would point the server at the outer instance).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VSCODE_|ELECTRON_RUN_AS_NODE)/.test(k)));
+  Object.assign(env, {
+    TMPDIR: dirs.tmp,
+    XDG_CONFIG_HOME: path.join(dirs.xdg, 'config'),
+    XDG_DATA_HOME: path.join(dirs.xdg, 'data'),
+    XDG_CACHE_HOME: path.join(dirs.xdg, 'cache'),
+    XDG_STATE_HOME: path.join(dirs.xdg, 'state'),
+    VSCODE_AGENT_FOLDER: dirs.agent,
+    // code-server's build points the gallery at open-vsx.org; an empty gallery
+    // turns the marketplace off instead of failing lookups against the network.
+    EXTENSIONS_GALLERY: '{}',
+  });
+  const log = fs.openSync(path.join(dirs.root, 'server.log'), 'w');
+  // We start lib/vscode/out/server-main.js directly, not code-server's CLI:
+  // code-server rejects --enable-smoke-test-driver, and without that flag a
+  // built (non-dev) VS Code ignores the URL `payload` that carries
+  // extensionDevelopmentPath / extensionTestsPath, so no tests would run.
+  const args = [
+    path.join(TOOL.vscode, 'out/server-main.js'),
+    '--host', '127.0.0.1', '--port', String(port),
+    '--without-connection-token', // loopback only, and the URL stays simple
+    '--accept-server-license-terms',
+    '--enable-smoke-test-driver',
+    '--disable-telemetry',
+    '--disable-workspace-trust',
+    '--user-data-dir', dirs.userData,
+    '--server-data-dir', dirs.serverData,
+    '--extensions-dir', dirs.extensions,
+  ];
+  // detached: the server leads its own process group, so one kill(-pid)
+  // reaches the extension hosts, file watchers and our language server too.
+  const child = spawn(TOOL.node22, args, { cwd: TOOL.vscode, env, detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return child;
+}
+
+async function waitForServer(server, port, dirs) {
+  let exited = false;
+  server.exited.then(() => (exited = true));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !exited) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      return; // any HTTP answer means it is listening
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const tail = fs.readFileSync(path.join(dirs.root, 'server.log'), 'utf8').split('\n').slice(-30).join('\n');
+  throw new RunError(`VS Code server ${exited ? 'exited' : 'did not answer within 60 s'}; server.log:\n${tail}`);
+}
+
+async function killGroup(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* group already gone */ }
+    return;
+  }
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  const gone = await Promise.race([child.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+  // Extension hosts and watchers can outlive the server: always sweep the group.
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* all gone */ }
+  if (!gone) await child.exited;
+}
+
+// --- workbench in headless Chromium ------------------------------------------
+
+const EXTENSION_ID = (() => {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'package.json'), 'utf8'));
+    return `${pkg.publisher}.${pkg.name}`;
+  } catch {
+    return undefined;
+  }
+})();
+const mentionsExtension = (text) =>
+  (EXTENSION_ID && text.includes(EXTENSION_ID)) || text.includes(`${EXTENSION}${path.sep}`);
+
+/** Collects the suite's output and requests from the workbench. */
+class SuiteWatcher {
+  constructor(page) {
+    this.page = page;
+    this.passed = 0; // from ✓ / ✗ lines, used if the RESULT line never comes
+    this.failed = 0;
+    this.result = undefined; // { passed, failed } from "[suite] RESULT ..."
+    this.channel = undefined; // the suite's lines may arrive on two channels: keep the first one
+    this.shots = Promise.resolve();
+  }
+
+  /** Handles one message from the page console or from codeAutomationLog. */
+  onMessage(channel, level, text) {
+    if (VERBOSE) console.log(`[${channel}:${level}] ${text}`);
+    const at = text.indexOf('[suite] ');
+    if (at < 0) {
+      // Surface errors about our extension even when not verbose (e.g. an
+      // activate() that throws). Everything else is workbench noise offline.
+      if (!VERBOSE && level === 'error' && mentionsExtension(text)) console.log(`[workbench] ${text.slice(0, 2000)}`);
+      return;
+    }
+    if (this.channel && this.channel !== channel) return;
+    this.channel = channel;
+    for (const raw of text.slice(at).split('\n')) {
+      // Forwarded extension-host logs can carry CSS (%c) markers and a trailing
+      // "(at file:line)" source hint: drop both.
+      const line = raw.replace(/%c/g, '').replace(/\s+\(at [^)]*\)\s*$/, '').replace(/\s+color:\s*[^;]*;?\s*$/, '');
+      if (!line.startsWith('[suite] ')) continue;
+      console.log(line);
+      this.onSuiteLine(line.slice('[suite] '.length));
+    }
+  }
+
+  onSuiteLine(line) {
+    let m;
+    if (/^\s+✓ /.test(line)) this.passed++;
+    else if (/^\s+✗ /.test(line)) this.failed++;
+    else if ((m = /^RESULT passed=(\d+) failed=(\d+)/.exec(line))) this.result = { passed: +m[1], failed: +m[2] };
+    else if ((m = /^SCREENSHOT ([A-Za-z0-9._-]+)$/.exec(line))) this.screenshot(m[1]);
+  }
+
+  screenshot(name) {
+    if (!SHOTS_DIR) return;
+    const file = path.join(SHOTS_DIR, `${name}.png`);
+    this.shots = this.shots.then(async () => {
+      fs.mkdirSync(SHOTS_DIR, { recursive: true });
+      await this.page.screenshot({ path: file });
+      say(`screenshot ${name}: ${path.relative(process.cwd(), file) || file}`);
+    }).catch((e) => say(`screenshot ${name} failed: ${e.message}`));
+  }
+}
+
+async function runInBrowser(port, dirs, screenshotPath) {
+  const { chromium } = createRequire(path.join(TOOLS, 'playwright/'))('playwright-core');
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  // The web workbench reads test options from the `payload` query parameter.
+  const payload = [
+    ['extensionDevelopmentPath', remote(EXTENSION)],
+    ['extensionTestsPath', remote(TESTS)],
+  ];
+  if (process.env.E2E_EXTENSION_ENV) payload.push(['extensionEnvironment', process.env.E2E_EXTENSION_ENV]);
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}` +
+    `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+  const context = await chromium.launchPersistentContext(dirs.chromeProfile, {
+    executablePath: TOOL.chromium,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox', // we run as root in CI containers
+      '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    const watcher = new SuiteWatcher(page);
+    let resolveExit;
+    const exited = new Promise((r) => (resolveExit = r));
+    // The workbench calls these globals when it runs under automation:
+    // codeAutomationLog for its log output, codeAutomationExit(code) when the
+    // extension host that ran the tests has exited (0 = run() resolved).
+    await page.exposeFunction('codeAutomationLog', (level, args) =>
+      watcher.onMessage('automation', String(level), (Array.isArray(args) ? args : [args]).map(String).join(' ')));
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    page.on('console', (m) => watcher.onMessage('console', m.type(), m.text()));
+    page.on('pageerror', (e) => VERBOSE && console.log(`[pageerror] ${e.message}`));
+
+    await page.goto(url);
+    say(`workbench opened (${secs()}), waiting for the suite (timeout ${TIMEOUT_MS / 1000}s)`);
+    let timer;
+    const code = await Promise.race([
+      exited,
+      new Promise((r) => (timer = setTimeout(() => r('timeout'), TIMEOUT_MS - (Date.now() - t0)))),
+    ]);
+    clearTimeout(timer);
+    await watcher.shots;
+    await page.screenshot({ path: screenshotPath }).then(
+      () => say(`workbench screenshot: ${screenshotPath}`),
+      (e) => say(`final screenshot failed: ${e.message}`));
+    return { code, watcher };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+// --- main --------------------------------------------------------------------
+
+async function main() {
+  preflight();
+  const dirs = makeRunFolder();
+  const screenshotPath = path.resolve(process.env.E2E_SCREENSHOT || path.join(dirs.root, 'workbench.png'));
+  fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
+  const port = await freePort();
+  say(`run folder ${dirs.root}, VS Code server on 127.0.0.1:${port}`);
+  say(`extension ${EXTENSION}`);
+  say(`tests     ${TESTS}`);
+
+  const server = startServer(dirs, port);
+  const cleanup = () => killGroup(server);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().finally(() => process.exit(130)));
+
+  let outcome;
+  try {
+    await waitForServer(server, port, dirs);
+    say(`server ready (${secs()})`);
+    outcome = await runInBrowser(port, dirs, screenshotPath);
+  } catch (e) {
+    outcome = { error: e };
+  } finally {
+    await cleanup();
+  }
+
+  // Counts: prefer the suite's own RESULT line; if it never came (crash,
+  // timeout, a test file failing to load), count what was seen plus one
+  // failure for the broken run.
+  const w = outcome.watcher;
+  let passed = w?.result?.passed ?? w?.passed ?? 0;
+  let failed = w?.result?.failed ?? (w?.failed ?? 0) + 1;
+  let exitCode;
+  if (outcome.error) {
+    console.error(`[e2e] ${outcome.error instanceof RunError ? outcome.error.message : outcome.error.stack}`);
+    exitCode = 2;
+  } else if (outcome.code === 'timeout') {
+    console.error(`[e2e] timeout: the suite did not finish within ${TIMEOUT_MS / 1000}s`);
+    exitCode = 2;
+  } else if (outcome.code !== 0) {
+    if (failed === 0) failed = 1; // run() rejected without a failing test (e.g. a crash in the suite entry)
+    exitCode = 1;
+  } else {
+    exitCode = failed > 0 ? 1 : 0;
+  }
+  say(`extension host exit code ${outcome.code ?? '-'}, total ${secs()}`);
+
+  const keep = exitCode !== 0 || process.env.E2E_KEEP_TMP === '1';
+  if (keep) {
+    say(`run folder kept: ${dirs.root} (server.log, user-data/logs, workspace copy)`);
+  } else {
+    // Keep only the small artefacts (screenshot, server log) of a green run.
+    for (const d of ['workspace', 'userData', 'serverData', 'extensions', 'agent', 'tmp', 'xdg', 'chromeProfile']) {
+      fs.rmSync(dirs[d], { recursive: true, force: true });
+    }
+  }
+  console.log(`E2E-RESULT passed=${passed} failed=${failed}`);
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[e2e] ${e instanceof RunError ? e.message : e.stack}`);
+    console.log('E2E-RESULT passed=0 failed=1');
+    process.exit(2);
+  },
+);
