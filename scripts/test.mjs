@@ -69,6 +69,11 @@ if (process.env.DD_WIF_SKIP_E2E === '1') {
   console.log('\n=== real VS Code suite: skipped (DD_WIF_SKIP_E2E=1) ===');
 } else {
   r = run('real VS Code suite (code-server + headless Chromium)', process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true });
+  if (r.status === 3 && process.getuid?.() === 0) {
+    // First run on a fresh machine, as root (CI): install the tools, then try again.
+    const setup = run('installing the real-VS-Code tools (.ci/setup-tools.sh)', 'bash', ['.ci/setup-tools.sh']);
+    if (setup.status === 0) r = run('real VS Code suite (code-server + headless Chromium)', process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true });
+  }
   const m = /E2E-RESULT passed=(\d+) failed=(\d+)/.exec(r.stdout ?? '');
   if (r.status === 3) {
     console.log('The real-VS-Code tools are not installed: run `bash .ci/setup-tools.sh` (as root: it uses apt) and run the tests again.');

@@ -1,0 +1,52 @@
+// The extension's manifest and docs keep the promises the catalog makes.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULES, docsUrl } from '../../server/src/service';
+import { manifestIsInSync } from '../../scripts/sync-manifest';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+test('package.json settings list every rule code (npm run sync-manifest)', () => {
+  assert.ok(manifestIsInSync());
+  const codes = Object.keys(manifest.contributes.configuration.properties['datadogWif.severity'].properties);
+  assert.deepEqual(codes, RULES.map((r) => r.code));
+});
+
+test('settings use one prefix and commands one category', () => {
+  for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.match(key, /^datadogWif\./);
+  for (const c of manifest.contributes.commands) {
+    assert.equal(c.category, 'Datadog WIF');
+    assert.match(c.command, /^datadogWif\./);
+  }
+  assert.ok(manifest.contributes.commands.some((c: { command: string }) => c.command === 'datadogWif.restartServer'));
+});
+
+test('the extension never activates for every YAML file, and supports untrusted workspaces', () => {
+  const events: string[] = manifest.activationEvents;
+  assert.ok(!events.includes('*') && !events.includes('onLanguage:yaml') && !events.includes('onStartupFinished'));
+  for (const name of ['datadog.yaml', 'datadog.yml', '*.tf', '.terraform.lock.hcl']) assert.ok(events.includes(`workspaceContains:**/${name}`), name);
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
+  assert.equal(manifest.main, './dist/extension.js');
+  assert.equal(manifest.bin['dd-wif'], './dist/cli.js');
+});
+
+test('every implemented rule code has its README section, where its diagnostics link', () => {
+  const headings = new Set([...readme.matchAll(/^### `([a-z]+\/[a-z0-9-]+)`$/gm)].map((m) => m[1]));
+  for (const r of RULES.filter((x) => x.code.startsWith('agent/'))) {
+    assert.ok(headings.has(r.code), `README has no section for ${r.code}`);
+    // GitHub's anchor for "### `agent/x-y`" drops the backticks and the slash.
+    assert.equal(docsUrl(r.code).split('#')[1], r.code.replace('/', ''));
+  }
+});
+
+test('the README starts with the two commands', () => {
+  const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  assert.match(firstBlock, /npm ci && npm run demo/);
+  assert.match(firstBlock, /npm test/);
+  assert.ok(readme.indexOf('```sh') < readme.indexOf('## What it does'));
+});
