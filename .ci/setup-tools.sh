@@ -134,6 +134,7 @@ if ! code_server_ok; then
     rg_cache="$TOOLS/tmp/vscode-ripgrep-cache-$rg_pkg_version"
     mkdir -p "$rg_cache" "$TOOLS/tmp/rg-stage"
     cp "$(command -v rg)" "$TOOLS/tmp/rg-stage/rg"
+    # (x86_64 only: the target name @vscode/ripgrep computes for linux x64)
     tar czf "$rg_cache/ripgrep-$rg_tag-x86_64-unknown-linux-musl.tar.gz" -C "$TOOLS/tmp/rg-stage" rg
     echo "[setup-tools] seeded @vscode/ripgrep@$rg_pkg_version cache ($rg_tag) with Debian's rg"
   fi  # else: newer VS Code uses @vscode/ripgrep-universal, which ships rg itself
@@ -141,8 +142,9 @@ if ! code_server_ok; then
 
   # 3b. The install itself, under Node 22 (the postinstall checks the Node
   #     major in npm's user agent, so npm itself must run on Node 22).
-  #     npm_config_nodedir      headers from step 2 (overrides nodedir=/usr in
-  #                             Debian's global npmrc, which has Node 20 headers)
+  #     npm_config_nodedir      headers from step 2; the environment beats any
+  #                             npmrc `nodedir` (this machine's ~/.npmrc says
+  #                             /usr, i.e. system Node 20 headers: wrong ABI)
   #     npm_config_unsafe_perm  code-server's postinstall refuses to run as root
   #                             without it (npm 11 warns it is unknown: harmless)
   #     foreground_scripts      postinstall output lands in the log
@@ -191,7 +193,8 @@ if [ ! -f "$PW_PKG" ] || [ "$(node -p "require('$PW_PKG').version")" != "$PLAYWR
 fi
 step_done "playwright-core $PLAYWRIGHT_VERSION"
 
-echo "[setup-tools] versions: chromium=$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')" \
-  "nvim=$(nvim --version | head -1 | awk '{print $2}') rg=$(rg --version | head -1 | awk '{print $2}')"
+# (awk reads all input: `| head -1` would make rg/nvim report a broken pipe)
+echo "[setup-tools] versions: chromium=$(/usr/bin/chromium --version 2>/dev/null | awk 'NR==1{print $2}')" \
+  "nvim=$(nvim --version | awk 'NR==1{print $2}') rg=$(rg --version | awk 'NR==1{print $2}')"
 echo "[setup-tools] sizes: $(du -sh "$TOOLS/node22" "$TOOLS/code-server" "$TOOLS/playwright" | awk '{n=$2; sub(".*/", "", n); printf "%s=%s ", n, $1}')"
 echo "[setup-tools] ready in $(( $(date +%s) - T_START ))s: $TOOLS"

@@ -93,6 +93,24 @@ if (process.env.DD_WIF_SKIP_E2E === '1') {
   }
 }
 
+// 5. The .vsix builds offline and carries what the extension needs (last: it rebuilds dist/ minified).
+{
+  const vsix = join(root, 'datadog-wif.vsix');
+  rmSync(vsix, { force: true });
+  r = run('package (.vsix, offline)', 'npm', ['run', '--silent', 'package']);
+  const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
+  const needed = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'schemas/datadog-agent-delegated-auth.schema.json', 'README.md', 'package.json'];
+  const missing = needed.filter((f) => !listed.split('\n').includes(f));
+  const leaked = listed.split('\n').filter((f) => /^(node_modules|server\/src|client\/src|test)\//.test(f));
+  if (r.status === 0 && existsSync(vsix) && missing.length === 0 && leaked.length === 0) {
+    totals.passed += 1;
+    console.log(`✔ datadog-wif.vsix built with ${needed.length} required files and no sources`);
+  } else {
+    totals.failed += 1;
+    problems.push(`package: exit ${r.status}, missing [${missing.join(', ')}], should not ship [${leaked.join(', ')}]`);
+  }
+}
+
 console.log('');
 for (const p of problems) console.log(`problem: ${p}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

@@ -12,7 +12,8 @@
 //   bash .ci/setup-tools.sh                  (once per machine)
 //   npm run build && npx tsc -p tsconfig.json (dist/extension.js + out/test/e2e/suite)
 // Usage:
-//   node test/e2e/run-vscode.mjs
+//   node test/e2e/run-vscode.mjs                 (or test/e2e/run.sh: builds first)
+//   node test/e2e/run-vscode.mjs --check-tools   (exit 0 if installed, else 3)
 //
 // Environment (all optional):
 //   DD_WIF_TOOLS          tools folder (default ~/.cache/datadog-wif-tools)
@@ -67,7 +68,7 @@ class RunError extends Error {} // the run broke (exit 2), as opposed to failing
 
 // --- preflight ---------------------------------------------------------------
 
-function preflight() {
+function checkTools() {
   const missing = Object.entries({
     'Node 22': TOOL.node22,
     'VS Code server (code-server)': path.join(TOOL.vscode, 'out/server-main.js'),
@@ -81,6 +82,10 @@ function preflight() {
     console.error('[e2e] install them with:  bash .ci/setup-tools.sh   (set DD_WIF_TOOLS to use another folder)');
     process.exit(3);
   }
+}
+
+function preflight() {
+  checkTools();
   const pkg = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'package.json'), 'utf8'));
   const main = pkg.main && path.resolve(EXTENSION, pkg.main);
   const built = (p) => p && (fs.existsSync(p) || fs.existsSync(`${p}.js`));
@@ -113,6 +118,7 @@ function makeRunFolder() {
   const settings = {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden', // the (empty) chat side bar
     'workbench.enableExperiments': false,
     'telemetry.telemetryLevel': 'off',
     'chat.disableAIFeatures': true, // no Copilot/chat views, requests or sign-in prompts
@@ -234,6 +240,7 @@ class SuiteWatcher {
     this.result = undefined; // { passed, failed } from "[suite] RESULT ..."
     this.channel = undefined; // the suite's lines may arrive on two channels: keep the first one
     this.shots = Promise.resolve();
+    this.reported = new Set();
   }
 
   /** Handles one message from the page console or from codeAutomationLog. */
@@ -243,7 +250,11 @@ class SuiteWatcher {
     if (at < 0) {
       // Surface errors about our extension even when not verbose (e.g. an
       // activate() that throws). Everything else is workbench noise offline.
-      if (!VERBOSE && level === 'error' && mentionsExtension(text)) console.log(`[workbench] ${text.slice(0, 2000)}`);
+      if (!VERBOSE && level === 'error' && mentionsExtension(text)) {
+        const clean = text.replace(/^%c\s*\w+\s+color:\s*#\w+;?\s*/, '').slice(0, 2000);
+        if (!this.reported.has(clean)) console.log(`[workbench] ${clean}`);
+        this.reported.add(clean); // the same error often arrives on both channels
+      }
       return;
     }
     if (this.channel && this.channel !== channel) return;
@@ -272,7 +283,8 @@ class SuiteWatcher {
     this.shots = this.shots.then(async () => {
       fs.mkdirSync(SHOTS_DIR, { recursive: true });
       await this.page.screenshot({ path: file });
-      say(`screenshot ${name}: ${path.relative(process.cwd(), file) || file}`);
+      const rel = path.relative(process.cwd(), file);
+      say(`screenshot ${name}: ${rel.startsWith('..') ? file : rel}`);
     }).catch((e) => say(`screenshot ${name} failed: ${e.message}`));
   }
 }
@@ -292,6 +304,13 @@ async function runInBrowser(port, dirs, screenshotPath) {
   const context = await chromium.launchPersistentContext(dirs.chromeProfile, {
     executablePath: TOOL.chromium,
     headless: true,
+    // Chromium's own caches and crash dumps also stay in the run folder.
+    env: {
+      ...process.env,
+      TMPDIR: dirs.tmp,
+      XDG_CONFIG_HOME: path.join(dirs.xdg, 'config'),
+      XDG_CACHE_HOME: path.join(dirs.xdg, 'cache'),
+    },
     viewport: { width: 1400, height: 900 },
     args: [
       '--no-sandbox', // we run as root in CI containers
@@ -313,7 +332,7 @@ async function runInBrowser(port, dirs, screenshotPath) {
     page.on('console', (m) => watcher.onMessage('console', m.type(), m.text()));
     page.on('pageerror', (e) => VERBOSE && console.log(`[pageerror] ${e.message}`));
 
-    await page.goto(url);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: Math.max(1000, TIMEOUT_MS - (Date.now() - t0)) });
     say(`workbench opened (${secs()}), waiting for the suite (timeout ${TIMEOUT_MS / 1000}s)`);
     let timer;
     const code = await Promise.race([
@@ -390,6 +409,12 @@ async function main() {
   }
   console.log(`E2E-RESULT passed=${passed} failed=${failed}`);
   return exitCode;
+}
+
+if (process.argv.includes('--check-tools')) {
+  checkTools();
+  say(`tools ready in ${TOOLS}`);
+  process.exit(0);
 }
 
 main().then(

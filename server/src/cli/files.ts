@@ -35,8 +35,9 @@ export function collectTargets(args: readonly string[], classifier: FileClassifi
       else skipped.push(arg);
     }
   }
+  // One file reached twice (named twice, or through a symlink) is checked once.
   const seen = new Set<string>();
-  return { targets: targets.filter((t) => (seen.has(t.absolute) ? false : (seen.add(t.absolute), true))), skipped };
+  return { targets: targets.filter((t) => (seen.has(realPath(t.absolute)) ? false : (seen.add(realPath(t.absolute)), true))), skipped };
 }
 
 function byExtension(file: string): FileKind | undefined {
@@ -61,9 +62,27 @@ function walk(root: string, rel: string, classifier: FileClassifier, out: LintTa
       if (!SKIP_DIRS.has(e.name)) walk(root, relPath, classifier, out);
       continue;
     }
-    if (!e.isFile()) continue;
+    // A symlink to a file counts (mounted configuration, e.g. a Kubernetes ConfigMap, is
+    // made of them); one to a folder is not followed, so a walk cannot loop.
+    if (!e.isFile() && !(e.isSymbolicLink() && isFileTarget(path.join(dir, e.name)))) continue;
     const kind = classifier.classify(relPath);
     if (kind) out.push({ display: path.join(root, relPath), absolute: path.resolve(root, relPath), kind });
+  }
+}
+
+function isFileTarget(link: string): boolean {
+  try {
+    return fs.statSync(link).isFile();
+  } catch {
+    return false; // a dangling link
+  }
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
   }
 }
 

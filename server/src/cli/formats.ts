@@ -1,5 +1,7 @@
 // The three output formats of `dd-wif lint` (CLI.md).
 
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { RULES, docsUrl, type Finding } from '../service';
 
 export interface FileFinding extends Finding {
@@ -58,7 +60,7 @@ export function formatSarif(findings: FileFinding[], toolVersion: string): strin
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: f.file.replace(/\\/g, '/') },
+                artifactLocation: { uri: artifactUri(f.file) },
                 region: {
                   startLine: f.range.start.line + 1,
                   startColumn: f.range.start.character + 1,
@@ -73,4 +75,14 @@ export function formatSarif(findings: FileFinding[], toolVersion: string): strin
     ],
   };
   return JSON.stringify(log, null, 2);
+}
+
+/**
+ * A SARIF artifact location must be a valid URI reference: a relative path
+ * becomes a relative reference with each segment percent-encoded (spaces,
+ * `#`, `%`, …), an absolute path a `file:` URI.
+ */
+export function artifactUri(file: string): string {
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
+  return file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
 }

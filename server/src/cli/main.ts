@@ -51,5 +51,13 @@ export function main(argv: string[], io: CliIo = processIo): number {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`dd-wif lint . | head`) closes the pipe: end
+  // quietly with the result already decided, as other tools do, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   process.exitCode = main(process.argv.slice(2));
 }

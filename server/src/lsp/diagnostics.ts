@@ -12,6 +12,8 @@ export const DEBOUNCE_MS = 200;
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly published = new Map<string, Diagnostic[]>();
+  /** The text each published list is for. */
+  private readonly texts = new Map<string, string>();
 
   constructor(
     private readonly connection: Connection,
@@ -20,6 +22,8 @@ export class DiagnosticsPublisher {
   ) {}
 
   schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
+    // An open is reported as a content change too: what was just published needs no second run.
+    if (this.texts.get(doc.uri) === doc.getText() && !this.timers.has(doc.uri)) return;
     const prior = this.timers.get(doc.uri);
     if (prior) clearTimeout(prior);
     this.timers.set(
@@ -32,13 +36,19 @@ export class DiagnosticsPublisher {
   }
 
   publish(doc: TextDocument): void {
+    // Publishing the current text makes a pending debounced run redundant.
+    const pending = this.timers.get(doc.uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(doc.uri);
     let diagnostics: Diagnostic[] = [];
+    const text = doc.getText();
     try {
-      diagnostics = this.service.lint({ path: doc.uri, text: doc.getText() }).map(toDiagnostic);
+      diagnostics = this.service.lint({ path: doc.uri, text }).map(toDiagnostic);
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }
     this.published.set(doc.uri, diagnostics);
+    this.texts.set(doc.uri, text);
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
 
@@ -47,6 +57,7 @@ export class DiagnosticsPublisher {
     if (t) clearTimeout(t);
     this.timers.delete(uri);
     this.published.delete(uri);
+    this.texts.delete(uri);
     this.service.forget(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }

@@ -1,14 +1,17 @@
 // The language server: thin LSP wiring around the pure language service.
 // Started by the extension over IPC, or by any LSP client with `--stdio`.
 
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../service';
 import { toCodeAction, toCompletionItem } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
 import { connectionLogger, guarded } from './logger';
-import { FileKindRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerSettings } from './protocol';
+import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
 import { toServiceSettings } from './settings';
+
+declare const DD_WIF_VERSION: string | undefined;
+const SERVER_VERSION = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -17,10 +20,13 @@ const service = new LanguageService();
 const diagnostics = new DiagnosticsPublisher(connection, service, log);
 
 let canPullConfiguration = false;
+/** Until the first settings pull answers, opened documents wait for it (refreshSettings publishes them all). */
+let settingsLoaded = false;
 let snippetSupport = false;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  settingsLoaded = !canPullConfiguration;
   snippetSupport = !!params.capabilities.textDocument?.completion?.completionItem?.snippetSupport;
   // Clients without workspace/configuration (some editors) pass settings here.
   const init = params.initializationOptions as { settings?: ServerSettings } | undefined;
@@ -32,7 +38,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: [':', ' ', ','], resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
-    serverInfo: { name: 'datadog-wif-language-server', version: '0.1.0' },
+    serverInfo: { name: 'datadog-wif-language-server', version: SERVER_VERSION },
   };
 });
 
@@ -49,6 +55,7 @@ async function refreshSettings(): Promise<void> {
       log.error('reading settings failed', err);
     }
   }
+  settingsLoaded = true;
   for (const doc of documents.all()) diagnostics.publish(doc);
 }
 
@@ -62,15 +69,25 @@ connection.onDidChangeConfiguration(
   }),
 );
 
-documents.onDidOpen((e) => diagnostics.publish(e.document));
+documents.onDidOpen((e) => {
+  if (settingsLoaded) diagnostics.publish(e.document);
+});
 documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
 documents.onDidClose((e) => diagnostics.clear(e.document.uri));
+
+/**
+ * A client may send any numbers (a line past the end, a negative character);
+ * the service gets a real place in the document, as LSP clamps positions.
+ */
+function inDocument(doc: TextDocument, pos: Position): Position {
+  return doc.positionAt(doc.offsetAt(pos));
+}
 
 connection.onHover(
   guarded(log, 'hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
-    const hover = service.hover({ path: doc.uri, text: doc.getText() }, params.position);
+    const hover = service.hover({ path: doc.uri, text: doc.getText() }, inDocument(doc, params.position));
     return hover ? { contents: { kind: 'markdown', value: hover.contents }, range: hover.range } : null;
   }),
 );
@@ -79,7 +96,7 @@ connection.onCompletion(
   guarded(log, 'completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
-    return service.complete({ path: doc.uri, text: doc.getText() }, params.position).map((i) => toCompletionItem(i, snippetSupport));
+    return service.complete({ path: doc.uri, text: doc.getText() }, inDocument(doc, params.position)).map((i) => toCompletionItem(i, snippetSupport));
   }),
 );
 
@@ -89,7 +106,8 @@ connection.onCodeAction(
     if (!doc) return [];
     if (params.context.only && !params.context.only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(k))) return [];
     const codes = params.context.diagnostics.map((d) => String(d.code ?? '')).filter(Boolean);
-    return service.quickFixes({ path: doc.uri, text: doc.getText() }, params.range, codes).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
+    const range = { start: inDocument(doc, params.range.start), end: inDocument(doc, params.range.end) };
+    return service.quickFixes({ path: doc.uri, text: doc.getText() }, range, codes).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
   }),
 );
 
@@ -105,6 +123,8 @@ connection.onRequest(
     return { kind: service.kindOf({ path: params.uri }) ?? null, counts };
   }),
 );
+
+connection.onRequest(ServerInfoRequest, (): ServerInfoResult => ({ version: SERVER_VERSION, pid: process.pid }));
 
 // A throw that escapes a handler must not end the process: log it and go on.
 process.on('uncaughtException', (err) => log.error('uncaught exception', err));

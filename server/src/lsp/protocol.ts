@@ -15,6 +15,13 @@ export interface FileKindResult {
   counts: { error: number; warning: number; info: number };
 }
 
+/** Client → server: which server this is (shown in the status item; tests use the pid to crash it for real). */
+export const ServerInfoRequest = 'datadogWif/serverInfo';
+export interface ServerInfoResult {
+  version: string;
+  pid: number;
+}
+
 /** The settings section the server reads (`datadogWif.*`). */
 export const SETTINGS_SECTION = 'datadogWif';
 

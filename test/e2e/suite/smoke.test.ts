@@ -1,7 +1,7 @@
 // Smoke test: the extension really activates in VS Code when a datadog.yaml
 // is opened, and registers its commands. It does not call
-// `extension.activate()` itself, so a broken activation event or an
-// `activate()` that throws makes it fail.
+// `extension.activate()` to trigger activation, so a broken activation event
+// or an `activate()` that throws makes it fail.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 
@@ -29,6 +29,11 @@ suite('smoke', () => {
     // Activation is asynchronous (workspaceContains / onLanguage events).
     const active = await waitFor(() => extension.isActive, 20_000);
     assert.ok(active, `extension ${EXTENSION_ID} did not activate within 20 s of opening datadog.yaml`);
+    // isActive is also true when activate() threw; activate() on an already
+    // activated extension does not activate anything, it re-raises that error.
+    await extension.activate().then(undefined, (err: unknown) => {
+      assert.fail(`activate() of ${EXTENSION_ID} failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
 
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('datadogWif.restartServer'), 'command datadogWif.restartServer is not registered');

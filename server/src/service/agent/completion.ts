@@ -10,6 +10,7 @@ import { DATADOG_SITES } from '../common/sites';
 import { RULES } from '../catalog';
 import { DELEGATED_AUTH_KEYS, GLOBAL_ONLY_KEYS, SECTION_KEYS, apiKeySlot } from './keys';
 import { SUPPORTED_PARENTS } from './model';
+import { detectIndentUnit } from './edits';
 
 interface LineContext {
   /** Keys of the enclosing mappings, outermost first. */
@@ -19,13 +20,16 @@ interface LineContext {
 }
 
 const KEY_LINE = /^(\s*)(?:- )?([A-Za-z0-9_.-]+)\s*:(?:\s+(.*))?$/;
+/** `---` / `...`: the start or end of a YAML document. */
+const DOC_MARKER = /^(?:---|\.\.\.)(?:\s|$)/;
 
 export function agentCompletion(index: TextIndex, pos: Position): CompletionItem[] {
   const line = index.lineText(pos.line);
   const before = line.slice(0, pos.character);
 
-  const ignore = /(?:#)\s*datadog-wif-ignore\s+(?:[a-z0-9/-]+\s*,\s*)*([a-z0-9/-]*)$/.exec(before);
-  if (ignore) return codeItems(pos, ignore[1].length);
+  // Codes may be separated by commas or by spaces, as the suppression filter reads them.
+  const ignore = /#\s*datadog-wif-ignore\s+((?:[a-z0-9/-]+(?:\s*,\s*|\s+))*)([a-z0-9/-]*)$/.exec(before);
+  if (ignore) return codeItems(pos, ignore[2].length, ignore[1].split(/[\s,]+/));
   if (/#/.test(before.replace(/(["']).*?\1/g, ''))) return [];
 
   const valueMatch = /^(\s*)([A-Za-z0-9_]+)\s*:\s*(["']?)([^"'\s#]*)$/.exec(before);
@@ -44,7 +48,7 @@ export function agentCompletion(index: TextIndex, pos: Position): CompletionItem
   const partial = keyMatch[2];
   const ctx = contextAt(index, pos.line, indent);
   const range = { start: { line: pos.line, character: pos.character - partial.length }, end: { line: pos.line, character: pos.character + (/^[A-Za-z0-9_]*/.exec(line.slice(pos.character))?.[0].length ?? 0) } };
-  return keyItems(ctx, range, index.eol);
+  return keyItems(ctx, range, index.eol, ' '.repeat(detectIndentUnit(index.text)));
 }
 
 /** Walks up from `line` to find the keys of the mappings that enclose a line indented by `indent`. */
@@ -53,15 +57,19 @@ function contextAt(index: TextIndex, line: number, indent: number): LineContext 
   const siblings = new Set<string>();
   let current = indent;
   let siblingsDone = false;
-  for (let l = line - 1; l >= 0 && current > 0; l--) {
+  // At the top level, walk up too: the keys above are siblings (up to the document's start).
+  for (let l = line - 1; l >= 0 && (current > 0 || !siblingsDone); l--) {
     const text = index.lineText(l);
+    if (DOC_MARKER.test(text)) break;
     if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
     const m = KEY_LINE.exec(text);
     const lineIndent = text.length - text.trimStart().length;
     if (lineIndent === current && m && !siblingsDone) siblings.add(m[2]);
     if (lineIndent < current) {
-      if (!m || (m[3] && !m[3].startsWith('#') && m[3].trim() !== '')) break; // not a `key:` that opens a mapping
+      if (!m || !opensMapping(m[3])) break; // not a `key:` that opens a mapping
       parents.unshift(m[2]);
+      // `- key:` opens a mapping inside a list: the path goes through the list.
+      if (/^\s*- /.test(text)) parents.unshift('[]');
       current = lineIndent;
       siblingsDone = true;
     }
@@ -69,6 +77,7 @@ function contextAt(index: TextIndex, line: number, indent: number): LineContext 
   // Siblings below the cursor, up to the end of the mapping.
   for (let l = line + 1; l < index.lineCount; l++) {
     const text = index.lineText(l);
+    if (DOC_MARKER.test(text)) break;
     if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
     const lineIndent = text.length - text.trimStart().length;
     if (lineIndent < indent) break;
@@ -79,13 +88,20 @@ function contextAt(index: TextIndex, line: number, indent: number): LineContext 
   return { parents, siblings };
 }
 
+/** The rest of a `key:` line opens a block mapping: nothing, or only anchors/tags (`&x`, `!!map`) and a comment. */
+function opensMapping(rest: string | undefined): boolean {
+  const r = (rest ?? '').replace(/^(?:[&!]\S*\s*)+/, '').trim();
+  return r === '' || r.startsWith('#');
+}
+
 function isSectionPath(parents: string[]): { parent: string | null } | undefined {
   if (parents.length === 1 && parents[0] === 'delegated_auth') return { parent: null };
   if (parents.length === 2 && parents[1] === 'delegated_auth' && SUPPORTED_PARENTS.includes(parents[0])) return { parent: parents[0] };
   return undefined;
 }
 
-function keyItems(ctx: LineContext, range: CompletionItem['range'], eol: string): CompletionItem[] {
+/** `step`: the file's own indentation step, for the second line of multi-line snippets. */
+function keyItems(ctx: LineContext, range: CompletionItem['range'], eol: string, step: string): CompletionItem[] {
   const section = isSectionPath(ctx.parents);
   if (section) {
     const keys = section.parent ? SECTION_KEYS.filter((k) => !(GLOBAL_ONLY_KEYS as readonly string[]).includes(k)) : SECTION_KEYS;
@@ -98,7 +114,7 @@ function keyItems(ctx: LineContext, range: CompletionItem['range'], eol: string)
           kind: 'property' as const,
           detail: `${info.type} · default ${info.default}`,
           documentation: info.description,
-          insertText: k === 'aws' ? `aws:${eol}  region: \${1}` : k === 'provider' ? 'provider: aws' : `${k}: \${1}`,
+          insertText: k === 'aws' ? `aws:${eol}${step}region: \${1}` : k === 'provider' ? 'provider: aws' : `${k}: \${1}`,
           isSnippet: k !== 'provider',
           range,
           sortText: String(i),
@@ -121,7 +137,7 @@ function keyItems(ctx: LineContext, range: CompletionItem['range'], eol: string)
       kind: 'snippet',
       detail: `Workload Identity Federation: fills ${apiKeySlot(parent)}`,
       documentation: 'Let the Agent exchange its AWS identity for a managed, rotated API key. Needs an intake mapping in Datadog.',
-      insertText: `delegated_auth:${eol}  org_uuid: \${1:00000000-0000-0000-0000-000000000000}`,
+      insertText: `delegated_auth:${eol}${step}org_uuid: \${1:00000000-0000-0000-0000-000000000000}`,
       isSnippet: true,
       range,
     });
@@ -154,7 +170,7 @@ function valueItems(path: string[], range: CompletionItem['range']): CompletionI
   return [];
 }
 
-function codeItems(pos: Position, partialLength: number): CompletionItem[] {
+function codeItems(pos: Position, partialLength: number, written: readonly string[]): CompletionItem[] {
   const range = { start: { line: pos.line, character: pos.character - partialLength }, end: pos };
-  return RULES.filter((r) => !r.code.startsWith('tf/')).map((r) => ({ label: r.code, kind: 'keyword' as const, detail: r.severity, documentation: r.summary, range }));
+  return RULES.filter((r) => !r.code.startsWith('tf/') && !written.includes(r.code)).map((r) => ({ label: r.code, kind: 'keyword' as const, detail: r.severity, documentation: r.summary, range }));
 }

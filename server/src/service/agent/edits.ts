@@ -4,6 +4,7 @@
 
 import type { TextEdit } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
+import type { AgentModel, DelegatedAuthSection } from './model';
 import type { Span, YEntry, YMap, YScalar } from './yamlTree';
 
 export function replaceSpan(index: TextIndex, span: Span, newText: string): TextEdit {
@@ -13,7 +14,29 @@ export function replaceSpan(index: TextIndex, span: Span, newText: string): Text
 /** Replaces a scalar's value, keeping its quoting style. */
 export function replaceScalar(index: TextIndex, scalar: YScalar, value: string): TextEdit {
   const quote = scalar.style === 'single' ? "'" : scalar.style === 'double' ? '"' : '';
-  return replaceSpan(index, scalar, `${quote}${value}${quote}`);
+  // A block scalar's span runs through its final line break: keep that break.
+  let end = scalar.end;
+  if (scalar.style === 'block') while (end > scalar.start && /\s/.test(index.text[end - 1] ?? '')) end--;
+  return replaceSpan(index, { start: scalar.start, end }, `${quote}${value}${quote}`);
+}
+
+/**
+ * Whether a section's text is written where the Agent reads it: not brought in
+ * through an alias or a merge key (`<<:`), nor is the map it sits in. Editing
+ * such text would change the anchor, and every other place that uses it.
+ */
+export function sectionWrittenHere(model: AgentModel, s: DelegatedAuthSection): boolean {
+  if (s.value.viaAlias) return false;
+  const parent = s.parentMap;
+  if (!parent) return true;
+  if (parent.viaAlias || parent.entries.find((e) => e.value === s.value)?.merged) return false;
+  if (model.root && parent !== model.root && model.root.entries.find((e) => e.value === parent)?.merged) return false;
+  return true;
+}
+
+/** Whether an entry (and its value) is written in its map rather than merged or aliased in. */
+export function entryWrittenHere(entry: YEntry): boolean {
+  return !entry.merged && !entry.value.viaAlias;
 }
 
 export function replaceKey(index: TextIndex, entry: YEntry, newKey: string): TextEdit {

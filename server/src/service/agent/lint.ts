@@ -2,7 +2,7 @@
 // run every agent rule. Returns raw findings (suppression and severity
 // overrides come after, in the service).
 
-import { parseAllDocuments, type Document } from 'yaml';
+import { Document, parseAllDocuments, YAMLParseError } from 'yaml';
 import type { Finding } from '../common/types';
 import { TextIndex } from '../common/textIndex';
 import { AgentRuleContext, type AgentRule } from './context';
@@ -21,9 +21,59 @@ const RULES: readonly AgentRule[] = [duplicateKeys, sectionPlacement, sectionTyp
 /** Parser options shared by lint, hover and completion: merge keys on, duplicates left to our rule. */
 export const YAML_OPTIONS = { uniqueKeys: false, merge: true, prettyErrors: false, keepSourceTokens: false } as const;
 
+const LONE_CR = /\r(?!\n)/;
+
 export function parseAgentYaml(text: string): Document[] {
-  const parsed = parseAllDocuments(text, YAML_OPTIONS);
+  // YAML (and LSP, and TextIndex) take a lone CR for a line break; the parser
+  // does not. Same length, so every offset it reports still fits the text.
+  const source = LONE_CR.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(source, YAML_OPTIONS);
+  } catch (e) {
+    // Thousands of nesting levels exhaust the parser's stack (it recurses per
+    // level). Never throw: say so, as a syntax error, where nesting is deepest.
+    if (!(e instanceof RangeError)) throw e;
+    return [tooDeep(text)];
+  }
   return Array.isArray(parsed) ? parsed : [];
+}
+
+/** An empty document carrying one error: the text is nested too deeply to parse. */
+function tooDeep(text: string): Document {
+  const doc = new Document(null, YAML_OPTIONS);
+  const at = deepestOffset(text);
+  doc.errors.push(new YAMLParseError([at, at + 1], 'UNEXPECTED_TOKEN', 'The document is nested too deeply to be read'));
+  return doc;
+}
+
+/** Where indentation or bracket nesting first reaches its maximum (a rough guide for the message). */
+function deepestOffset(text: string): number {
+  let best = -1;
+  let bestAt = 0;
+  let brackets = 0;
+  let indent = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      atLineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (atLineStart) {
+      if (c === 32 || c === 9 || c === 45 /* - */) {
+        indent++;
+        continue;
+      }
+      atLineStart = false;
+      if (indent > best) [best, bestAt] = [indent, i];
+    }
+    if (c === 91 || c === 123) {
+      if (++brackets > best) [best, bestAt] = [brackets, i];
+    } else if (c === 93 || c === 125) brackets = Math.max(0, brackets - 1);
+  }
+  return bestAt;
 }
 
 export function lintAgentConfig(text: string, index = new TextIndex(text)): Finding[] {

@@ -2,7 +2,7 @@
 // built from the `yaml` library's AST with source offsets. Aliases are
 // followed and merge keys (`<<`) expanded, so rules see what the Agent sees.
 
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, Scalar } from 'yaml';
 
 /** Offsets into the text: [start, end). */
 export interface Span {
@@ -51,30 +51,77 @@ export interface YEntry {
 
 const MAX_ALIAS_DEPTH = 32;
 
+/**
+ * Beyond this many nodes converted inside alias expansions, a document is an
+ * alias bomb ("billion laughs": aliases of aliases of lists of aliases…):
+ * whatever is left reads as its node without children (a map, a list or a
+ * scalar still, so types are judged right). Text without aliases costs what it
+ * is long.
+ */
+const MAX_ALIAS_NODES = 50_000;
+
+/** Per parsed document: what toValue knows across calls. */
+interface DocState {
+  /** Each alias node → the node it names; built on the first alias met. */
+  targets?: Map<unknown, unknown>;
+  /** Anchored nodes being converted right now: an alias to one of them is a cycle. */
+  open: Set<unknown>;
+  /** How deep in alias expansions the conversion is, and how many nodes they made. */
+  aliasDepth: number;
+  aliasNodes: number;
+}
+
+const states = new WeakMap<Document, DocState>();
+
+function stateOf(doc: Document): DocState {
+  let st = states.get(doc);
+  if (!st) states.set(doc, (st = { open: new Set(), aliasDepth: 0, aliasNodes: 0 }));
+  return st;
+}
+
 /** Converts a node (and everything under it) into the plain tree. */
 export function toValue(node: unknown, doc: Document, viaAlias = false, depth = 0): YValue {
   if (depth > MAX_ALIAS_DEPTH) return emptyScalar(0);
+  const st = stateOf(doc);
+  if (st.aliasDepth > 0 && ++st.aliasNodes > MAX_ALIAS_NODES) return shallow(isAlias(node) ? resolveAlias(node, doc, st) : node);
   if (isAlias(node)) {
-    const target = safeResolve(node, doc);
-    if (!target) return emptyScalar(node.range?.[0] ?? 0, true);
-    return toValue(target, doc, true, depth + 1);
+    const target = resolveAlias(node, doc, st);
+    // An alias inside the node it names (`&a {self: *a}`) would be infinite: cut it there.
+    if (!target || st.open.has(target)) return emptyScalar(node.range?.[0] ?? 0, true);
+    st.aliasDepth++;
+    try {
+      return toValue(target, doc, true, depth + 1);
+    } finally {
+      st.aliasDepth--;
+    }
   }
   if (isMap(node)) {
     const [start, end] = spanOf(node);
-    return { kind: 'map', start, end, entries: mapEntries(node, doc, depth), anchored: !!node.anchor, viaAlias, flow: !!node.flow };
+    return { kind: 'map', start, end, entries: whileOpen(st, node, () => mapEntries(node, doc, depth)), anchored: !!node.anchor, viaAlias, flow: !!node.flow };
   }
   if (isSeq(node)) {
     const [start, end] = spanOf(node);
-    return { kind: 'seq', start, end, items: node.items.map((i) => toValue(i, doc, viaAlias, depth + 1)), viaAlias, flow: !!node.flow };
+    return { kind: 'seq', start, end, items: whileOpen(st, node, () => node.items.map((i) => toValue(i, doc, viaAlias, depth + 1))), viaAlias, flow: !!node.flow };
   }
-  if (isScalar(node)) {
-    const [start, end] = spanOf(node);
-    const v = node.value;
-    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : null;
-    return { kind: 'scalar', start, end, value, source: typeof node.source === 'string' ? node.source : String(v ?? ''), style: styleOf(node), viaAlias };
-  }
+  if (isScalar(node)) return toScalar(node, viaAlias);
   // A pair with no value at all (`key:` at the end of a flow map).
   return emptyScalar(0, viaAlias);
+}
+
+function toScalar(node: Scalar, viaAlias: boolean): YScalar {
+  const [start, end] = spanOf(node);
+  const v = node.value;
+  const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : null;
+  return { kind: 'scalar', start, end, value, source: typeof node.source === 'string' ? node.source : String(v ?? ''), style: styleOf(node), viaAlias };
+}
+
+/** A node without its children: what an alias bomb's nodes read as once the budget is spent (the kind stays right). */
+function shallow(node: unknown): YValue {
+  const [start, end] = spanOf((node ?? {}) as { range?: [number, number, number] });
+  if (isMap(node)) return { kind: 'map', start, end, entries: [], anchored: !!node.anchor, viaAlias: true, flow: !!node.flow };
+  if (isSeq(node)) return { kind: 'seq', start, end, items: [], viaAlias: true, flow: !!node.flow };
+  if (isScalar(node)) return toScalar(node, true);
+  return emptyScalar(start, true);
 }
 
 function emptyScalar(at: number, viaAlias = false): YScalar {
@@ -100,6 +147,44 @@ function spanOf(node: { range?: [number, number, number] | null }): [number, num
   return r ? [r[0], r[1]] : [0, 0];
 }
 
+/** Runs `convert` with an anchored node marked open, so aliases to it inside are seen as cycles. */
+function whileOpen<T>(st: DocState, node: { anchor?: string }, convert: () => T): T {
+  if (!node.anchor || st.open.has(node)) return convert();
+  st.open.add(node);
+  try {
+    return convert();
+  } finally {
+    st.open.delete(node);
+  }
+}
+
+/**
+ * The node an alias names: the last node with that anchor before the alias,
+ * as `Alias.resolve` finds it, but from one walk of the document instead of a
+ * walk per alias (which made many aliases quadratic).
+ */
+function resolveAlias(alias: { source: string; resolve(doc: Document): unknown }, doc: Document, st: DocState): unknown {
+  st.targets ??= indexAliases(doc);
+  if (st.targets.has(alias)) return st.targets.get(alias);
+  return safeResolve(alias, doc);
+}
+
+function indexAliases(doc: Document): Map<unknown, unknown> {
+  const targets = new Map<unknown, unknown>();
+  const anchors = new Map<string, unknown>();
+  try {
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) targets.set(node, anchors.get(node.source));
+        else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+  } catch {
+    // Nested too deep to walk: aliases not reached fall back to the library.
+  }
+  return targets;
+}
+
 function safeResolve(node: { resolve(doc: Document): unknown }, doc: Document): unknown {
   try {
     return node.resolve(doc);
@@ -113,16 +198,35 @@ function isMergeKey(pair: Pair): boolean {
   return isScalar(k) && (typeof k.value === 'symbol' || (k.value === '<<' && k.type === Scalar.PLAIN));
 }
 
-/** A map's entries: own keys first in source order, then what merge keys bring in (own keys win). */
+/**
+ * A map's entries: own keys first in source order, then what merge keys bring
+ * in (own keys win; among merged ones the first source wins, as `lastEntry`
+ * reads them, so a key merged again from a later source is left out; without
+ * that, merges of merges multiplied entries exponentially).
+ */
 function mapEntries(node: { items: Pair[] }, doc: Document, depth: number): YEntry[] {
   const own: YEntry[] = [];
   const merged: YEntry[] = [];
+  const mergedKeys = new Set<string>();
+  const mergedTargets = new Set<unknown>();
   for (const pair of node.items) {
     if (!isPair(pair)) continue;
     if (isMergeKey(pair)) {
-      for (const source of mergeSources(pair.value, doc)) {
-        const v = toValue(source, doc, true, depth + 1);
-        if (v.kind === 'map') merged.push(...v.entries.map((e) => ({ ...e, merged: true })));
+      for (const source of mergeSources(pair.value)) {
+        if (isAlias(source)) {
+          // Merging the same anchor again adds no key: skip it rather than convert it again.
+          const target = resolveAlias(source, doc, stateOf(doc));
+          if (target && mergedTargets.has(target)) continue;
+          mergedTargets.add(target);
+        }
+        // An alias adds its own level of depth, as resolving it here used to.
+        const v = isAlias(source) ? toValue(source, doc, true, depth) : toValue(source, doc, true, depth + 1);
+        if (v.kind !== 'map') continue;
+        for (const e of v.entries) {
+          if (mergedKeys.has(e.key)) continue;
+          mergedKeys.add(e.key);
+          merged.push({ ...e, merged: true });
+        }
       }
       continue;
     }
@@ -136,9 +240,9 @@ function mapEntries(node: { items: Pair[] }, doc: Document, depth: number): YEnt
   return own.concat(merged.filter((e) => !ownKeys.has(e.key)));
 }
 
-function mergeSources(value: unknown, doc: Document): unknown[] {
-  if (isSeq(value)) return value.items.map((i) => (isAlias(i) ? safeResolve(i, doc) : i));
-  if (isAlias(value)) return [safeResolve(value, doc)];
+/** What a merge key merges: aliases are left for toValue to resolve (and to guard against cycles). */
+function mergeSources(value: unknown): unknown[] {
+  if (isSeq(value)) return value.items;
   return [value];
 }
 

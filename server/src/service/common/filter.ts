@@ -25,12 +25,16 @@ export function suppressedLines(text: string, style: CommentStyle): Map<number, 
     if (!line.includes('datadog-wif-ignore')) return;
     const m = IGNORE.exec(line);
     if (!m || (style === 'yaml' && m[0].trimStart().startsWith('//'))) return;
+    // Every word that looks like a code counts, even a misspelt one: a typo
+    // must silence nothing rather than everything. Other words are a reason.
     const codes = m[1]
       .split(/[\s,]+/)
       .map((c) => c.trim())
-      .filter((c) => /^[a-z]+\/[a-z0-9-]+$/.test(c));
+      .filter((c) => /^[A-Za-z]+\/\S+$/.test(c));
     const value: Set<string> | 'all' = codes.length ? new Set(codes) : 'all';
-    for (const target of [i, i + 1]) {
+    // A comment alone on its line covers the next line; one after code covers only its own line.
+    const alone = line.slice(0, m.index + m[0].length - m[0].trimStart().length).trim() === '';
+    for (const target of alone ? [i, i + 1] : [i]) {
       const prior = result.get(target);
       if (prior === 'all' || value === 'all') result.set(target, 'all');
       else result.set(target, new Set([...(prior ?? []), ...value]));
@@ -44,7 +48,7 @@ export function applySuppressions(findings: Finding[], text: string, style: Comm
   if (lines.size === 0) return findings;
   return findings.filter((f) => {
     const s = lines.get(f.range.start.line);
-    return !(s === 'all' || s?.has(f.code));
+    return !(s === 'all' || s?.has(f.code) || s?.has(`${f.code.split('/')[0]}/*`));
   });
 }
 

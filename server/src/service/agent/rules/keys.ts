@@ -6,7 +6,7 @@ import type { QuickFix } from '../../common/types';
 import { closest } from '../../common/strings';
 import type { AgentRuleContext } from '../context';
 import { describeYamlType } from '../describe';
-import { childIndent, columnOf, deleteEntry, detectIndentUnit, entryLinesAt, insertLinesAfter, lastLineOfMap, replaceKey, replaceSpan } from '../edits';
+import { childIndent, columnOf, deleteEntry, detectIndentUnit, entryLinesAt, entryWrittenHere, insertLinesAfter, lastLineOfMap, replaceKey, replaceSpan, sectionWrittenHere } from '../edits';
 import { AWS_KEYS, GLOBAL_ONLY_KEYS, LEGACY_KEYS, SECTION_KEYS } from '../keys';
 import type { DelegatedAuthSection } from '../model';
 import { lastEntry, type YEntry, type YMap } from '../yamlTree';
@@ -30,15 +30,23 @@ export function sectionKeys(ctx: AgentRuleContext): void {
     if (aws?.value.kind === 'map') {
       for (const entry of aws.value.entries) {
         if ((AWS_KEYS as readonly string[]).includes(entry.key)) checkShape(ctx, s, entry, 'aws.');
-        else unknownKey(ctx, s, aws.value, entry, AWS_KEYS, 'aws.');
+        else unknownKey(ctx, s, aws.value, entry, AWS_KEYS, 'aws.', aws);
       }
     }
   }
 }
 
-/** Fixes edit the text where the entry is written: not through an alias or merge, not in a flow map. */
-function editable(map: YMap, entry: YEntry): boolean {
-  return !entry.merged && !map.flow && !map.viaAlias && !entry.value.viaAlias;
+/**
+ * Fixes edit the text where the entry is written: not through an alias or a
+ * merge key (of the entry, of the `aws` mapping it is in, or of the section).
+ */
+function inPlace(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, aws?: YEntry): boolean {
+  return sectionWrittenHere(ctx.model, s) && !map.viaAlias && (!aws || entryWrittenHere(aws)) && entryWrittenHere(entry);
+}
+
+/** Fixes that insert or delete whole lines also need a block (not flow) map. */
+function editable(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, aws?: YEntry): boolean {
+  return !map.flow && inPlace(ctx, s, map, entry, aws);
 }
 
 function checkShape(ctx: AgentRuleContext, s: DelegatedAuthSection, entry: YEntry, prefix = ''): void {
@@ -57,9 +65,9 @@ function checkShape(ctx: AgentRuleContext, s: DelegatedAuthSection, entry: YEntr
 
 function productKeyIgnored(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, global: DelegatedAuthSection | undefined): void {
   const fixes: QuickFix[] = [];
-  if (editable(map, entry)) {
+  if (editable(ctx, s, map, entry)) {
     const globalMap = global?.value.kind === 'map' ? global.value : undefined;
-    if (global && globalMap && !globalMap.flow && !globalMap.viaAlias && !lastEntry(globalMap, entry.key)) {
+    if (global && globalMap && !globalMap.flow && sectionWrittenHere(ctx.model, global) && !lastEntry(globalMap, entry.key)) {
       const keyLine = ctx.index.positionAt(global.keySpan.start).line;
       const indent = childIndent(ctx.index, globalMap, columnOf(ctx.index, global.keySpan.start));
       fixes.push({
@@ -81,7 +89,7 @@ function productKeyIgnored(ctx: AgentRuleContext, s: DelegatedAuthSection, map: 
 function legacyKey(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry): void {
   const fixes: QuickFix[] = [];
   let message: string;
-  const canEdit = editable(map, entry);
+  const canEdit = editable(ctx, s, map, entry);
   if (entry.key === 'enabled') {
     message = `\`enabled\` is a pre-release key the Agent no longer reads: setting \`org_uuid\` is what turns delegated authentication on. Remove it.`;
     if (canEdit) fixes.push({ title: 'Remove `enabled`', edits: [deleteEntry(ctx.index, entry)], isPreferred: true });
@@ -128,7 +136,18 @@ function moveToAwsRegion(ctx: AgentRuleContext, map: YMap, entry: YEntry): Quick
   if (aws.value.kind === 'map' && lastEntry(aws.value, 'region')) {
     return { title: `Remove \`${entry.key}\` (\`aws.region\` is already set)`, edits: [deleteEntry(ctx.index, entry)], isPreferred: true };
   }
-  if (aws.value.kind === 'map' && !aws.value.flow && aws.value.entries.length > 0 && !aws.merged) {
+  if (!entryWrittenHere(aws)) return undefined;
+  if (aws.value.kind === 'scalar' && aws.value.value === null && aws.value.end <= aws.value.start) {
+    // `aws:` with nothing below it yet.
+    const keyLine = ctx.index.positionAt(aws.keySpan.start).line;
+    const indent = childIndent(ctx.index, undefined, columnOf(ctx.index, aws.keySpan.start));
+    return {
+      title: `Move to \`aws.region: ${valueText}\``,
+      edits: [insertLinesAfter(ctx.index, keyLine, [`${indent}region: ${valueText}`]), deleteEntry(ctx.index, entry)],
+      isPreferred: true,
+    };
+  }
+  if (aws.value.kind === 'map' && !aws.value.flow && aws.value.entries.length > 0) {
     const keyLine = ctx.index.positionAt(aws.keySpan.start).line;
     const indent = childIndent(ctx.index, aws.value, columnOf(ctx.index, aws.keySpan.start));
     return {
@@ -140,13 +159,13 @@ function moveToAwsRegion(ctx: AgentRuleContext, map: YMap, entry: YEntry): Quick
   return undefined;
 }
 
-function unknownKey(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, known: readonly string[], prefix = ''): void {
+function unknownKey(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, known: readonly string[], prefix = '', aws?: YEntry): void {
   const where = `\`${s.path}${prefix ? '.' + prefix.slice(0, -1) : ''}\``;
   const fixes: QuickFix[] = [];
   let hint: string;
   if (prefix === '' && entry.key === 'region') {
     hint = 'the STS region goes under `aws:` as `aws.region`';
-    if (editable(map, entry)) {
+    if (editable(ctx, s, map, entry)) {
       const fix = moveToAwsRegion(ctx, map, entry);
       if (fix) fixes.push(fix);
     }
@@ -154,7 +173,8 @@ function unknownKey(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, e
     const present = new Set(map.entries.map((e) => e.key));
     const suggestion = closest(entry.key, known.filter((k) => !present.has(k)));
     hint = suggestion ? `did you mean \`${suggestion}\`?` : `known keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
-    if (suggestion && editable(map, entry)) fixes.push({ title: `Rename to \`${suggestion}\``, edits: [replaceKey(ctx.index, entry, suggestion)], isPreferred: true });
+    // A rename only replaces the key's text, so it is safe in a flow map too.
+    if (suggestion && inPlace(ctx, s, map, entry, aws)) fixes.push({ title: `Rename to \`${suggestion}\``, edits: [replaceKey(ctx.index, entry, suggestion)], isPreferred: true });
   }
   ctx.report('agent/unknown-key', entry.keySpan, `Unknown key \`${entry.key}\` in ${where}: ${hint}`, { fixes });
 }

@@ -5,7 +5,8 @@ import { closest } from '../../common/strings';
 import { isShellReference } from '../../common/identifiers';
 import type { AgentRuleContext } from '../context';
 import { replaceScalar } from '../edits';
-import { lastEntry, scalarString } from '../yamlTree';
+import { scalarString } from '../yamlTree';
+import { hasOrgUuid } from './fallback';
 import { shorten } from './values';
 
 export function site(ctx: AgentRuleContext): void {
@@ -21,16 +22,17 @@ export function site(ctx: AgentRuleContext): void {
   const host = value.replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
   const ofHost = siteOfHost(host);
   const suggestion = ofHost?.site ?? (isShellReference(value) ? undefined : closest(value.toLowerCase(), SITE_NAMES, 4));
-  const fixes = suggestion && !entry.value.viaAlias ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
+  const merged = !!ctx.model.root?.entries.find((e) => e.value === entry.value)?.merged;
+  const fixes = suggestion && !entry.value.viaAlias && !merged ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
   let message: string;
   if (ofHost) message = `\`site\` takes the site name, not a host or URL: \`${ofHost.site}\`.`;
   else if (isShellReference(value)) message = `The Agent does not expand \`${value}\` in datadog.yaml; write the site (e.g. \`datadoghq.com\`) or set \`DD_SITE\` in the environment.`;
-  else message = `\`${shorten(value)}\` is not a known Datadog site${suggestion ? `; did you mean \`${suggestion}\`?` : ` (${SITE_NAMES.map((s) => `\`${s}\``).join(', ')})`}. A login test will not send a proof there unless the host is allowed in user settings.`;
+  else message = `\`${shorten(value)}\` is not a known Datadog site${suggestion ? `; did you mean \`${suggestion}\`?` : ` (${SITE_NAMES.map((s) => `\`${s}\``).join(', ')}).`} A login test will not send a proof there unless the host is allowed in user settings.`;
   ctx.report('agent/unknown-site', entry.value, message, { fixes });
 }
 
 function govSite(ctx: AgentRuleContext, value: string): void {
-  const enabled = ctx.model.sections.filter((s) => s.supported && s.value.kind === 'map' && lastEntry(s.value, 'org_uuid'));
+  const enabled = ctx.model.sections.filter((s) => s.supported && hasOrgUuid(s.value));
   if (enabled.length === 0 || !ctx.model.site) return;
   ctx.report(
     'agent/gov-site-unsupported',

@@ -4,9 +4,9 @@
 import type { QuickFix } from '../../common/types';
 import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../../common/awsRegions';
 import { isSecretHandle, isShellReference, isUuid, secretKind } from '../../common/identifiers';
-import { closest } from '../../common/strings';
+import { closest, lastFour } from '../../common/strings';
 import type { AgentRuleContext } from '../context';
-import { childIndent, columnOf, insertLinesAfter, replaceScalar } from '../edits';
+import { childIndent, columnOf, entryWrittenHere, insertLinesAfter, replaceScalar, sectionWrittenHere } from '../edits';
 import type { DelegatedAuthSection } from '../model';
 import { lastEntry, scalarString, type YScalar } from '../yamlTree';
 
@@ -29,7 +29,7 @@ export function orgUuid(ctx: AgentRuleContext): void {
 
 function insertOrgUuid(ctx: AgentRuleContext, s: DelegatedAuthSection): QuickFix[] {
   const v = s.value;
-  if (v.viaAlias || (v.kind === 'map' && (v.flow || v.entries.some((e) => e.merged)))) return [];
+  if (!sectionWrittenHere(ctx.model, s) || (v.kind === 'map' && (v.flow || v.entries.some((e) => e.merged)))) return [];
   const keyLine = ctx.index.positionAt(s.keySpan.start).line;
   const indent = childIndent(ctx.index, v.kind === 'map' ? v : undefined, columnOf(ctx.index, s.keySpan.start));
   // The `delegated_auth:` line must end after its key (no inline value to split).
@@ -66,7 +66,9 @@ function checkOrgUuidValue(ctx: AgentRuleContext, s: DelegatedAuthSection, keySp
   }
 }
 
+/** A value as quoted in a message: shortened, and never a pasted API or application key. */
 export function shorten(text: string, max = 48): string {
+  if (secretKind(text.trim())) return `${lastFour(text.trim())} (a key, hidden)`;
   const t = text.replace(/\s+/g, ' ');
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
@@ -78,7 +80,7 @@ export function providerValue(ctx: AgentRuleContext): void {
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
     const text = scalarString(entry.value);
     if (text === '' || text === 'aws') continue;
-    const fixes: QuickFix[] = entry.value.viaAlias ? [] : [{ title: 'Replace with `aws`', edits: [replaceScalar(ctx.index, entry.value, 'aws')], isPreferred: true }];
+    const fixes: QuickFix[] = !entryWrittenHere(entry) || !sectionWrittenHere(ctx.model, s) ? [] : [{ title: 'Replace with `aws`', edits: [replaceScalar(ctx.index, entry.value, 'aws')], isPreferred: true }];
     ctx.report('agent/provider-invalid', entry.value, `\`provider\` must be \`aws\` (the only provider delegated authentication supports), not \`${shorten(text)}\`. Leave it out to auto-detect.`, { fixes });
   }
 }
@@ -93,7 +95,8 @@ export function awsRegion(ctx: AgentRuleContext): void {
     const region = scalarString(entry.value);
     if (region === '' || isKnownRegion(region)) continue;
     const suggestion = closest(region.toLowerCase(), AWS_REGIONS, 4);
-    const fixes: QuickFix[] = suggestion && !entry.value.viaAlias ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
+    const writtenHere = sectionWrittenHere(ctx.model, s) && entryWrittenHere(aws) && entryWrittenHere(entry);
+    const fixes: QuickFix[] = suggestion && writtenHere ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
     const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
     if (OTHER_PARTITION_REGIONS.includes(region)) {
       ctx.report('agent/region-invalid', entry.value, `\`${region}\` belongs to another AWS partition; Datadog only accepts proofs from the \`aws\` partition's STS.`, { severity: 'warning' });

@@ -1,0 +1,496 @@
+// The language server as a black box over stdio: `node dist/server.js --stdio`
+// driven by our own JSON-RPC client (jsonrpc-client.ts). Needs the bundle
+// (`npm run build`); without it the tests are skipped with a message.
+
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient, MessageReader, ResponseError, delay, frame, type Message } from './jsonrpc-client';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+/** The bundle under test; DD_WIF_SERVER_JS points the tests at another build. */
+const serverJs = process.env.DD_WIF_SERVER_JS ? path.resolve(process.env.DD_WIF_SERVER_JS) : path.join(root, 'dist', 'server.js');
+const fixtures = path.join(root, 'test', 'fixtures', 'lsp');
+const noBundle = fs.existsSync(serverJs) ? false : `${path.relative(root, serverJs)} is missing: run \`npm run build\` first (LSP tests skipped)`;
+
+const PUBLISH = 'textDocument/publishDiagnostics';
+/** The server's quiet period while typing (server/src/lsp/diagnostics.ts). */
+const DEBOUNCE_MS = 200;
+
+interface Pos {
+  line: number;
+  character: number;
+}
+interface Rng {
+  start: Pos;
+  end: Pos;
+}
+interface Diag {
+  range: Rng;
+  severity?: number;
+  code?: string | number;
+  codeDescription?: { href: string };
+  source?: string;
+  message: string;
+  data?: unknown;
+}
+interface PublishParams {
+  uri: string;
+  version?: number;
+  diagnostics: Diag[];
+}
+
+const uriOf = (file: string) => pathToFileURL(file).href;
+const read = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
+
+/** The range of the `nth` occurrence of `needle` in `text` (0-based lines and UTF-16 characters). */
+function rangeOf(text: string, needle: string, nth = 0): Rng {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    if (at < 0) throw new Error(`"${needle}" not in the text`);
+  }
+  return { start: positionAt(text, at), end: positionAt(text, at + needle.length) };
+}
+
+/** The range of a mapping key `key:` written at the start of a line (after its indentation). */
+function keyRange(text: string, key: string): Rng {
+  const m = new RegExp(`^([ \\t]*)${key}:`, 'm').exec(text);
+  if (!m) throw new Error(`no key "${key}" in the text`);
+  const at = m.index + m[1].length;
+  return { start: positionAt(text, at), end: positionAt(text, at + key.length) };
+}
+
+function positionAt(text: string, offset: number): Pos {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+function offsetAt(text: string, pos: Pos): number {
+  const lines = text.split('\n');
+  let offset = 0;
+  for (let l = 0; l < pos.line; l++) offset += lines[l].length + 1;
+  return offset + pos.character;
+}
+
+/** Applies LSP text edits (non-overlapping) to a text. */
+function applyEdits(text: string, edits: { range: Rng; newText: string }[]): string {
+  const sorted = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+const byCode = (p: PublishParams, code: string) => p.diagnostics.filter((d) => d.code === code);
+
+function clientCapabilities(opts: { configuration: boolean; snippets: boolean }) {
+  return {
+    workspace: { configuration: opts.configuration, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: false },
+    textDocument: {
+      synchronization: { dynamicRegistration: false, didSave: false },
+      publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+      hover: { contentFormat: ['markdown', 'plaintext'] },
+      completion: { completionItem: { snippetSupport: opts.snippets, documentationFormat: ['markdown', 'plaintext'] } },
+      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'source'] } }, isPreferredSupport: true, dataSupport: true },
+    },
+  };
+}
+
+describe('language server over stdio (our JSON-RPC client)', { skip: noBundle }, () => {
+  let client: LspClient;
+  const file = path.join(fixtures, 'datadog.yaml');
+  const uri = uriOf(file);
+  const otherUri = uriOf(path.join(fixtures, 'other.yaml'));
+  let text = read('datadog.yaml');
+  let version = 1;
+  let lastPublished: PublishParams;
+
+  before(() => {
+    client = LspClient.start(serverJs, { cwd: root });
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+  });
+  after(async () => {
+    await client?.dispose();
+  });
+
+  test('initialize: incremental sync, hover, completion, quick fixes; then it pulls its settings', async () => {
+    const result = await client.initialize({ capabilities: clientCapabilities({ configuration: true, snippets: true }), clientInfo: { name: 'jsonrpc-client-test' } });
+    const caps = result.capabilities;
+    const sync = typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : caps.textDocumentSync?.change;
+    assert.equal(sync, 2, 'incremental text sync');
+    assert.equal(caps.hoverProvider, true);
+    assert.ok(caps.completionProvider, 'completion');
+    assert.deepEqual(caps.codeActionProvider?.codeActionKinds, ['quickfix']);
+    assert.equal(result.serverInfo?.name, 'datadog-wif-language-server');
+
+    const config = await client.waitForServerRequest('workspace/configuration');
+    const items = (config.params as { items: { section?: string }[] }).items;
+    assert.deepEqual(
+      items.map((i) => i.section),
+      ['datadogWif'],
+    );
+  });
+
+  test('didOpen datadog.yaml with a bad org_uuid: publishDiagnostics with code, exact range, severity, source and docs link', async () => {
+    const mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && p.version === version, { since: mark });
+    const [d] = byCode(p, 'agent/org-uuid-invalid');
+    assert.ok(d, `agent/org-uuid-invalid published: ${JSON.stringify(p.diagnostics)}`);
+    assert.deepEqual(d.range, { start: { line: 3, character: 12 }, end: { line: 3, character: 22 } });
+    assert.deepEqual(d.range, rangeOf(text, 'not-a-uuid'));
+    assert.equal(d.severity, 1);
+    assert.equal(d.source, 'datadog-wif');
+    assert.ok(d.codeDescription?.href.includes('#agentorg-uuid-invalid'), d.codeDescription?.href);
+    assert.match(d.message, /not-a-uuid/);
+    const [u] = byCode(p, 'agent/unknown-key');
+    assert.deepEqual(u?.range, rangeOf(text, 'providr'));
+    assert.equal(u.severity, 2);
+    assert.equal(p.diagnostics.length, 2, JSON.stringify(p.diagnostics));
+    lastPublished = p;
+  });
+
+  test('hover on org_uuid answers markdown about the key, with the key range', async () => {
+    const key = keyRange(text, 'org_uuid');
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: key.start.line, character: key.start.character + 3 } });
+    assert.ok(hover, 'a hover');
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.match(hover.contents.value, /delegated_auth\.org_uuid/);
+    assert.match(hover.contents.value, /UUID of the Datadog organization/);
+    assert.deepEqual(hover.range, key);
+    // On a key outside delegated_auth (api_key) there is nothing to say.
+    const none = await client.request('textDocument/hover', { textDocument: { uri }, position: keyRange(text, 'api_key').start });
+    assert.equal(none, null);
+  });
+
+  test('completion inside delegated_auth lists the keys not there yet, as snippets', async () => {
+    // A new, empty line at the section's indentation, at the end of the file.
+    const end = positionAt(text, text.length);
+    version++;
+    text += '  ';
+    const mark = client.mark();
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: end, end }, text: '  ' }] });
+    const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: end.line, character: 2 }, context: { triggerKind: 1 } });
+    const list: { label: string; insertTextFormat?: number; textEdit?: { newText: string } }[] = Array.isArray(items) ? items : items.items;
+    const labels = list.map((i) => i.label);
+    for (const k of ['provider', 'aws', 'refresh_interval_mins']) assert.ok(labels.includes(k), `${k} in ${labels}`);
+    assert.ok(!labels.includes('org_uuid'), 'org_uuid is there already');
+    const aws = list.find((i) => i.label === 'aws')!;
+    assert.equal(aws.insertTextFormat, 2, 'a snippet: the client supports them');
+    assert.match(aws.textEdit?.newText ?? '', /\$\{1\}/);
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && p.version === version, { since: mark });
+  });
+
+  test('codeAction on the unknown key: a preferred quickfix whose edit renames it', async () => {
+    const [diag] = byCode(lastPublished, 'agent/unknown-key');
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+    assert.ok(Array.isArray(actions) && actions.length >= 1, JSON.stringify(actions));
+    const action = actions[0];
+    assert.equal(action.kind, 'quickfix');
+    assert.equal(action.title, 'Rename to `provider`');
+    assert.equal(action.isPreferred, true);
+    assert.equal(action.diagnostics?.[0]?.code, 'agent/unknown-key');
+    const edits = action.edit?.changes?.[uri] ?? action.edit?.documentChanges?.[0]?.edits;
+    assert.ok(edits, JSON.stringify(action.edit));
+    assert.equal(applyEdits(text, edits), text.replace('providr:', 'provider:'));
+
+    // A client that asks only for refactorings gets none; one that sends no diagnostics still gets the fix.
+    const refactors = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['refactor'] } });
+    assert.deepEqual(refactors, []);
+    const bare = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [] } });
+    assert.ok(bare.some((a: { title: string }) => a.title === 'Rename to `provider`'));
+  });
+
+  test('didChange (incremental) re-publishes after the debounce, once for a burst of edits', async () => {
+    const bad = rangeOf(text, 'not-a-uuid');
+    const mark = client.mark();
+    const sentAt = client.now();
+    // Two edits in quick succession: the first publishes nothing of its own.
+    version++;
+    const first = version;
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: bad, text: '11111111-2222-3333-4444' }] });
+    text = applyEdits(text, [{ range: bad, newText: '11111111-2222-3333-4444' }]);
+    version++;
+    const end = { line: bad.start.line, character: bad.start.character + '11111111-2222-3333-4444'.length };
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: end, end }, text: '-555555555555' }] });
+    text = applyEdits(text, [{ range: { start: end, end }, newText: '-555555555555' }]);
+    const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && p.version === version, { since: mark });
+    const elapsed = client.now() - sentAt;
+    assert.ok(elapsed >= DEBOUNCE_MS * 0.75, `published after ${elapsed} ms, before the debounce`);
+    assert.deepEqual(byCode(p, 'agent/org-uuid-invalid'), []);
+    assert.equal(byCode(p, 'agent/unknown-key').length, 1);
+    assert.deepEqual(
+      (client.received(PUBLISH, mark) as PublishParams[]).filter((q) => q.uri === uri && q.version === first),
+      [],
+      'the first edit of the burst was not linted on its own',
+    );
+
+    // Back to the bad org_uuid for the settings tests.
+    const good = rangeOf(text, '11111111-2222-3333-4444-555555555555');
+    version++;
+    const mark2 = client.mark();
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: good, text: 'not-a-uuid' }] });
+    text = applyEdits(text, [{ range: good, newText: 'not-a-uuid' }]);
+    lastPublished = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && p.version === version, { since: mark2 });
+    assert.equal(byCode(lastPublished, 'agent/org-uuid-invalid').length, 1);
+  });
+
+  test('a severity setting, pulled on workspace/didChangeConfiguration, changes the published severity or drops the diagnostic', async () => {
+    const severityOf = (p: PublishParams) => byCode(p, 'agent/org-uuid-invalid')[0]?.severity;
+
+    client.settings = { datadogWif: { severity: { 'agent/org-uuid-invalid': 'warning' } } };
+    const requestMark = client.serverRequests.length;
+    let mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    let p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && severityOf(p) === 2, { since: mark });
+    assert.equal(byCode(p, 'agent/unknown-key')[0]?.severity, 2);
+    await client.waitForServerRequest('workspace/configuration', { since: requestMark, timeoutMs: 1 });
+
+    client.settings = { datadogWif: { severity: { 'agent/org-uuid-invalid': 'off' } } };
+    mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && byCode(p, 'agent/org-uuid-invalid').length === 0, { since: mark });
+    assert.equal(byCode(p, 'agent/unknown-key').length, 1, 'other codes stay');
+
+    // A family setting, with an exact code winning over it.
+    client.settings = { datadogWif: { severity: { 'agent/*': 'info', 'agent/unknown-key': 'error' } } };
+    mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && severityOf(p) === 3, { since: mark });
+    assert.equal(byCode(p, 'agent/unknown-key')[0]?.severity, 1);
+
+    // Junk in the settings is ignored, not fatal.
+    client.settings = { datadogWif: { severity: { 'agent/org-uuid-invalid': 'loud', 'nope/x': 'off' }, agentConfigFiles: 'not a list' } };
+    mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && severityOf(p) === 1, { since: mark });
+    lastPublished = p;
+  });
+
+  test('datadogWif/fileKind: `agent` for datadog.yaml (with its counts), null for other.yaml', async () => {
+    const kind = await client.request('datadogWif/fileKind', { uri });
+    assert.deepEqual(kind, { kind: 'agent', counts: { error: 1, warning: 1, info: 0 } });
+    const other = await client.request('datadogWif/fileKind', { uri: otherUri });
+    assert.equal(other.kind, null);
+  });
+
+  test('a file that is not ours gets no diagnostics, hover or completion', async () => {
+    const otherText = read('other.yaml');
+    const mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: otherUri, languageId: 'yaml', version: 1, text: otherText } });
+    // Either nothing is published for it, or an empty list.
+    await delay(DEBOUNCE_MS * 2);
+    for (const p of client.received(PUBLISH, mark) as PublishParams[]) if (p.uri === otherUri) assert.deepEqual(p.diagnostics, []);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: otherUri }, position: keyRange(otherText, 'org_uuid').start });
+    assert.equal(hover, null);
+    const completion = await client.request('textDocument/completion', { textDocument: { uri: otherUri }, position: { line: 3, character: 2 } });
+    assert.deepEqual(Array.isArray(completion) ? completion : completion?.items ?? [], []);
+    client.notify('textDocument/didClose', { textDocument: { uri: otherUri } });
+  });
+
+  test('datadogWif.agentConfigFiles makes another file ours', async () => {
+    const custom = path.join(fixtures, 'project', 'agent', 'agent-prod.yaml');
+    const customUri = uriOf(custom);
+    const customText = fs.readFileSync(custom, 'utf8');
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: ['**/agent/agent-*.yaml'] } };
+    let mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification(PUBLISH, (p: PublishParams) => p.uri === uri, { since: mark });
+    mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: customUri, languageId: 'yaml', version: 1, text: customText } });
+    const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === customUri && p.diagnostics.length > 0, { since: mark });
+    assert.deepEqual(byCode(p, 'agent/org-uuid-invalid')[0]?.range, rangeOf(customText, 'not-a-uuid'));
+    assert.equal((await client.request('datadogWif/fileKind', { uri: customUri })).kind, 'agent');
+    // Closing clears its diagnostics.
+    mark = client.mark();
+    client.notify('textDocument/didClose', { textDocument: { uri: customUri } });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === customUri && p.diagnostics.length === 0, { since: mark });
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+  });
+
+  test('requests on a document the server does not know answer empty, not with an error', async () => {
+    const unknown = uriOf(path.join(fixtures, 'never-opened', 'datadog.yaml'));
+    const position = { line: 1, character: 3 };
+    assert.equal(await client.request('textDocument/hover', { textDocument: { uri: unknown }, position }), null);
+    const completion = await client.request('textDocument/completion', { textDocument: { uri: unknown }, position });
+    assert.deepEqual(Array.isArray(completion) ? completion : completion?.items ?? [], []);
+    const range = { start: position, end: position };
+    assert.deepEqual((await client.request('textDocument/codeAction', { textDocument: { uri: unknown }, range, context: { diagnostics: [] } })) ?? [], []);
+    const kind = await client.request('datadogWif/fileKind', { uri: unknown });
+    assert.deepEqual(kind, { kind: 'agent', counts: { error: 0, warning: 0, info: 0 } });
+  });
+
+  test('a handler failure is caught: bogus positions and malformed params get sane answers, and the server lives on', async () => {
+    const far = { line: 1e9, character: 1e9 };
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: far });
+    assert.ok(hover === null || typeof hover.contents?.value === 'string', JSON.stringify(hover));
+    const negative = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: -5, character: -1 } });
+    assert.ok(negative === null || typeof negative.contents?.value === 'string', JSON.stringify(negative));
+    const completion = await client.request('textDocument/completion', { textDocument: { uri }, position: far });
+    assert.ok(Array.isArray(completion) || completion === null || Array.isArray(completion.items), JSON.stringify(completion));
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: far, end: far }, context: { diagnostics: [] } });
+    assert.ok(Array.isArray(actions) || actions === null);
+
+    // Params that make the handler itself throw: it is logged and answered with the fallback.
+    const mark = client.mark();
+    assert.equal(await client.request('textDocument/hover', {}), null);
+    assert.deepEqual(await client.request('datadogWif/fileKind', null), { kind: null, counts: { error: 0, warning: 0, info: 0 } });
+    await client.waitForNotification('window/logMessage', (m: { message: string }) => /hover failed/.test(m.message), { since: mark });
+
+    // An unknown method is an error response (MethodNotFound), not a crash.
+    await assert.rejects(client.request('datadogWif/noSuchRequest', {}), (e: unknown) => e instanceof ResponseError && e.code === -32601);
+
+    const key = keyRange(text, 'org_uuid');
+    const again = await client.request('textDocument/hover', { textDocument: { uri }, position: key.start });
+    assert.match(again?.contents?.value ?? '', /org_uuid/);
+    assert.ok(client.isAlive);
+  });
+
+  test('after 1 MB of binary-ish junk the server still answers the next hover', { timeout: 60_000 }, async () => {
+    const junkUri = uriOf(path.join(fixtures, 'junk', 'datadog.yaml'));
+    // Deterministic junk: control characters, YAML indicators, unpaired surrogates, long lines.
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = ['\u0000', '\u0001', '\u001b', '\t', '\n', '\r', ' ', ':', '-', '{', '[', '}', ']', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', '\ufffd', '\ud800', '\udfff', 'é', 'a', 'delegated_auth', 'org_uuid', '<<'];
+    const parts: string[] = [];
+    let size = 0;
+    while (size < 1_000_000) {
+      const piece = rand() < 0.7 ? alphabet[Math.floor(rand() * alphabet.length)] : String.fromCharCode(Math.floor(rand() * 0x3000));
+      parts.push(piece);
+      size += piece.length;
+    }
+    const junk = parts.join('');
+    const started = Date.now();
+    client.notify('textDocument/didOpen', { textDocument: { uri: junkUri, languageId: 'yaml', version: 1, text: junk } });
+    const key = keyRange(text, 'org_uuid');
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: key.start }, 50_000);
+    assert.match(hover?.contents?.value ?? '', /org_uuid/);
+    // And the junk itself can be hovered, completed and changed without an error.
+    await client.request('textDocument/hover', { textDocument: { uri: junkUri }, position: { line: 10, character: 3 } }, 30_000);
+    await client.request('textDocument/completion', { textDocument: { uri: junkUri }, position: { line: 10, character: 3 } }, 30_000);
+    client.notify('textDocument/didChange', { textDocument: { uri: junkUri, version: 2 }, contentChanges: [{ text: 'delegated_auth:\n  org_uuid: x\n' }] });
+    const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === junkUri && p.version === 2, { timeoutMs: 30_000 });
+    assert.equal(byCode(p, 'agent/org-uuid-invalid').length, 1);
+    client.notify('textDocument/didClose', { textDocument: { uri: junkUri } });
+    assert.ok(client.isAlive, `alive after ${Date.now() - started} ms`);
+  });
+
+  test('shutdown then exit ends the process with code 0', async () => {
+    const { code, signal } = await client.shutdown();
+    assert.equal(signal, null);
+    assert.equal(code, 0, client.stderr);
+  });
+});
+
+describe('language server: a document opened at once after initialized', { skip: noBundle }, () => {
+  test('is published once, with the settings the server pulls (no flash of a code turned off)', async () => {
+    const client = LspClient.start(serverJs, { cwd: root });
+    try {
+      client.settings = { datadogWif: { severity: { 'agent/org-uuid-invalid': 'off' } } };
+      // Slow settings: the client takes its time to answer the pull, as a busy editor may.
+      const answer = client.settings;
+      client.onRequest('workspace/configuration', async (params) => {
+        await delay(100);
+        return (params as { items: { section?: string }[] }).items.map((i) => answer[i.section ?? ''] ?? null);
+      });
+      const uri = uriOf(path.join(fixtures, 'datadog.yaml'));
+      await client.initialize({ capabilities: clientCapabilities({ configuration: true, snippets: true }) });
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: read('datadog.yaml') } });
+      const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri);
+      assert.deepEqual(byCode(p, 'agent/org-uuid-invalid'), [], 'the first publish already applies the settings');
+      assert.equal(byCode(p, 'agent/unknown-key').length, 1);
+      await delay(DEBOUNCE_MS * 2);
+      assert.equal((client.received(PUBLISH) as PublishParams[]).filter((q) => q.uri === uri).length, 1, 'one publish for one open');
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('language server for a client without workspace/configuration (settings in initializationOptions)', { skip: noBundle }, () => {
+  let client: LspClient;
+  const uri = uriOf(path.join(fixtures, 'datadog.yaml'));
+  const text = read('datadog.yaml');
+
+  before(() => {
+    client = LspClient.start(serverJs, { cwd: root });
+  });
+  after(async () => {
+    await client?.dispose();
+  });
+
+  test('initializationOptions.settings apply from the first publish; didChangeConfiguration carries new ones', async () => {
+    await client.initialize({
+      capabilities: clientCapabilities({ configuration: false, snippets: false }),
+      initializationOptions: { settings: { severity: { 'agent/org-uuid-invalid': 'info' } } },
+    });
+    let mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    let p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri, { since: mark });
+    assert.equal(byCode(p, 'agent/org-uuid-invalid')[0]?.severity, 3);
+
+    mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: { datadogWif: { severity: { 'agent/org-uuid-invalid': 'off' } } } });
+    p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri, { since: mark });
+    assert.deepEqual(byCode(p, 'agent/org-uuid-invalid'), []);
+    assert.equal(
+      client.serverRequests.filter((r) => r.method === 'workspace/configuration').length,
+      0,
+      'a client without the capability is never asked for configuration',
+    );
+  });
+
+  test('without snippet support, completion inserts plain text', async () => {
+    const withLine = text + '  ';
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: withLine }] });
+    const line = withLine.split('\n').length - 1;
+    const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character: 2 } });
+    const list: { label: string; insertTextFormat?: number; textEdit?: { newText: string }; insertText?: string }[] = Array.isArray(items) ? items : items.items;
+    assert.ok(list.length > 0);
+    for (const item of list) {
+      assert.notEqual(item.insertTextFormat, 2, item.label);
+      assert.doesNotMatch(item.textEdit?.newText ?? item.insertText ?? '', /\$\{?\d/, item.label);
+    }
+  });
+
+  test('shutdown then exit: code 0', async () => {
+    const { code } = await client.shutdown();
+    assert.equal(code, 0);
+  });
+});
+
+describe('language server: exit without shutdown', { skip: noBundle }, () => {
+  test('exit before shutdown ends the process with code 1 (LSP: "1 otherwise")', async () => {
+    const client = LspClient.start(serverJs, { cwd: root });
+    try {
+      await client.initialize({ capabilities: clientCapabilities({ configuration: false, snippets: false }) });
+      client.notify('exit');
+      const { code } = await client.exited;
+      assert.equal(code, 1);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('the test client\'s framing (no server needed)', () => {
+  test('Content-Length counts UTF-8 bytes; messages split anywhere or sharing a chunk are read whole', () => {
+    const messages: Message[] = [
+      { jsonrpc: '2.0', id: 1, result: { contents: { kind: 'markdown', value: '**`org_uuid`** · string … é 🐕' } } },
+      { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'ok' } },
+      { jsonrpc: '2.0', id: 2, method: 'workspace/configuration', params: { items: [{ section: 'datadogWif' }] } },
+    ];
+    // An extra header, as the spec allows.
+    const withType = Buffer.concat([Buffer.from('Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n'), frame(messages[2])]);
+    const bytes = Buffer.concat([frame(messages[0]), frame(messages[1]), withType]);
+    for (const size of [1, 3, 7, 64, bytes.length]) {
+      const got: Message[] = [];
+      const reader = new MessageReader((m) => got.push(m));
+      for (let i = 0; i < bytes.length; i += size) reader.push(bytes.subarray(i, i + size));
+      assert.deepEqual(got, messages, `chunks of ${size} bytes`);
+    }
+  });
+});

@@ -1,0 +1,333 @@
+// Fuzzing: corpus files (or, without ../shared, built-in seed documents)
+// mutated with a seeded PRNG (byte flips, line deletion and duplication,
+// indentation shifts, delegated_auth snippets, truncation, line ends, anchors).
+// For every case: lint, hover and completion never throw, lint returns in
+// bounded time (a hang guard, not a performance test), and every finding has a
+// known code, a range inside the text and a message; quick fixes stay inside
+// the text and their result lints too.
+//
+//   DD_WIF_FUZZ_CASES=20000 node --test out/test/unit/agent-fuzz.test.js
+//   DD_WIF_FUZZ_SEED=7 …      another sequence of cases
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LanguageService, type Position } from '../../server/src/service';
+import { TextIndex } from '../../server/src/service/common/textIndex';
+import { AGENT_CORPUS_DIR, API_KEY, DELEGATED_AUTH_SNIPPETS, ORG_UUID, Rng, agentCorpusFiles, assertWellFormed, type CorpusFile } from '../helpers/corpus';
+import { applyEdits } from '../helpers/markers';
+
+const TOTAL_CASES = Number(process.env.DD_WIF_FUZZ_CASES ?? 3000);
+const SEED = Number(process.env.DD_WIF_FUZZ_SEED ?? 1);
+/** Hang guard per lint. The slowest seed (a full datadog.yaml.example) lints in ~20 ms. */
+const LINT_GUARD_MS = 10_000;
+
+/** Seed documents used when the shared corpus is absent (and always, beside it). */
+const BUILTIN_SEEDS: CorpusFile[] = [
+  {
+    name: 'builtin/full',
+    text: [
+      '## Datadog Agent',
+      `api_key: ${API_KEY}`,
+      'site: datadoghq.eu',
+      'delegated_auth:',
+      `  org_uuid: ${ORG_UUID}`,
+      '  provider: aws',
+      '  aws:',
+      '    region: eu-west-1',
+      '  refresh_interval_mins: 60',
+      'logs_enabled: true',
+      'logs_config:',
+      `  api_key: ${API_KEY}`,
+      '  delegated_auth:',
+      `    org_uuid: ${ORG_UUID}`,
+      '  additional_endpoints:',
+      '    - host: intake.logs.datadoghq.eu',
+      `      api_key: DELA(${ORG_UUID}, aws, region=eu-west-1)`,
+      'apm_config:',
+      '  enabled: true',
+      '  additional_endpoints:',
+      '    "https://trace.agent.datadoghq.com":',
+      `      - DELA(${ORG_UUID}, aws)`,
+      'remote_configuration:',
+      '  enabled: true',
+      '  delegated_auth: {org_uuid: ' + ORG_UUID + '}',
+      'tags:',
+      '  - env:prod',
+      '  - team:platform',
+      '',
+    ].join('\n'),
+  },
+  {
+    name: 'builtin/mistakes',
+    text: [
+      'api_key:',
+      'site: ${DD_SITE}',
+      'delegated_auth:',
+      '  enabled: true',
+      '  org_uuid: 0123456789abcdef0123456789abcdef',
+      '  provider: gcp',
+      '  aws_region: us-east-1',
+      '  aws: [eu-west-1]',
+      '  refresh_interval: 3600',
+      'process_config:',
+      '  delegated_auth:',
+      '    org_uuid: x',
+      'evp_proxy_config:',
+      '  delegated_auth:',
+      '    provider: aws',
+      '    aws:',
+      '      region: mars-1',
+      '',
+    ].join('\r\n'),
+  },
+  {
+    name: 'builtin/anchors',
+    text: [
+      'defaults: &defaults',
+      `  org_uuid: ${ORG_UUID}`,
+      'delegated_auth:',
+      '  <<: *defaults',
+      '  aws: &aws {region: us-west-2}',
+      'logs_config: &logs',
+      '  delegated_auth: *defaults',
+      'ol_proxy_config:',
+      '  <<: *logs',
+      '---',
+      'site: ddog-gov.com',
+      'delegated_auth: {org_uuid: "' + ORG_UUID + '"}',
+      '',
+    ].join('\n'),
+  },
+  { name: 'builtin/empty', text: '' },
+  { name: 'builtin/comments', text: '# delegated_auth:\n#   org_uuid: x\n' },
+];
+
+// ---------------------------------------------------------------------------
+// Mutations.
+
+const SPECIALS = [':', '-', '?', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', '\n', '\r', '\t', ' ', '\0', '<<', '---', '...', '\uFEFF', '\uD800', '\uDC00', '😀', '\u2028', '\x85'];
+
+function randomChar(rng: Rng): string {
+  const r = rng.int(4);
+  if (r === 0) return String.fromCharCode(rng.int(256));
+  if (r === 1) return String.fromCharCode(rng.between(0x20, 0x7e));
+  return rng.pick(SPECIALS);
+}
+
+type Mutation = (text: string, rng: Rng) => string;
+
+function splitLines(text: string): string[] {
+  return text.split('\n');
+}
+
+function randomIndent(rng: Rng): string {
+  return rng.chance(0.1) ? '\t' : ' '.repeat(rng.pick([0, 0, 1, 2, 2, 4, 6]));
+}
+
+const MUTATIONS: Record<string, Mutation> = {
+  flipChars(text, rng) {
+    if (!text) return randomChar(rng);
+    let out = text;
+    for (let n = rng.between(1, 8); n > 0; n--) {
+      const at = rng.int(out.length);
+      out = out.slice(0, at) + randomChar(rng) + out.slice(at + 1);
+    }
+    return out;
+  },
+  insertChars(text, rng) {
+    const at = rng.int(text.length + 1);
+    let ins = '';
+    for (let n = rng.between(1, 6); n > 0; n--) ins += randomChar(rng);
+    return text.slice(0, at) + ins + text.slice(at);
+  },
+  deleteSpan(text, rng) {
+    const at = rng.int(text.length + 1);
+    return text.slice(0, at) + text.slice(at + rng.between(1, 40));
+  },
+  deleteLines(text, rng) {
+    const lines = splitLines(text);
+    lines.splice(rng.int(lines.length), rng.between(1, 3));
+    return lines.join('\n');
+  },
+  duplicateLines(text, rng) {
+    const lines = splitLines(text);
+    const at = rng.int(lines.length);
+    lines.splice(at, 0, ...lines.slice(at, at + rng.between(1, 4)));
+    return lines.join('\n');
+  },
+  swapLines(text, rng) {
+    const lines = splitLines(text);
+    const a = rng.int(lines.length);
+    const b = rng.int(lines.length);
+    [lines[a], lines[b]] = [lines[b], lines[a]];
+    return lines.join('\n');
+  },
+  shiftIndent(text, rng) {
+    const lines = splitLines(text);
+    const at = rng.int(lines.length);
+    const count = rng.between(1, 6);
+    const delta = rng.pick([-4, -2, -1, 1, 2, 4]);
+    for (let i = at; i < Math.min(lines.length, at + count); i++) {
+      lines[i] = delta > 0 ? ' '.repeat(delta) + lines[i] : lines[i].replace(new RegExp(`^ {0,${-delta}}`), '');
+    }
+    return lines.join('\n');
+  },
+  tabIndent(text, rng) {
+    const lines = splitLines(text);
+    const at = rng.int(lines.length);
+    lines[at] = lines[at].replace(/^( +)/, (m) => (rng.chance(0.5) ? '\t' : m.slice(1) + '\t'));
+    return lines.join('\n');
+  },
+  insertSnippet(text, rng) {
+    const lines = splitLines(text);
+    const indent = randomIndent(rng);
+    const snippet = rng
+      .pick(DELEGATED_AUTH_SNIPPETS)
+      .split('\n')
+      .map((l) => indent + l);
+    lines.splice(rng.int(lines.length + 1), 0, ...snippet);
+    return lines.join('\n');
+  },
+  appendSnippet(text, rng) {
+    return text + (text.endsWith('\n') || !text ? '' : '\n') + rng.pick(DELEGATED_AUTH_SNIPPETS) + '\n';
+  },
+  truncate(text, rng) {
+    return text.slice(0, rng.int(text.length + 1));
+  },
+  lineEnds(text, rng) {
+    return text.replace(/\r?\n/g, rng.pick(['\r\n', '\r', '\n', '\n\n']));
+  },
+  bom(text) {
+    return '\uFEFF' + text;
+  },
+  anchors(text, rng) {
+    const lines = splitLines(text);
+    const at = rng.int(lines.length);
+    const name = rng.pick(['a', 'da', 'x']);
+    const edit = rng.int(4);
+    if (edit === 0) lines[at] = lines[at].replace(/:(\s|$)/, `: &${name}$1`);
+    else if (edit === 1) lines[at] = lines[at].replace(/:\s.*$/, `: *${name}`);
+    else if (edit === 2) lines.splice(at, 0, `${lines[at].match(/^\s*/)?.[0] ?? ''}<<: *${name}`);
+    else lines.splice(at, 0, `${name}_anchor: &${name}`, `  org_uuid: ${ORG_UUID}`, `  self: *${name}`);
+    return lines.join('\n');
+  },
+  documents(text, rng) {
+    const lines = splitLines(text);
+    lines.splice(rng.int(lines.length + 1), 0, rng.pick(['---', '...', '--- |', '%YAML 1.2', '--- {a: 1}']));
+    return lines.join('\n');
+  },
+};
+
+const MUTATION_NAMES = Object.keys(MUTATIONS);
+
+// ---------------------------------------------------------------------------
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** A base text for one case: big files mostly as a window of their lines (the whole file now and then). */
+function baseText(seed: CorpusFile, rng: Rng): string {
+  const lines = seed.text.split('\n');
+  if (lines.length <= 400 || rng.chance(0.02)) return seed.text;
+  const length = rng.between(20, 400);
+  const start = rng.int(lines.length - length);
+  return lines.slice(start, start + length).join('\n');
+}
+
+function randomPositions(index: TextIndex, rng: Rng, n: number): Position[] {
+  const out: Position[] = [];
+  for (let i = 0; i < n; i++) {
+    const line = rng.int(index.lineCount + 1);
+    const length = line < index.lineCount ? index.lineEnd(line) - index.lineStart(line) : 0;
+    out.push({ line, character: rng.int(length + 3) });
+  }
+  return out;
+}
+
+interface CaseRecord {
+  seed: string;
+  n: number;
+  mutations: string[];
+  text: string;
+}
+
+function failWith(record: CaseRecord, error: unknown): never {
+  const file = path.join(os.tmpdir(), `dd-wif-fuzz-${hash(record.seed)}-${record.n}.yaml`);
+  try {
+    fs.writeFileSync(file, record.text);
+  } catch {
+    // best effort
+  }
+  const message = error instanceof Error ? error.stack ?? error.message : String(error);
+  assert.fail(`fuzz case ${record.n} of ${record.seed} (DD_WIF_FUZZ_SEED=${SEED}; mutations ${record.mutations.join(', ')}; text saved to ${file}):\n${message}\ntext: ${JSON.stringify(record.text.slice(0, 600))}`);
+}
+
+/** Runs one case; returns how long its lint took (ms). */
+function runCase(seed: CorpusFile, n: number, rng: Rng): number {
+  const mutations: string[] = [];
+  let text = baseText(seed, rng);
+  for (let k = rng.between(1, 4); k > 0; k--) {
+    const name = rng.pick(MUTATION_NAMES);
+    mutations.push(name);
+    text = MUTATIONS[name](text, rng);
+  }
+  const record: CaseRecord = { seed: seed.name, n, mutations, text };
+  try {
+    const service = new LanguageService();
+    const doc = { path: `/fuzz/${n}/datadog.yaml`, text, kind: 'agent' as const };
+    const t = performance.now();
+    const findings = service.lint(doc);
+    const ms = performance.now() - t;
+    assert.ok(ms < LINT_GUARD_MS, `lint took ${ms.toFixed(0)} ms`);
+    assertWellFormed(findings, text);
+
+    const index = new TextIndex(text);
+    const positions = randomPositions(index, rng, 4);
+    for (const f of findings.slice(0, 4)) positions.push(f.range.start, f.range.end);
+    for (const pos of positions) {
+      const h = service.hover(doc, pos);
+      if (h) {
+        assert.ok(h.contents.trim().length > 0, 'empty hover');
+        assertWellFormed([{ code: 'agent/yaml-syntax', severity: 'info', message: 'hover', range: h.range }], text, 'hover range');
+      }
+      for (const item of service.complete(doc, pos)) assert.ok(item.label.length > 0, 'unlabelled completion');
+    }
+
+    // Quick fixes, and what they produce, for one finding now and then.
+    if (findings.length && rng.chance(0.25)) {
+      const f = rng.pick(findings);
+      for (const { fix } of service.quickFixes(doc, f.range, [f.code])) {
+        const fixed = applyEdits(text, fix.edits);
+        assertWellFormed(new LanguageService().lint({ path: 'fixed/datadog.yaml', text: fixed, kind: 'agent' }), fixed, `after fix "${fix.title}"`);
+      }
+    }
+    return ms;
+  } catch (e) {
+    failWith(record, e);
+  }
+}
+
+const seeds: CorpusFile[] = [...agentCorpusFiles(), ...BUILTIN_SEEDS];
+
+test(`fuzz: ${TOTAL_CASES} mutated cases from ${AGENT_CORPUS_DIR ? `${seeds.length - BUILTIN_SEEDS.length} corpus files and ` : 'no corpus (absent), only '}${BUILTIN_SEEDS.length} built-in seeds`, async (t) => {
+  const perSeed = Math.max(1, Math.floor(TOTAL_CASES / seeds.length));
+  let remainder = TOTAL_CASES - perSeed * seeds.length;
+  let slowest = { ms: 0, where: '' };
+  for (const seed of seeds) {
+    const cases = perSeed + (remainder-- > 0 ? 1 : 0);
+    await t.test(`${seed.name}: ${cases} cases`, () => {
+      const rng = new Rng(SEED ^ hash(seed.name));
+      for (let n = 0; n < cases; n++) {
+        const ms = runCase(seed, n, rng);
+        if (ms > slowest.ms) slowest = { ms, where: `case ${n} of ${seed.name}` };
+      }
+    });
+  }
+  t.diagnostic(`seed ${SEED}; slowest lint ${slowest.ms.toFixed(1)} ms (${slowest.where}); hang guard ${LINT_GUARD_MS} ms`);
+});
