@@ -221,13 +221,9 @@ describe('corpus: datadog.yaml.example with delegated_auth written into it', { s
     );
   });
 
-  test(
-    'logs_config with a section and only the top-level api_key: nothing to say',
-    { todo: 'agent/no-fallback-api-key fires, but the Agent falls back on the top-level api_key when logs_config.api_key is unset (getLogsAPIKey); see the report' },
-    () => {
-      check(new Variant(example).replace('api_key:', GOOD_TOP).replace('# logs_config:', ['logs_config:', '  delegated_auth:', `    org_uuid: ${ORG_UUID}`]));
-    },
-  );
+  test('logs_config with a section and only the top-level api_key: nothing to say (the Agent falls back on it)', () => {
+    check(new Variant(example).replace('api_key:', GOOD_TOP).replace('# logs_config:', ['logs_config:', '  delegated_auth:', `    org_uuid: ${ORG_UUID}`]));
+  });
 
   test('a global section with every kind of mistake', () => {
     check(

@@ -848,17 +848,17 @@ describe('agent/no-fallback-api-key', () => {
     const found = lint(m.text);
     assert.deepEqual(found.map((f) => [f.code, f.severity, f.range]), m.ranges.map((r) => ['agent/no-fallback-api-key', 'info', r]));
     assert.deepEqual(
-      found.map((f) => /^`([a-z_.]+)` is empty/.exec(f.message)?.[1]),
+      found.map((f) => /^`([a-z_.]+)` and `api_key` are empty/.exec(f.message)?.[1]),
       ['logs_config.api_key', 'remote_configuration.api_key', 'evp_proxy_config.api_key', 'ol_proxy_config.api_key'],
     );
-    assert.match(found[0].message, /DD_LOGS_CONFIG_API_KEY/);
   });
 
-  // Pins RULES.md ("whose API key slot (`api_key`, `logs_config.api_key`, …) is empty"). If the
-  // Agent's own fallback to the top-level api_key (see the TODO in agent-corpus.test.ts) makes
-  // it into the spec, this is the one test to change.
-  test('the global api_key is not a fallback for a per-product section', () => {
-    const m = marked(`api_key: k\ndelegated_auth:\n  org_uuid: ${UUID}\nlogs_config:\n  «delegated_auth»:\n    org_uuid: ${UUID}\n`);
+  // A per-product pipeline with an empty slot uses the top-level api_key (the Agent's logs and
+  // remote-configuration code do), so that one is its fallback too: no finding while it is set.
+  test('the top-level api_key is the fallback of a per-product section', () => {
+    const text = `api_key: k\ndelegated_auth:\n  org_uuid: ${UUID}\nlogs_config:\n  delegated_auth:\n    org_uuid: ${UUID}\n`;
+    assert.deepEqual(hits(text, 'agent/no-fallback-api-key'), []);
+    const m = marked(`api_key: ""\nlogs_config:\n  «delegated_auth»:\n    org_uuid: ${UUID}\n`);
     assert.deepEqual(hits(m.text, 'agent/no-fallback-api-key'), [['agent/no-fallback-api-key', 'info', m.ranges[0]]]);
   });
 
@@ -993,5 +993,18 @@ describe('agent/dela-directive-invalid', () => {
             api_key: abc
     `;
     assert.deepEqual(lint(text), []);
+  });
+});
+
+describe('no message repeats a key pasted inside a longer value', () => {
+  test('a key with a trailing comma in org_uuid, and inside a DELA directive', () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    const text = `api_key: k\ndelegated_auth:\n  org_uuid: ${key},\nadditional_endpoints:\n  "https://app.datadoghq.com": ["DELA(${key}, aws)"]\n`;
+    const found = lint(text);
+    assert.deepEqual(found.map((f) => f.code).sort(), ['agent/dela-directive-invalid', 'agent/org-uuid-invalid']);
+    for (const f of found) {
+      assert.ok(!f.message.includes(key.slice(0, 28)), f.message);
+      assert.match(f.message, /…cdef/);
+    }
   });
 });

@@ -78,13 +78,13 @@ describe('dd-wif lint --format text', () => {
     const got = lines(r.stdout);
     assert.deepEqual(
       got.map((l) => l.split(' ').slice(0, 3).join(' ')),
-      [`${file}:5:13 error agent/org-uuid-invalid`, `${file}:6:3 warning agent/unknown-key`, `${file}:8:3 info agent/no-fallback-api-key`],
+      [`${file}:5:13 error agent/org-uuid-invalid`, `${file}:6:3 warning agent/unknown-key`],
     );
     const expected = serviceFindings(file).map((f) => `${file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`);
     assert.deepEqual(got, expected);
     assert.match(got[0], /not `not-a-uuid`/);
     // The summary goes to stderr, so stdout stays machine-readable.
-    assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 1 infos');
+    assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
   });
 
   test('an absolute path stays absolute', () => {
@@ -127,7 +127,6 @@ describe('dd-wif lint --format json', () => {
       [
         ['agent/org-uuid-invalid', 'error', { start: { line: 4, character: 12 }, end: { line: 4, character: 22 } }],
         ['agent/unknown-key', 'warning', { start: { line: 5, character: 2 }, end: { line: 5, character: 9 } }],
-        ['agent/no-fallback-api-key', 'info', { start: { line: 7, character: 2 }, end: { line: 7, character: 16 } }],
       ],
     );
     // No summary mixed into a machine format.
@@ -215,7 +214,6 @@ describe('dd-wif lint --format sarif', () => {
       [
         ['agent/org-uuid-invalid', 'error'],
         ['agent/unknown-key', 'warning'],
-        ['agent/no-fallback-api-key', 'note'],
       ],
     );
     assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 5, startColumn: 13, endLine: 5, endColumn: 23 });
@@ -344,7 +342,7 @@ describe('dd-wif lint --severity', () => {
     const r = run('lint', '--format', 'json', '--severity', 'agent/org-uuid-invalid=off', rel('bad', 'datadog.yaml'));
     assert.deepEqual(
       json(r).map((f) => f.code),
-      ['agent/unknown-key', 'agent/no-fallback-api-key'],
+      ['agent/unknown-key'],
     );
     assert.equal(r.code, 0, 'no error left');
   });
@@ -401,7 +399,7 @@ describe('dd-wif lint: which files', () => {
     const files = [...new Set(json(r).map((f) => path.relative(dir, f.file).split(path.sep).join('/')))];
     assert.deepEqual(files, ['a/b/datadog.yaml', 'a/datadog.yml', 'deep/er/and/deeper/still/datadog.yaml', 'z/datadog.yaml']);
     const text = run('lint', dir);
-    assert.equal(text.stderr, '5 files checked: 4 errors, 4 warnings, 4 infos', 'a/B/datadog.yaml is checked too (clean)');
+    assert.equal(text.stderr, '5 files checked: 4 errors, 4 warnings, 0 infos', 'a/B/datadog.yaml is checked too (clean)');
   });
 
   test('--agent-glob picks extra files in folders; repeatable; a glob with a slash is relative to the folder', () => {
@@ -451,7 +449,7 @@ describe('dd-wif lint: which files', () => {
     const k = tree({ 'etc/..2024_01_01/datadog.yaml': BAD });
     fs.symlinkSync('..2024_01_01', path.join(k, 'etc', '..data'));
     fs.symlinkSync(path.join('..data', 'datadog.yaml'), path.join(k, 'etc', 'datadog.yaml'));
-    assert.equal(run('lint', path.join(k, 'etc')).stderr, '1 file checked: 1 errors, 1 warnings, 1 infos');
+    assert.equal(run('lint', path.join(k, 'etc')).stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
   });
 
   test('a byte order mark is dropped: positions are those of the text', () => {

@@ -62,7 +62,8 @@ export class LanguageService {
     const kind = this.kindOf(doc);
     if (kind !== 'agent') return [];
     const a = this.analysis(doc);
-    a.findings ??= lintAgentConfig(a.text, a.index);
+    a.docs ??= parseAgentYaml(a.text);
+    a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
     return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), this.settings.severity);
   }
 

@@ -14,7 +14,7 @@ const PATTERNS: readonly [RegExp, (m: string) => string][] = [
   // AWS secret access keys: 40 characters of base64-ish alphabet with a mix of cases/digits
   [/(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, (m) => (looksRandom(m) ? '[redacted]' : m)],
   // Session tokens and other long base64 blobs
-  [/[A-Za-z0-9/+]{100,}={0,2}/g, () => '[redacted]'],
+  [/[A-Za-z0-9/+]{100,}={0,2}/g, (m) => (isPathLike(m) ? m : '[redacted]')],
 ];
 
 /** Replaces anything secret-shaped; leaves ordinary text alone. */
@@ -34,4 +34,9 @@ export function redactKnown(text: string, secrets: readonly (string | undefined)
 /** A 40-character run that is random like a secret key, not a path or a word. */
 function looksRandom(s: string): boolean {
   return /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s) && (s.match(/\//g)?.length ?? 0) <= 2;
+}
+
+/** A long run with a slash every few characters is a file path, not a token. */
+function isPathLike(s: string): boolean {
+  return (s.match(/\//g)?.length ?? 0) * 20 > s.length;
 }

@@ -24,6 +24,8 @@ const KEY_LINE = /^(\s*)(?:- )?([A-Za-z0-9_.-]+)\s*:(?:\s+(.*))?$/;
 const DOC_MARKER = /^(?:---|\.\.\.)(?:\s|$)/;
 
 export function agentCompletion(index: TextIndex, pos: Position): CompletionItem[] {
+  // A position past the end (a stale or bogus request) has nothing to complete: never walk from it.
+  if (pos.line < 0 || pos.line >= index.lineCount || pos.character < 0) return [];
   const line = index.lineText(pos.line);
   const before = line.slice(0, pos.character);
 

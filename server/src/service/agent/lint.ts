@@ -76,13 +76,28 @@ function deepestOffset(text: string): number {
   return bestAt;
 }
 
-export function lintAgentConfig(text: string, index = new TextIndex(text)): Finding[] {
+/** `docs` may be passed when the caller already parsed the text (hover reuses them too). */
+export function lintAgentConfig(text: string, index = new TextIndex(text), docs: readonly Document[] = parseAgentYaml(text)): Finding[] {
   const findings: Finding[] = [];
-  for (const doc of parseAgentYaml(text)) {
+  for (const doc of docs) {
     const ctx = new AgentRuleContext(extractAgentModel(doc, text), index);
     reportSyntaxErrors(ctx, doc.errors);
     for (const rule of RULES) rule(ctx);
     findings.push(...ctx.findings);
   }
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return dedupe(findings).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/**
+ * One section reached twice (an anchor and its alias) is judged twice, at the
+ * same text: keep one finding per code, range and message.
+ */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -97,7 +97,7 @@ export function toValue(node: unknown, doc: Document, viaAlias = false, depth = 
   }
   if (isMap(node)) {
     const [start, end] = spanOf(node);
-    return { kind: 'map', start, end, entries: whileOpen(st, node, () => mapEntries(node, doc, depth)), anchored: !!node.anchor, viaAlias, flow: !!node.flow };
+    return { kind: 'map', start, end, entries: whileOpen(st, node, () => mapEntries(node, doc, depth, viaAlias)), anchored: !!node.anchor, viaAlias, flow: !!node.flow };
   }
   if (isSeq(node)) {
     const [start, end] = spanOf(node);
@@ -204,7 +204,7 @@ function isMergeKey(pair: Pair): boolean {
  * reads them, so a key merged again from a later source is left out; without
  * that, merges of merges multiplied entries exponentially).
  */
-function mapEntries(node: { items: Pair[] }, doc: Document, depth: number): YEntry[] {
+function mapEntries(node: { items: Pair[] }, doc: Document, depth: number, viaAlias: boolean): YEntry[] {
   const own: YEntry[] = [];
   const merged: YEntry[] = [];
   const mergedKeys = new Set<string>();
@@ -233,7 +233,8 @@ function mapEntries(node: { items: Pair[] }, doc: Document, depth: number): YEnt
     const key = keyText(pair.key);
     if (key === undefined) continue;
     const [ks, ke] = isScalar(pair.key) ? spanOf(pair.key) : [0, 0];
-    const value = pair.value == null ? emptyScalar(ke) : toValue(pair.value, doc, false, depth + 1);
+    // Everything under an alias is written at the anchor: edits there would change every user of it.
+    const value = pair.value == null ? emptyScalar(ke, viaAlias) : toValue(pair.value, doc, viaAlias, depth + 1);
     own.push({ key, keySpan: { start: ks, end: ke }, value, merged: false });
   }
   const ownKeys = new Set(own.map((e) => e.key));

@@ -1,5 +1,8 @@
 // agent/no-fallback-api-key: on any failure of the exchange the Agent keeps
 // using the API key beside the section; without one, that product sends nothing.
+// A per-product section whose own slot is empty falls back on the top-level
+// `api_key` (as the Agent's logs and remote-configuration pipelines do), so it
+// is reported only when that one is empty too.
 
 import type { AgentRuleContext } from '../context';
 import { apiKeySlot } from '../keys';
@@ -8,14 +11,16 @@ import { lastEntry, scalarString, type YValue } from '../yamlTree';
 export function fallbackApiKey(ctx: AgentRuleContext): void {
   for (const s of ctx.model.sections) {
     if (!s.supported || !hasOrgUuid(s.value)) continue;
-    const key = s.apiKey;
-    const empty = !key || (key.kind === 'scalar' && scalarString(key).trim() === '');
-    if (!empty) continue;
+    if (!isEmptyKey(s.apiKey)) continue;
+    const globalKey = ctx.model.root ? lastEntry(ctx.model.root, 'api_key')?.value : undefined;
+    if (s.parent !== null && !isEmptyKey(globalKey)) continue;
     const slot = apiKeySlot(s.parent);
     ctx.report(
       'agent/no-fallback-api-key',
       s.keySpan,
-      `\`${slot}\` is empty: if the delegated exchange fails, ${s.parent ? `\`${s.parent}\`` : 'the Agent'} has no API key to fall back on and sends nothing. Keep an API key in \`${slot}\` (or \`DD_${slot.toUpperCase().replace(/\./g, '_')}\`) as a fallback.`,
+      s.parent
+        ? `\`${slot}\` and \`api_key\` are empty: if the delegated exchange fails, \`${s.parent}\` has no API key to fall back on and sends nothing. Keep an API key in \`${slot}\` or \`api_key\` (or their environment variables) as a fallback.`
+        : `\`api_key\` is empty: if the delegated exchange fails, the Agent has no API key to fall back on and sends nothing. Keep an API key in \`api_key\` (or \`DD_API_KEY\`) as a fallback.`,
     );
   }
 }
@@ -28,4 +33,8 @@ export function hasOrgUuid(section: YValue): boolean {
   if (section.kind !== 'map') return false;
   const v = lastEntry(section, 'org_uuid')?.value;
   return !!v && (v.kind !== 'scalar' || scalarString(v).trim() !== '');
+}
+
+function isEmptyKey(key: YValue | undefined): boolean {
+  return !key || (key.kind === 'scalar' && scalarString(key).trim() === '');
 }

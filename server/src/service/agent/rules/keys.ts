@@ -64,6 +64,8 @@ function checkShape(ctx: AgentRuleContext, s: DelegatedAuthSection, entry: YEntr
 }
 
 function productKeyIgnored(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, global: DelegatedAuthSection | undefined): void {
+  // Reached through an alias of the global section itself: where it is written, it takes effect.
+  if (global && entry.keySpan.start >= global.value.start && entry.keySpan.end <= global.value.end) return;
   const fixes: QuickFix[] = [];
   if (editable(ctx, s, map, entry)) {
     const globalMap = global?.value.kind === 'map' ? global.value : undefined;

@@ -2,6 +2,7 @@
 // pasted secret), provider, aws.region and refresh_interval_mins.
 
 import type { QuickFix } from '../../common/types';
+import { redact } from '../../../shared/redact';
 import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../../common/awsRegions';
 import { isSecretHandle, isShellReference, isUuid, secretKind } from '../../common/identifiers';
 import { closest, lastFour } from '../../common/strings';
@@ -69,7 +70,8 @@ function checkOrgUuidValue(ctx: AgentRuleContext, s: DelegatedAuthSection, keySp
 /** A value as quoted in a message: shortened, and never a pasted API or application key. */
 export function shorten(text: string, max = 48): string {
   if (secretKind(text.trim())) return `${lastFour(text.trim())} (a key, hidden)`;
-  const t = text.replace(/\s+/g, ' ');
+  // A key pasted inside a longer value (`DELA(<api key>, aws)`, `<key>,`) is masked too.
+  const t = redact(text).replace(/\s+/g, ' ');
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
