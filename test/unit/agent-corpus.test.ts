@@ -51,11 +51,8 @@ const EXPECTED: Record<string, Expectation> = {
     why: 'a Terraform template: `site: ${datadog_site}` is not expanded if this is read as Agent configuration',
   },
   'real/cbusdog+ddagent__datadog.yaml': {
-    exact: [
-      ['agent/yaml-syntax', 40],
-      ['agent/yaml-syntax', 40],
-    ],
-    why: 'shell commands pasted as bare lines 40-41 (one mistake, reported twice at the same place by the parser)',
+    exact: [['agent/yaml-syntax', 40]],
+    why: 'shell commands pasted as bare lines 40-41 (one mistake: the parser\'s second error on the same line is folded)',
   },
   'real/cbusdog+dual-ship__datadog.yaml': { exact: [], why: 'dual shipping with placeholder API keys, no DELA() directive' },
   'real/cbusdog+erie__datadog.yaml': {
@@ -88,7 +85,7 @@ describe('corpus: every shared datadog.yaml as it is', { skip }, () => {
         assert.ok(got.length > 0, 'a syntax error is reported');
         assert.deepEqual([...new Set(got.map(([c]) => c))], ['agent/yaml-syntax'], 'only syntax errors');
         assert.equal(got[0][1], expected.syntaxCascadeFrom, 'the first syntax error is on the expected line');
-        assert.ok(got.length <= 50, 'capped');
+        assert.ok(got.length <= 5, `the cascade is folded (got ${got.length})`);
       }
       // The same text through a service that already analysed it: same answer (the cache is keyed on text).
       const service = new LanguageService();

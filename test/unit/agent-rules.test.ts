@@ -1008,3 +1008,22 @@ describe('no message repeats a key pasted inside a longer value', () => {
     }
   });
 });
+
+describe('agent/yaml-syntax folds a cascade into its first error', () => {
+  test('a pasted shell command before the keys: one finding that says why', () => {
+    const text = 'DD_API_KEY=x \\\nbash -c "$(curl -L https://example.invalid/install.sh)"\n\n# the config\napi_key: k\nsite: datadoghq.com\ndelegated_auth:\n  org_uuid: bad\n';
+    const found = lint(text).filter((f) => f.code === 'agent/yaml-syntax');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].range.start.line, 4);
+    assert.match(found[0].message, /Lines 1-2 were read as one plain value/);
+    assert.match(found[0].message, /\d+ more errors after this one come from the same mistake/);
+  });
+
+  test('near miss: two separate mistakes on two lines are both reported', () => {
+    const text = 'api_key: k\ndelegated_auth:\n  org_uuid: "unterminated\nlogs_config: [a, b\n';
+    assert.ok(lint(text).filter((f) => f.code === 'agent/yaml-syntax').length >= 1);
+    const twoLines = 'a:\n  b: c\n d: e\nf:\n  g: h\n   i: j\n';
+    const lines = new Set(lint(twoLines).filter((f) => f.code === 'agent/yaml-syntax').map((f) => f.range.start.line));
+    assert.ok(lines.size >= 2, `errors on ${[...lines].join(', ')}`);
+  });
+});

@@ -81,7 +81,7 @@ export function lintAgentConfig(text: string, index = new TextIndex(text), docs:
   const findings: Finding[] = [];
   for (const doc of docs) {
     const ctx = new AgentRuleContext(extractAgentModel(doc, text), index);
-    reportSyntaxErrors(ctx, doc.errors);
+    reportSyntaxErrors(ctx, doc.errors, doc);
     for (const rule of RULES) rule(ctx);
     findings.push(...ctx.findings);
   }
