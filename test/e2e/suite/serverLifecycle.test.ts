@@ -4,21 +4,12 @@
 
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { waitFor } from './util';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 interface Api {
   readonly client: LanguageClient | undefined;
   readonly statusText: string;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function serverPid(api: Api): Promise<number | undefined> {

@@ -4,23 +4,11 @@
 
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
-const folder = () => vscode.workspace.workspaceFolders![0].uri;
+import { waitFor, workspaceUri, codeOf } from './util';
 
 suite('settings', () => {
   test('datadogWif.severity changes a diagnostic, and `off` removes it', async () => {
-    const uri = vscode.Uri.joinPath(folder(), 'datadog.yaml');
+    const uri = workspaceUri('datadog.yaml');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const find = () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'agent/org-uuid-invalid');
     await waitFor('the error', () => (find()?.severity === vscode.DiagnosticSeverity.Error ? true : undefined));
@@ -37,7 +25,7 @@ suite('settings', () => {
   });
 
   test('datadogWif.agentConfigFiles makes another file Agent configuration', async () => {
-    const uri = vscode.Uri.joinPath(folder(), 'custom', 'agent-prod.yaml');
+    const uri = workspaceUri('custom', 'agent-prod.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     await new Promise((r) => setTimeout(r, 1500));
