@@ -1,0 +1,105 @@
+// Splits an ARN or ARN pattern into its parts, each with its offsets in the
+// string, so a diagnostic can underline exactly the part at fault. A template
+// interpolation (`${…}`, as in Terraform or CloudFormation) stands for an
+// unknown value: it never splits a field and is never judged.
+
+export interface ArnPart {
+  text: string;
+  /** Offsets in the original string: [start, end). */
+  start: number;
+  end: number;
+  /** Holds a `${…}` interpolation: its value is unknown. */
+  templated: boolean;
+}
+
+export type ArnKind = 'assumed-role' | 'sso-assumed-role' | 'iam-role' | 'iam-user' | 'root' | 'federated-user' | 'other';
+
+export interface ParsedArn {
+  source: string;
+  /** Fewer than six `:`-separated fields, or no `arn:` prefix: only `source` is meaningful. */
+  isArn: boolean;
+  partition?: ArnPart;
+  service?: ArnPart;
+  region?: ArnPart;
+  account?: ArnPart;
+  /** Everything after the fifth `:`. */
+  resource?: ArnPart;
+  /** The resource split on `/` (interpolations kept whole). */
+  segments: ArnPart[];
+  /** `assumed-role`, `role`, `user`, `federated-user`, `root`, `policy`, … (the first segment). */
+  resourceType?: string;
+  kind: ArnKind;
+  /** For roles: the role name (the last segment of an IAM role ARN, the second of an assumed-role ARN). */
+  roleName?: ArnPart;
+  /** For IAM roles and users: the path segments between the type and the name. */
+  path: ArnPart[];
+  /** For assumed-role ARNs: the session name (undefined when missing). */
+  session?: ArnPart;
+  /** For IAM users and federated users: the user name. */
+  userName?: ArnPart;
+}
+
+/** Splits `text[from, to)` on `sep`, outside `${…}`. */
+function split(text: string, from: number, to: number, sep: string, limit = Infinity): ArnPart[] {
+  const parts: ArnPart[] = [];
+  let depth = 0;
+  let start = from;
+  let templated = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === '$' && text[i + 1] === '{') {
+      depth++;
+      templated = true;
+      i++;
+    } else if (c === '}' && depth > 0) depth--;
+    else if (c === sep && depth === 0 && parts.length < limit) {
+      parts.push({ text: text.slice(start, i), start, end: i, templated });
+      start = i + 1;
+      templated = false;
+    }
+  }
+  parts.push({ text: text.slice(start, to), start, end: to, templated });
+  return parts;
+}
+
+export function parseArn(source: string): ParsedArn {
+  const empty: ParsedArn = { source, isArn: false, segments: [], path: [], kind: 'other' };
+  if (!source.startsWith('arn:')) return empty;
+  const fields = split(source, 0, source.length, ':', 5);
+  if (fields.length < 6) return empty;
+  const [, partition, service, region, account, resource] = fields;
+  const segments = split(source, resource.start, resource.end, '/');
+  const parsed: ParsedArn = { source, isArn: true, partition, service, region, account, resource, segments, path: [], kind: 'other' };
+  const type = segments[0]?.text;
+  parsed.resourceType = type;
+  const svc = service.text;
+  if (svc === 'sts' && type === 'assumed-role') {
+    parsed.roleName = segments[1];
+    parsed.session = segments.length > 2 ? segments[segments.length - 1] : undefined;
+    parsed.kind = parsed.roleName?.text.startsWith('AWSReservedSSO_') ? 'sso-assumed-role' : 'assumed-role';
+  } else if (svc === 'sts' && type === 'federated-user') {
+    parsed.userName = segments[1];
+    parsed.kind = 'federated-user';
+  } else if (svc === 'iam' && type === 'role' && segments.length >= 2) {
+    parsed.roleName = segments[segments.length - 1];
+    parsed.path = segments.slice(1, -1);
+    parsed.kind = 'iam-role';
+  } else if (svc === 'iam' && type === 'user' && segments.length >= 2) {
+    parsed.userName = segments[segments.length - 1];
+    parsed.path = segments.slice(1, -1);
+    parsed.kind = 'iam-user';
+  } else if (svc === 'iam' && type === 'root' && segments.length === 1) {
+    parsed.kind = 'root';
+  }
+  return parsed;
+}
+
+export const KIND_LABELS: Record<ArnKind, string> = {
+  'assumed-role': 'an assumed role (a role session, as `aws sts get-caller-identity` prints it)',
+  'sso-assumed-role': 'an IAM Identity Center (SSO) permission set, through its assumed role',
+  'iam-role': 'an IAM role (the role itself, not a session of it)',
+  'iam-user': 'an IAM user (long-lived access keys)',
+  root: 'the account root',
+  'federated-user': 'a federated user (`GetFederationToken`)',
+  other: 'not a caller identity',
+};
