@@ -31,12 +31,13 @@ suite('settings', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.strictEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'datadog-wif').length, 0, 'not ours before the setting');
     const config = vscode.workspace.getConfiguration('datadogWif');
+    const before = config.inspect<string[]>('agentConfigFiles')?.workspaceValue;
     try {
-      await config.update('agentConfigFiles', ['agent-*.yaml'], vscode.ConfigurationTarget.Workspace);
+      await config.update('agentConfigFiles', [...(before ?? []), 'agent-*.yaml'], vscode.ConfigurationTarget.Workspace);
       const diag = await waitFor('the unknown-key diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'agent/unknown-key'));
       assert.deepStrictEqual([diag.range.start.line, diag.range.start.character], [4, 4]);
     } finally {
-      await config.update('agentConfigFiles', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('agentConfigFiles', before, vscode.ConfigurationTarget.Workspace);
     }
   });
 });

@@ -5,6 +5,7 @@ import type { Hover, Position } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
 import { DATADOG_SITES, findSite } from '../common/sites';
 import { docsUrl } from '../catalog';
+import { describeArn } from '../arn';
 import { apiKeySlot, describeKey, LEGACY_KEYS } from './keys';
 import { locate, type Located } from './locate';
 import { SUPPORTED_PARENTS } from './model';
@@ -33,6 +34,7 @@ function sectionOf(path: string[]): { parent: string | null; supported: boolean;
 
 function describe(at: Located): string | undefined {
   if (at.path.length === 1 && at.path[0] === 'site') return siteHover(at);
+  if (at.path[at.path.length - 1] === 'arn_pattern' && at.part === 'value' && typeof at.value === 'string') return describeArn(at.value);
   const section = sectionOf(at.path);
   if (!section) return undefined;
   const sectionName = section.parent ? `${section.parent}.delegated_auth` : 'delegated_auth';

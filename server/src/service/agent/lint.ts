@@ -15,8 +15,9 @@ import { awsRegion, orgUuid, providerValue, refreshInterval } from './rules/valu
 import { site } from './rules/site';
 import { fallbackApiKey } from './rules/fallback';
 import { delaDirectives } from './rules/dela';
+import { arnPatterns } from './rules/arnPatterns';
 
-const RULES: readonly AgentRule[] = [duplicateKeys, sectionPlacement, sectionType, sectionKeys, orgUuid, providerValue, awsRegion, refreshInterval, site, fallbackApiKey, delaDirectives];
+const RULES: readonly AgentRule[] = [duplicateKeys, sectionPlacement, sectionType, sectionKeys, orgUuid, providerValue, awsRegion, refreshInterval, site, fallbackApiKey, delaDirectives, arnPatterns];
 
 /** Parser options shared by lint, hover and completion: merge keys on, duplicates left to our rule. */
 export const YAML_OPTIONS = { uniqueKeys: false, merge: true, prettyErrors: false, keepSourceTokens: false } as const;

@@ -4,6 +4,7 @@
 // the parts that matter, so a 50,000-line file costs little beyond its parse.
 
 import { isMap, isPair, isScalar, isSeq, type Document, type Pair } from 'yaml';
+import { collectArnPatterns, type ArnPatternValue } from './arnPatterns';
 import { isRawMergeKey, lastEntry, rawKeyText, toValue, type Span, type YEntry, type YMap, type YScalar, type YValue } from './yamlTree';
 
 /** The sections that read `delegated_auth`, and the API key slot each fills (PROTOCOL.md §4). */
@@ -48,12 +49,14 @@ export interface AgentModel {
   directives: DelaDirective[];
   /** The root mapping; undefined when the document is not a mapping (a list, a scalar, empty). */
   root?: YMap;
+  /** Every `arn_pattern` string, anywhere in the document. */
+  arnPatterns: ArnPatternValue[];
 }
 
 const ADDITIONAL_ENDPOINT_PARENTS: readonly (string | null)[] = [null, 'apm_config', 'logs_config'];
 
 export function extractAgentModel(doc: Document, text: string): AgentModel {
-  const model: AgentModel = { sections: [], duplicates: [], directives: [] };
+  const model: AgentModel = { sections: [], duplicates: [], directives: [], arnPatterns: text.includes('arn_pattern') ? collectArnPatterns(doc) : [] };
   const rootNode = doc.contents;
   if (!isMap(rootNode)) return model;
   const rootPairs = rootNode.items.filter(isPair);

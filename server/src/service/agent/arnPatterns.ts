@@ -1,0 +1,49 @@
+// Finds every `arn_pattern: <string>` in a YAML (or JSON) document, wherever
+// it is, with the kind of mapping it belongs to, so the ARN rules can judge
+// each and the overlap rule can compare those of one kind.
+
+import { isMap, isPair, isScalar, isSeq, Scalar, type Document } from 'yaml';
+import type { Span, YScalarStyle } from './yamlTree';
+
+export interface ArnPatternValue extends Span {
+  value: string;
+  style: YScalarStyle;
+  /** The source text equals the value (no escapes, one line): offsets inside it map one to one. */
+  verbatim: boolean;
+  /** Mappings of one kind are compared for overlaps: the sibling `type`, else the path of keys above. */
+  group: string;
+}
+
+const MAX_DEPTH = 64;
+
+export function collectArnPatterns(doc: Document): ArnPatternValue[] {
+  const out: ArnPatternValue[] = [];
+  walk(doc.contents, [], out, 0);
+  return out;
+}
+
+function walk(node: unknown, path: string[], out: ArnPatternValue[], depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  if (isSeq(node)) {
+    for (const item of node.items) walk(item, path, out, depth + 1);
+    return;
+  }
+  if (!isMap(node)) return;
+  let type: string | undefined;
+  for (const pair of node.items) {
+    if (isPair(pair) && isScalar(pair.key) && pair.key.value === 'type' && isScalar(pair.value) && typeof pair.value.value === 'string') type = pair.value.value;
+  }
+  for (const pair of node.items) {
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    const v = pair.value;
+    if (key === 'arn_pattern' && isScalar(v) && typeof v.value === 'string' && v.range) {
+      const style: YScalarStyle = v.type === Scalar.QUOTE_SINGLE ? 'single' : v.type === Scalar.QUOTE_DOUBLE ? 'double' : v.type === Scalar.BLOCK_FOLDED || v.type === Scalar.BLOCK_LITERAL ? 'block' : 'plain';
+      const quote = style === 'single' || style === 'double' ? 1 : 0;
+      const verbatim = style !== 'block' && v.source === v.value && v.range[1] - v.range[0] === v.value.length + 2 * quote;
+      out.push({ start: v.range[0], end: v.range[1], value: v.value, style, verbatim, group: type ?? (path.join('.') || '(top level)') });
+      continue;
+    }
+    walk(v, [...path, key], out, depth + 1);
+  }
+}
