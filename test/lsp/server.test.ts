@@ -132,6 +132,11 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
       ['datadogWif'],
     );
   });
+  test('a client that registers notifications dynamically is asked for settings changes', async () => {
+    const reg = await client.waitForServerRequest('client/registerCapability');
+    const regs = (reg.params as { registrations: { method: string }[] }).registrations;
+    assert.deepEqual(regs.map((r) => r.method), ['workspace/didChangeConfiguration']);
+  });
 
   test('didOpen datadog.yaml with a bad org_uuid: publishDiagnostics with code, exact range, severity, source and docs link', async () => {
     const mark = client.mark();

@@ -1,7 +1,7 @@
 // The language server: thin LSP wiring around the pure language service.
 // Started by the extension over IPC, or by any LSP client with `--stdio`.
 
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
+import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../service';
 import { toCodeAction, toCompletionItem } from './convert';
@@ -23,11 +23,13 @@ let canPullConfiguration = false;
 /** Until the first settings pull answers, opened documents wait for it (refreshSettings publishes them all). */
 let settingsLoaded = false;
 let snippetSupport = false;
+let registerForSettingsChanges = false;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   settingsLoaded = !canPullConfiguration;
   snippetSupport = !!params.capabilities.textDocument?.completion?.completionItem?.snippetSupport;
+  registerForSettingsChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
   // Clients without workspace/configuration (some editors) pass settings here.
   const init = params.initializationOptions as { settings?: ServerSettings } | undefined;
   if (init?.settings) service.configure(toServiceSettings(init.settings, log));
@@ -43,6 +45,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  // Clients that register notifications dynamically send settings changes only once asked to.
+  if (registerForSettingsChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch((err) => log.error('registering for settings changes failed', err));
   void refreshSettings();
 });
 

@@ -19,6 +19,8 @@ export function validateArnPatternInput(value: string): string | undefined {
 
 /** The pattern that maps a caller ARN: an assumed-role ARN with its session replaced by `*`. */
 export function suggestedPattern(callerArn: string): string {
-  const m = /^(arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+\/)[^/]+$/.exec(callerArn);
-  return m ? `${m[1]}*` : callerArn;
+  // (Trimmed: `aws sts get-caller-identity --output text` ends with a newline.)
+  const arn = callerArn.trim();
+  const m = /^(arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+\/)[^/]+$/.exec(arn);
+  return m ? `${m[1]}*` : arn;
 }

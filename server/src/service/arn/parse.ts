@@ -39,6 +39,29 @@ export interface ParsedArn {
   userName?: ArnPart;
 }
 
+/**
+ * The `${…}` interpolations of `text[from, to)`, as [start, end) offsets. Braces
+ * nest inside one (`${ {a = 1}["a"] }`); an unclosed one runs to `to`.
+ */
+export function interpolationSpans(text: string, from = 0, to = text.length): [number, number][] {
+  const spans: [number, number][] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (depth === 0) {
+      if (c === '$' && text[i + 1] === '{' && i + 1 < to) {
+        depth = 1;
+        start = i;
+        i++;
+      }
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) spans.push([start, i + 1]);
+  }
+  if (depth > 0) spans.push([start, to]);
+  return spans;
+}
+
 /** Splits `text[from, to)` on `sep`, outside `${…}`. */
 function split(text: string, from: number, to: number, sep: string, limit = Infinity): ArnPart[] {
   const parts: ArnPart[] = [];
@@ -47,11 +70,12 @@ function split(text: string, from: number, to: number, sep: string, limit = Infi
   let templated = false;
   for (let i = from; i < to; i++) {
     const c = text[i];
-    if (c === '$' && text[i + 1] === '{') {
+    if (depth === 0 && c === '$' && text[i + 1] === '{') {
       depth++;
       templated = true;
       i++;
-    } else if (c === '}' && depth > 0) depth--;
+    } else if (c === '{' && depth > 0) depth++;
+    else if (c === '}' && depth > 0) depth--;
     else if (c === sep && depth === 0 && parts.length < limit) {
       parts.push({ text: text.slice(start, i), start, end: i, templated });
       start = i + 1;

@@ -3,7 +3,7 @@
 // its own text. One mistake is reported once, by the most specific rule.
 
 import type { Severity } from '../common/types';
-import { parseArn, type ArnPart, type ParsedArn } from './parse';
+import { interpolationSpans, parseArn, type ArnPart, type ParsedArn } from './parse';
 
 export interface ArnFix {
   title: string;
@@ -29,18 +29,60 @@ export function lintArnPattern(source: string): ArnFinding[] {
   const out: ArnFinding[] = [];
   const trimmed = source.trim();
   const lead = source.length - source.trimStart().length;
-  const inner = /\s+/.exec(trimmed);
+  if (trimmed === '') {
+    // Nothing but white space (or nothing): the mistake is that there is no ARN.
+    out.push(finding('arn/not-an-arn', 'error', 'Not an ARN: an ARN pattern starts with `arn:` (e.g. `arn:aws:sts::123456789012:assumed-role/my-role/*`).', 0, source.length));
+    return clamp(out, source.length);
+  }
+  // White space inside an interpolation (`${ var.account }`) is part of the expression, not of the pattern.
+  const inner = outsideInterpolations(trimmed, /\s+/g)[0];
   if (inner) {
-    const at = lead + inner.index;
-    out.push(finding('arn/whitespace', 'error', 'White space inside an ARN pattern: it can never match a caller ARN. Remove it.', at, at + inner[0].length, { title: 'Remove the white space', replacement: source.replace(/\s+/g, '') }));
-    return out;
+    const at = lead + inner[0];
+    out.push(finding('arn/whitespace', 'error', 'White space inside an ARN pattern: it can never match a caller ARN. Remove it.', at, lead + inner[1], { title: 'Remove the white space', replacement: removeOutside(trimmed, /\s+/g) }));
+    return clamp(out, source.length);
   }
   if (trimmed.length !== source.length) {
     const [s, e] = lead > 0 ? [0, lead] : [lead + trimmed.length, source.length];
     out.push(finding('arn/whitespace', 'error', 'White space around an ARN pattern: it can never match a caller ARN. Trim it.', s, e, { title: 'Trim the white space', replacement: trimmed }));
   }
   judge(trimmed, lead, out);
+  return clamp(out, source.length);
+}
+
+/** Findings are at least one character wide, but never past the end of the pattern. */
+function clamp(out: ArnFinding[], length: number): ArnFinding[] {
+  for (const f of out) f.end = Math.max(f.start, Math.min(f.end, length));
   return out;
+}
+
+/** The [start, end) matches of `re` (global) in `text` that lie outside every `${…}`. */
+function outsideInterpolations(text: string, re: RegExp): [number, number][] {
+  const spans = interpolationSpans(text);
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(re)) {
+    const s = m.index!;
+    // A match is cut by the interpolations it crosses: keep its first piece outside them.
+    let e = s + m[0].length;
+    let start = s;
+    for (const [is, ie] of spans) {
+      if (start >= is && start < ie) start = ie;
+      else if (is > start && is < e) e = is;
+    }
+    if (start < e) out.push([start, e]);
+  }
+  return out;
+}
+
+/** `text` with the matches of `re` outside `${…}` removed. */
+function removeOutside(text: string, re: RegExp): string {
+  const spans = interpolationSpans(text);
+  let out = '';
+  let at = 0;
+  for (const [is, ie] of spans) {
+    out += text.slice(at, is).replace(re, '') + text.slice(is, ie);
+    at = ie;
+  }
+  return out + text.slice(at).replace(re, '');
 }
 
 function finding(code: string, severity: Severity, message: string, start: number, end: number, fix?: ArnFix): ArnFinding {
@@ -49,21 +91,45 @@ function finding(code: string, severity: Severity, message: string, start: numbe
 
 /** Offsets of `*` outside `${…}`. */
 function starsOf(text: string): number[] {
-  const stars: number[] = [];
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '$' && text[i + 1] === '{') {
-      depth++;
-      i++;
-    } else if (text[i] === '}' && depth > 0) depth--;
-    else if (text[i] === '*' && depth === 0) stars.push(i);
-  }
-  return stars;
+  return outsideInterpolations(text, /\*/g).map(([s]) => s);
 }
 
 const inPart = (part: ArnPart | undefined, at: number) => !!part && at >= part.start && at < part.end + (part.start === part.end ? 1 : 0);
+/** The literal pieces of a part, between and around its interpolations, with their offsets. */
+function literalPieces(part: ArnPart): { text: string; start: number; end: number }[] {
+  const pieces: { text: string; start: number; end: number }[] = [];
+  let at = part.start;
+  const source = part.text;
+  for (const [s, e] of interpolationSpans(source)) {
+    if (s > at - part.start) pieces.push({ text: source.slice(at - part.start, s), start: at, end: part.start + s });
+    at = part.start + e;
+  }
+  if (at < part.end) pieces.push({ text: source.slice(at - part.start), start: at, end: part.end });
+  return pieces;
+}
 /** The literal text of a part, interpolations removed. */
-const literal = (part: ArnPart) => part.text.replace(/\$\{[^}]*\}?/g, '');
+const literal = (part: ArnPart) => literalPieces(part).map((p) => p.text).join('');
+/**
+ * Where to underline a part: all of it, or for a part holding an interpolation
+ * only its literal text (the unknown value is never reported).
+ */
+function judgedSpan(part: ArnPart): [number, number] {
+  if (!part.templated) return [part.start, part.end];
+  const pieces = literalPieces(part);
+  return pieces.length ? [pieces[0].start, pieces[pieces.length - 1].end] : [part.start, part.end];
+}
+/** Could a part, whatever its interpolations stand for, read exactly `value`? */
+function couldRead(part: ArnPart, value: string): boolean {
+  if (!part.templated) return part.text === value;
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let shape = '';
+  let at = 0;
+  for (const [s, e] of interpolationSpans(part.text)) {
+    shape += escape(part.text.slice(at, s)) + '.*';
+    at = e;
+  }
+  return new RegExp(`^${shape}${escape(part.text.slice(at))}$`, 's').test(value);
+}
 
 function judge(text: string, base: number, out: ArnFinding[]): void {
   const at = (s: number, e: number) => [base + s, base + e] as const;
@@ -81,7 +147,9 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
   const fieldsWithStar = new Set<ArnPart>();
   let resourceStar: number | undefined;
   if (stars.length > 1) {
-    report('arn/multiple-wildcards', 'error', `${stars.length} wildcards: a pattern may hold one, as a trailing \`/*\` after the role name.`, stars[1], stars[stars.length - 1] + 1);
+    // Underline the misplaced ones: every `*` but a final `/*`, which is where the one wildcard belongs.
+    const misplaced = text.endsWith('/*') && stars[stars.length - 1] === text.length - 1 ? stars.slice(0, -1) : stars;
+    report('arn/multiple-wildcards', 'error', `${stars.length} wildcards: a pattern may hold one, as a trailing \`/*\` after the role name.`, misplaced[0], misplaced[misplaced.length - 1] + 1);
     for (const s of stars) for (const f of [p.partition, p.service, p.region, p.account]) if (inPart(f, s)) fieldsWithStar.add(f!);
   } else if (stars.length === 1) {
     const s = stars[0];
@@ -95,19 +163,21 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
 
   // Partition.
   const partition = p.partition!;
-  if (!partition.templated && !fieldsWithStar.has(partition) && partition.text !== 'aws') {
-    report('arn/unsupported-partition', 'error', `Partition \`${partition.text || '(empty)'}\`: Datadog accepts identities of the \`aws\` partition only${/^aws-/.test(partition.text) ? ' (China, GovCloud and isolated regions are not supported)' : ''}.`, partition.start, partition.end);
+  if (!fieldsWithStar.has(partition) && !couldRead(partition, 'aws')) {
+    const [ps, pe] = judgedSpan(partition);
+    report('arn/unsupported-partition', 'error', `Partition \`${partition.text || '(empty)'}\`: Datadog accepts identities of the \`aws\` partition only${/^aws-/.test(partition.text) ? ' (China, GovCloud and isolated regions are not supported)' : ''}.`, ps, pe);
   }
 
   // Service and resource type: what kind of identity this is.
   const service = p.service!;
   let callerShaped = true;
+  let wrongService = false;
   if (!service.templated && !fieldsWithStar.has(service)) {
     const type = p.resourceType ?? '';
     if (p.kind === 'iam-role') {
       callerShaped = false;
       const role = p.roleName!;
-      const fixable = !starsOf(role.text).length && role.text !== '' && !p.account!.text.includes('*');
+      const fixable = !starsOf(role.text).length && role.text !== '' && !starsOf(p.account!.text).length;
       const suggestion = `arn:${partition.text}:sts::${p.account!.text}:assumed-role/${role.text}/*`;
       report(
         'arn/iam-role-arn',
@@ -127,26 +197,35 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
       const what = service.text === 'iam' || service.text === 'sts' ? `\`${service.text}\` with a \`${type || '(empty)'}\` resource` : `service \`${service.text || '(empty)'}\``;
       const [s, e] = service.text === 'iam' || service.text === 'sts' ? [p.resource!.start, p.segments[0].end] : [service.start, service.end];
       if (!(resourceStar !== undefined && p.segments[0] && inPart(p.segments[0], resourceStar) && (service.text === 'iam' || service.text === 'sts'))) {
+        wrongService = true;
         report('arn/wrong-service', 'error', `Not a caller identity (${what}): map an \`sts\` assumed-role ARN (or an \`iam\` user).`, s, e);
       }
     }
   }
 
-  // The one wildcard in the resource, unless the ARN is already wrong as a whole.
-  if (resourceStar !== undefined && (callerShaped || p.kind === 'other')) judgeResourceWildcard(p, resourceStar, report);
+  // The one wildcard in the resource, unless the ARN is already wrong as a whole (`sts::<acct>:*` is judged
+  // by the wildcard: it is not the service that is wrong there).
+  if (resourceStar !== undefined && (callerShaped || (p.kind === 'other' && !wrongService))) judgeResourceWildcard(p, resourceStar, report);
 
   // Region.
   const region = p.region!;
-  if (region.text !== '' && !region.templated && !fieldsWithStar.has(region) && (service.text === 'sts' || service.text === 'iam')) {
+  // (An interpolated region may stand for the empty string; literal text beside it may not.)
+  if (literal(region) !== '' && !fieldsWithStar.has(region) && (service.text === 'sts' || service.text === 'iam')) {
     const replacement = text.slice(0, region.start) + text.slice(region.end);
-    report('arn/region-not-empty', 'error', `IAM and STS ARNs have an empty region field (\`${service.text}::\`), even for a regional STS endpoint.`, region.start, region.end, { title: 'Remove the region', replacement });
+    const [rs, re] = judgedSpan(region);
+    report('arn/region-not-empty', 'error', `IAM and STS ARNs have an empty region field (\`${service.text}::\`), even for a regional STS endpoint.`, rs, re, { title: 'Remove the region', replacement });
   }
 
   // Account.
   const account = p.account!;
   // (Not for an ARN that names no caller at all: S3 buckets have no account; the service is the mistake.)
-  if (!account.templated && !fieldsWithStar.has(account) && !ACCOUNT.test(account.text) && p.kind !== 'other') {
-    report('arn/invalid-account', 'error', `The account must be exactly 12 digits, not \`${account.text || '(empty)'}\`${/^\d+$/.test(account.text) ? ` (${account.text.length} digits; leading zeros count)` : ''}.`, account.start, account.end);
+  // (An interpolated account is unknown: only its literal digits beside the interpolation are judged.)
+  const accountLiteral = literal(account);
+  const accountBad = account.templated ? !/^\d{0,12}$/.test(accountLiteral) : !ACCOUNT.test(account.text);
+  if (accountBad && !fieldsWithStar.has(account) && p.kind !== 'other') {
+    const [as, ae] = judgedSpan(account);
+    const digits = account.templated ? '' : /^\d+$/.test(account.text) ? ` (${account.text.length} digits; leading zeros count)` : '';
+    report('arn/invalid-account', 'error', `The account must be exactly 12 digits, not \`${account.text || '(empty)'}\`${digits}.`, as, ae);
   }
 
   // Names of an assumed role.
@@ -182,26 +261,36 @@ function judgeResourceWildcard(p: ParsedArn, star: number, report: Report): void
 function judgeAssumedRole(p: ParsedArn, report: Report): void {
   const segs = p.segments;
   const role = p.roleName;
-  if (!role) return;
-  if (segs.length === 2 && !role.text.includes('*')) {
+  if (!role) {
+    report('arn/invalid-role-name', 'error', 'No role name: `assumed-role/<role name>/<session>`.', segs[0].start, segs[0].end);
+    return;
+  }
+  const hasStar = (part: ArnPart) => starsOf(part.text).length > 0;
+  // (An empty role name is the mistake there: appending `/*` would not help.)
+  if (segs.length === 2 && !hasStar(role) && role.text !== '') {
     report('arn/missing-session', 'warning', 'No session part: real caller ARNs always end with a session name, so this matches nothing. Append `/*` to match every session.', role.start, role.end, {
       title: 'Append `/*`',
       replacement: p.source + '/*',
     });
   }
-  if (segs.length > 3) {
+  // A role path: segments between the role name and the session. A `*` among them is judged by the wildcard rules.
+  if (segs.length > 3 && segs.slice(2, -1).some((s) => !hasStar(s))) {
     report('arn/invalid-role-name', 'error', 'An assumed-role ARN carries no role path: `assumed-role/<role name>/<session>`.', segs[1].start, segs[segs.length - 2].end);
     return;
   }
-  if (!role.text.includes('*')) {
+  if (segs.length > 3) return;
+  // Interpolated names are unknown: only their literal characters are judged (and at most 64 of them).
+  if (!hasStar(role)) {
     const lit = literal(role);
-    if (!role.templated && (role.text.length < 1 || role.text.length > 64)) report('arn/invalid-role-name', 'error', `A role name is 1 to 64 characters${role.text.length ? `, not ${role.text.length}` : ''}.`, role.start, role.end);
-    else if (!NAME_CHARS.test(lit)) report('arn/invalid-role-name', 'error', `\`${role.text}\` is not a role name: letters, digits and \`+=,.@_-\` only.`, role.start, role.end);
+    const [s, e] = judgedSpan(role);
+    if (role.templated ? lit.length > 64 : role.text.length < 1 || role.text.length > 64) report('arn/invalid-role-name', 'error', `A role name is 1 to 64 characters${role.text.length ? `, not ${lit.length}` : ''}.`, s, e);
+    else if (!NAME_CHARS.test(lit)) report('arn/invalid-role-name', 'error', `\`${role.text}\` is not a role name: letters, digits and \`+=,.@_-\` only.`, s, e);
   }
   const session = p.session;
-  if (session && segs.length === 3 && !session.text.includes('*')) {
+  if (session && segs.length === 3 && !hasStar(session)) {
     const lit = literal(session);
-    if (!session.templated && (session.text.length < 2 || session.text.length > 64)) report('arn/invalid-session-name', 'error', `A session name is 2 to 64 characters, not ${session.text.length}.`, session.start, session.end);
-    else if (!NAME_CHARS.test(lit)) report('arn/invalid-session-name', 'error', `\`${session.text}\` is not a session name: letters, digits and \`+=,.@_-\` only.`, session.start, session.end);
+    const [s, e] = judgedSpan(session);
+    if (session.templated ? lit.length > 64 : session.text.length < 2 || session.text.length > 64) report('arn/invalid-session-name', 'error', `A session name is 2 to 64 characters, not ${lit.length}.`, s, e);
+    else if (!NAME_CHARS.test(lit)) report('arn/invalid-session-name', 'error', `\`${session.text}\` is not a session name: letters, digits and \`+=,.@_-\` only.`, s, e);
   }
 }
