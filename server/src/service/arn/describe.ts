@@ -6,6 +6,8 @@ import { matches, wildcardPrefix } from './match';
 
 const show = (part: ArnPart | undefined) => (!part ? '-' : part.text === '' ? '(empty)' : `\`${part.text}\`${part.templated ? ' (interpolated: unknown here)' : ''}`);
 
+const showPath = (path: ArnPart[]) => `\`${path.map((s) => s.text).join('/')}/\`${path.some((s) => s.templated) ? ' (interpolated: unknown here)' : ''}`;
+
 export function describeArn(pattern: string): string {
   const p = parseArn(pattern.trim());
   if (!p.isArn) return `**Not an ARN**: \`${pattern}\` needs the form \`arn:aws:sts::<account>:assumed-role/<role>/<session>\`.`;
@@ -18,10 +20,10 @@ export function describeArn(pattern: string): string {
   if (p.kind === 'assumed-role' || p.kind === 'sso-assumed-role') {
     rows.push(['role', show(p.roleName)], ['session', p.session ? (p.session.text === '*' ? '`*` (any session)' : show(p.session)) : '(missing)']);
   } else if (p.kind === 'iam-role') {
-    if (p.path.length) rows.push(['path', `\`${p.path.map((s) => s.text).join('/')}/\``]);
+    if (p.path.length) rows.push(['path', showPath(p.path)]);
     rows.push(['role', show(p.roleName)]);
   } else if (p.kind === 'iam-user' || p.kind === 'federated-user') {
-    if (p.path.length) rows.push(['path', `\`${p.path.map((s) => s.text).join('/')}/\``]);
+    if (p.path.length) rows.push(['path', showPath(p.path)]);
     rows.push(['user', show(p.userName)]);
   } else if (p.kind !== 'root') rows.push(['resource', show(p.resource)]);
 
@@ -36,6 +38,9 @@ function examples(pattern: string, kind: string): string[] {
     return [`Matches no caller: a session of this role presents itself as \`arn:aws:sts::${p.account?.text}:assumed-role/${p.roleName?.text}/<session>\`.`];
   }
   if (kind === 'root' || kind === 'other') return ['Matches no caller that may be mapped.'];
+  if ((kind === 'assumed-role' || kind === 'sso-assumed-role') && !parseArn(pattern).session) {
+    return ['Matches no caller: a caller\'s assumed-role ARN always ends with a session name. Append `/*` for any session.'];
+  }
   const prefix = wildcardPrefix(pattern);
   const out: string[] = [];
   if (prefix !== undefined && !pattern.slice(0, -2).includes('*')) {
@@ -47,7 +52,7 @@ function examples(pattern: string, kind: string): string[] {
     const slash = pattern.lastIndexOf('/');
     out.push('Matches only this exact ARN' + (kind === 'assumed-role' || kind === 'sso-assumed-role' ? ' (this one session: use `/*` for any session).' : '.'));
     if (slash > 0) {
-      const no = `${pattern.slice(0, slash + 1)}another-session`;
+      const no = `${pattern.slice(0, slash + 1)}${kind === 'assumed-role' || kind === 'sso-assumed-role' ? 'another-session' : 'another-name'}`;
       if (no !== pattern && !matches(pattern, no)) out.push('', 'Does not match:', `- \`${no}\``);
     }
   }
