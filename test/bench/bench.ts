@@ -14,13 +14,25 @@
 // slow; a second baseline, `parse*`, parses with the options lint itself uses
 // (uniqueKeys off, merge keys on), and lint/parse* is the service's own overhead.
 // It prints; it asserts nothing.
+//
+// Then the ARN engine:
+//   pattern: parseArn + lintArnPattern of one pattern, timed one call at a
+//            time over a mixed set of realistic patterns (the shared ARN
+//            corpus when present, and built-in patterns: mapping patterns
+//            right and wrong, interpolated ones); median and p95 per pattern.
+//            Target: median <= 20 µs.
+//   overlap: findOverlaps over 1,000 realistic mapping patterns (and 10,000),
+//            next to a naive pairwise overlaps() loop over the same 1,000.
+//   DD_WIF_BENCH_ARN_ITERATIONS (default 10,000) sets the number of timed calls.
 
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { LanguageService } from '../../server/src/service';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
-import { AGENT_CORPUS_DIR, API_KEY, GOOD_GLOBAL_SECTION, GOOD_PRODUCT_SECTION, NO_CORPUS_MESSAGE, generateAgentConfig } from '../helpers/corpus';
+import { AGENT_CORPUS_DIR, API_KEY, GOOD_GLOBAL_SECTION, GOOD_PRODUCT_SECTION, NO_CORPUS_MESSAGE, Rng, generateAgentConfig } from '../helpers/corpus';
+import { SHARED_DIR } from '../helpers/markers';
+import { findOverlaps, lintArnPattern, overlaps, parseArn } from '../../server/src/service/arn';
 
 const RUNS = Number(process.argv[2] ?? process.env.DD_WIF_BENCH_RUNS ?? 15);
 const WARMUP = 5;
@@ -115,4 +127,119 @@ function main(): void {
   console.log('target: lint/parse <= 1.50');
 }
 
+// ---------------------------------------------------------------------------
+// ARN patterns.
+
+const ARN_ITERATIONS = Number(process.env.DD_WIF_BENCH_ARN_ITERATIONS ?? 10_000);
+const ARN_TSV = path.join(SHARED_DIR, 'corpus', 'arn', 'real-arns.tsv');
+
+/** Patterns as people write them in mappings: mostly right, some of every common mistake. */
+const BENCH_PATTERNS: readonly string[] = [
+  'arn:aws:sts::123456789012:assumed-role/DatadogAgentRole/*',
+  'arn:aws:sts::123456789012:assumed-role/terraform-runner/*',
+  'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane.doe@example.com',
+  'arn:aws:sts::123456789012:assumed-role/eks-node-group-role/i-0123456789abcdef0',
+  'arn:aws:sts::${data.aws_caller_identity.current.account_id}:assumed-role/DatadogAgentRole/*',
+  'arn:aws:sts::${var.account_id}:assumed-role/${var.role_name}/*',
+  'arn:aws:iam::123456789012:role/service-role/DatadogAgentRole',
+  'arn:aws:iam::123456789012:user/ci-deployer',
+  'arn:aws:iam::123456789012:root',
+  'arn:aws:sts:us-east-1:123456789012:assumed-role/DatadogAgentRole/*',
+  'arn:aws:sts::123456789012:assumed-role/DatadogAgentRole',
+  'arn:aws:sts::123456789012:assumed-role/DatadogAgentRole/run-*',
+  'arn:aws:sts::*:assumed-role/DatadogAgentRole/*',
+  'arn:aws:sts::12345678901:assumed-role/DatadogAgentRole/*',
+  ' arn:aws:sts::123456789012:assumed-role/DatadogAgentRole/* ',
+  'arn:aws-us-gov:sts::123456789012:assumed-role/DatadogAgentRole/*',
+];
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+function arnPatternSet(): string[] {
+  const patterns = [...BENCH_PATTERNS];
+  if (fs.existsSync(ARN_TSV)) {
+    for (const line of fs.readFileSync(ARN_TSV, 'utf8').split('\n').slice(1)) if (line.trim()) patterns.push(line.split('\t')[0]);
+  } else console.log(`(the shared ARN corpus is absent, ${ARN_TSV}: built-in patterns only)`);
+  return patterns;
+}
+
+/** Parse + lint of one pattern at a time: per-call times in µs. */
+function benchArnLint(patterns: readonly string[]): { median: number; p95: number; p99: number; mean: number; findings: number } {
+  const rng = new Rng(1);
+  const order = Array.from({ length: ARN_ITERATIONS }, () => patterns[rng.int(patterns.length)]);
+  let findings = 0;
+  for (let i = 0; i < 3_000; i++) findings += parseArn(order[i % order.length]).segments.length + lintArnPattern(order[i % order.length]).length; // warm up
+  findings = 0;
+  const us: number[] = [];
+  const start = process.hrtime.bigint();
+  for (const pattern of order) {
+    const t = process.hrtime.bigint();
+    parseArn(pattern);
+    findings += lintArnPattern(pattern).length;
+    us.push(Number(process.hrtime.bigint() - t) / 1e3);
+  }
+  const total = Number(process.hrtime.bigint() - start) / 1e3;
+  return { median: median(us), p95: percentile(us, 0.95), p99: percentile(us, 0.99), mean: total / order.length, findings };
+}
+
+/**
+ * `n` mapping patterns as a large organisation has them: roles spread over
+ * accounts, mostly `/*`, some exact sessions, some duplicated by mistake (so
+ * there are overlaps to find).
+ */
+function mappingPatterns(n: number, seed = 7): string[] {
+  const rng = new Rng(seed);
+  const accounts = Array.from({ length: Math.max(4, n / 25) }, (_, i) => String(100000000000 + i * 7919).padStart(12, '0'));
+  const roles = ['DatadogAgentRole', 'terraform-runner', 'eks-node', 'lambda-exec', 'AWSReservedSSO_ReadOnly_0a1b2c3d', 'ci-deployer', 'batch-worker', 'api-service'];
+  const out: string[] = [];
+  while (out.length < n) {
+    const r = rng.int(100);
+    if (r < 3 && out.length) out.push(rng.pick(out)); // a duplicate
+    else {
+      const base = `arn:aws:sts::${rng.pick(accounts)}:assumed-role/${rng.pick(roles)}-${rng.int(40)}/`;
+      out.push(r < 80 ? `${base}*` : `${base}session-${rng.int(5)}`);
+    }
+  }
+  return out;
+}
+
+function benchOverlaps(n: number, naive: boolean): { fast: number; naive?: number; pairs: number; naivePairs?: number } {
+  const patterns = mappingPatterns(n);
+  let pairs = 0;
+  const fastRuns: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const ms = time(() => (pairs = findOverlaps(patterns).length));
+    if (i >= WARMUP) fastRuns.push(ms);
+  }
+  if (!naive) return { fast: median(fastRuns), pairs };
+  let naivePairs = 0;
+  const naiveRuns: number[] = [];
+  for (let i = 0; i < 2 + Math.min(RUNS, 7); i++) {
+    const ms = time(() => {
+      naivePairs = 0;
+      for (let a = 0; a < patterns.length; a++) for (let b = a + 1; b < patterns.length; b++) if (overlaps(patterns[a], patterns[b])) naivePairs++;
+    });
+    if (i >= 2) naiveRuns.push(ms);
+  }
+  return { fast: median(fastRuns), naive: median(naiveRuns), pairs, naivePairs };
+}
+
+function mainArn(): void {
+  const patterns = arnPatternSet();
+  console.log(`\nARN patterns: parse + lint of one pattern, ${ARN_ITERATIONS} calls over ${patterns.length} patterns (${BENCH_PATTERNS.length} built-in, the rest from the corpus)`);
+  const lint = benchArnLint(patterns);
+  console.log(`  median ${lint.median.toFixed(2)} µs   p95 ${lint.p95.toFixed(2)} µs   p99 ${lint.p99.toFixed(2)} µs   mean ${lint.mean.toFixed(2)} µs (with timer overhead)   ${lint.findings} findings`);
+  console.log('  target: median <= 20 µs per pattern');
+
+  console.log('\nOverlap check (median ms):');
+  const o1 = benchOverlaps(1_000, true);
+  console.log(`  1,000 patterns: findOverlaps ${o1.fast.toFixed(3)} ms (${o1.pairs} pairs)   naive pairwise overlaps() ${o1.naive!.toFixed(2)} ms (${o1.naivePairs} pairs, 499,500 calls)   naive/findOverlaps ${(o1.naive! / o1.fast).toFixed(0)}x`);
+  const o10 = benchOverlaps(10_000, false);
+  console.log(`  10,000 patterns: findOverlaps ${o10.fast.toFixed(3)} ms (${o10.pairs} pairs)`);
+}
+
 main();
+mainArn();

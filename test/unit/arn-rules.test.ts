@@ -134,7 +134,8 @@ describe('arn/not-an-arn', () => {
   });
 
   test('near miss: six fields with an empty resource is an ARN (the resource is what is wrong)', () => {
-    expectFindings(`${STS}:«»`, ['arn/wrong-service', E]);
+    // An empty part at the end is shown on the last character (the `:`), never as an invisible range.
+    expectFindings(`${STS}«:»`, ['arn/wrong-service', E]);
   });
 });
 
@@ -476,7 +477,7 @@ describe('arn/missing-session', () => {
   test('near miss: a session, a `/*`; an empty role name is the mistake there, not the session', () => {
     clean(`${STS}:assumed-role/my-role/s1`);
     clean(`${STS}:assumed-role/my-role/*`);
-    expectFindings(`${STS}:assumed-role/«»`, ['arn/invalid-role-name', E]);
+    expectFindings(`${STS}:assumed-role«/»`, ['arn/invalid-role-name', E]);
   });
 });
 
@@ -540,8 +541,8 @@ describe('arn/invalid-session-name', () => {
     expectFindings(`${STS}:assumed-role/r/«a:b»`, ['arn/invalid-session-name', E]);
   });
 
-  test('empty (a trailing `/`): at the end of the pattern, zero width', () => {
-    expectFindings(`${STS}:assumed-role/r/«»`, ['arn/invalid-session-name', E]);
+  test('empty (a trailing `/`): at the end of the pattern, on the last character', () => {
+    expectFindings(`${STS}:assumed-role/r«/»`, ['arn/invalid-session-name', E]);
   });
 
   test('interpolated: never reported; literal characters beside it are, only those', () => {

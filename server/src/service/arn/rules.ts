@@ -51,7 +51,11 @@ export function lintArnPattern(source: string): ArnFinding[] {
 
 /** Findings are at least one character wide, but never past the end of the pattern. */
 function clamp(out: ArnFinding[], length: number): ArnFinding[] {
-  for (const f of out) f.end = Math.max(f.start, Math.min(f.end, length));
+  for (const f of out) {
+    // An empty part at the very end is shown on the last character, never as an invisible range.
+    if (f.start >= length && length > 0) f.start = length - 1;
+    f.end = Math.max(f.start + (length > 0 ? 1 : 0), Math.min(f.end, length));
+  }
   return out;
 }
 
@@ -59,16 +63,17 @@ function clamp(out: ArnFinding[], length: number): ArnFinding[] {
 function outsideInterpolations(text: string, re: RegExp): [number, number][] {
   const spans = interpolationSpans(text);
   const out: [number, number][] = [];
+  // Matches and spans both come in order: one pointer walks the spans (linear).
+  let j = 0;
   for (const m of text.matchAll(re)) {
-    const s = m.index!;
+    let start = m.index!;
+    let end = start + m[0].length;
+    while (j < spans.length && spans[j][1] <= start) j++;
     // A match is cut by the interpolations it crosses: keep its first piece outside them.
-    let e = s + m[0].length;
-    let start = s;
-    for (const [is, ie] of spans) {
-      if (start >= is && start < ie) start = ie;
-      else if (is > start && is < e) e = is;
-    }
-    if (start < e) out.push([start, e]);
+    let k = j;
+    while (k < spans.length && start >= spans[k][0] && start < spans[k][1]) start = spans[k++][1];
+    if (k < spans.length && spans[k][0] > start && spans[k][0] < end) end = spans[k][0];
+    if (start < end) out.push([start, end]);
   }
   return out;
 }
@@ -121,14 +126,26 @@ function judgedSpan(part: ArnPart): [number, number] {
 /** Could a part, whatever its interpolations stand for, read exactly `value`? */
 function couldRead(part: ArnPart, value: string): boolean {
   if (!part.templated) return part.text === value;
-  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  let shape = '';
+  // A glob match: the literal pieces in order, anything in between. Leftmost
+  // placement of each middle piece is enough, and linear (no regex backtracking).
+  const pieces: string[] = [];
   let at = 0;
   for (const [s, e] of interpolationSpans(part.text)) {
-    shape += escape(part.text.slice(at, s)) + '.*';
+    pieces.push(part.text.slice(at, s));
     at = e;
   }
-  return new RegExp(`^${shape}${escape(part.text.slice(at))}$`, 's').test(value);
+  pieces.push(part.text.slice(at));
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (!value.startsWith(first) || value.length < first.length + last.length || !value.endsWith(last)) return false;
+  let cursor = first.length;
+  const limit = value.length - last.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = value.indexOf(piece, cursor);
+    if (found < 0 || found + piece.length > limit) return false;
+    cursor = found + piece.length;
+  }
+  return true;
 }
 
 function judge(text: string, base: number, out: ArnFinding[]): void {
@@ -268,10 +285,16 @@ function judgeAssumedRole(p: ParsedArn, report: Report): void {
   const hasStar = (part: ArnPart) => starsOf(part.text).length > 0;
   // (An empty role name is the mistake there: appending `/*` would not help.)
   if (segs.length === 2 && !hasStar(role) && role.text !== '') {
-    report('arn/missing-session', 'warning', 'No session part: real caller ARNs always end with a session name, so this matches nothing. Append `/*` to match every session.', role.start, role.end, {
-      title: 'Append `/*`',
-      replacement: p.source + '/*',
-    });
+    // No fix for a name ending inside an unclosed `${`: the interpolation would swallow the `/*`.
+    const fixable = parseArn(p.source + '/*').session?.text === '*';
+    report(
+      'arn/missing-session',
+      'warning',
+      'No session part: real caller ARNs always end with a session name, so this matches nothing. Append `/*` to match every session.',
+      role.start,
+      role.end,
+      fixable ? { title: 'Append `/*`', replacement: p.source + '/*' } : undefined,
+    );
   }
   // A role path: segments between the role name and the session. A `*` among them is judged by the wildcard rules.
   if (segs.length > 3 && segs.slice(2, -1).some((s) => !hasStar(s))) {
