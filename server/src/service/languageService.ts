@@ -10,6 +10,8 @@ import { lintAgentConfig, parseAgentYaml } from './agent/lint';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
 import { FileClassifier } from './fileKinds';
+import type { HclRuntime } from './terraform/hcl';
+import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -31,6 +33,8 @@ interface Analysis {
   index: TextIndex;
   docs?: Document[];
   findings?: Finding[];
+  /** Terraform files: the tree (kept for incremental re-parse) and the model. */
+  terraform?: TerraformAnalysis;
 }
 
 export class LanguageService {
@@ -38,6 +42,8 @@ export class LanguageService {
   private settings: ServiceSettings;
   /** The last analysis of each path, reused while its text is unchanged. */
   private readonly cache = new Map<string, Analysis>();
+  /** The tree-sitter runtime for HCL, loaded by the host (it needs file I/O); without it Terraform files are not checked. */
+  private hcl: HclRuntime | undefined;
 
   constructor(settings: ServiceSettings = {}) {
     this.settings = settings;
@@ -53,18 +59,47 @@ export class LanguageService {
     return doc.kind ?? this.classifier.classify(doc.path);
   }
 
+  /** Hands the service the HCL runtime once the host has loaded it. */
+  setHclRuntime(runtime: HclRuntime): void {
+    this.hcl = runtime;
+  }
+
+  get canCheckTerraform(): boolean {
+    return this.hcl !== undefined;
+  }
+
   forget(path: string): void {
+    this.cache.get(path)?.terraform?.tree.delete();
     this.cache.delete(path);
   }
 
   /** Findings after suppression comments and severity overrides: what a user sees. */
-  lint(doc: SourceDocument): Finding[] {
+  lint(doc: SourceDocument, folder: readonly SourceDocument[] = []): Finding[] {
     const kind = this.kindOf(doc);
-    if (kind !== 'agent') return [];
+    if (kind === 'agent') {
+      const a = this.analysis(doc);
+      a.docs ??= parseAgentYaml(a.text);
+      a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
+      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), this.settings.severity);
+    }
+    if ((kind === 'terraform' || kind === 'terraform-lock') && this.hcl) {
+      // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
+      const own = this.terraformAnalysis(doc, kind);
+      const others = folder.filter((d) => d.path !== doc.path).flatMap((d) => {
+        const k = this.kindOf(d);
+        return k === 'terraform' || k === 'terraform-lock' ? [this.terraformAnalysis(d, k).terraform!] : [];
+      });
+      const findings = lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others]));
+      return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), this.settings.severity);
+    }
+    return [];
+  }
+
+  private terraformAnalysis(doc: SourceDocument, kind: FileKind): Analysis {
+    const previous = this.cache.get(doc.path)?.terraform;
     const a = this.analysis(doc);
-    a.docs ??= parseAgentYaml(a.text);
-    a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
-    return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), this.settings.severity);
+    a.terraform ??= analyseTerraform(this.hcl!, a.text, kind === 'terraform-lock', previous);
+    return a;
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {
@@ -84,9 +119,9 @@ export class LanguageService {
    * current text, so a client that drops diagnostic data still gets them.
    * `codes` narrows them to the diagnostics the client asked about.
    */
-  quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[]): { finding: Finding; fix: QuickFix }[] {
+  quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[], folder: readonly SourceDocument[] = []): { finding: Finding; fix: QuickFix }[] {
     const out: { finding: Finding; fix: QuickFix }[] = [];
-    for (const finding of this.lint(doc)) {
+    for (const finding of this.lint(doc, folder)) {
       if (codes && codes.length && !codes.includes(finding.code)) continue;
       if (!overlaps(finding.range, range)) continue;
       for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix });

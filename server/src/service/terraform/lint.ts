@@ -1,0 +1,41 @@
+// Lints a Terraform file or a .terraform.lock.hcl: parse (incrementally when
+// a previous tree is given), extract the model, run the tf/* and arn/* rules
+// with what the rest of the folder says.
+
+import type { Finding } from '../common/types';
+import type { TextIndex } from '../common/textIndex';
+import { TfRuleContext, type FolderFacts } from './context';
+import { parseHcl, syntaxProblems, type HclRuntime, type HclTree } from './hcl';
+import { extractLockModel, extractTerraformModel, literalString, type TerraformLockModel, type TerraformModel } from './model';
+import { lockFileRules, runTerraformRules, usesCloudAuth } from './rules';
+
+export interface TerraformAnalysis {
+  tree: HclTree;
+  model?: TerraformModel;
+  lock?: TerraformLockModel;
+}
+
+/** Parses and extracts. `previous` (the same document's last analysis) is consumed: its tree is reused. */
+export function analyseTerraform(runtime: HclRuntime, text: string, isLock: boolean, previous?: TerraformAnalysis): TerraformAnalysis {
+  const tree = previous && !previous.tree.deleted ? parseHcl(runtime, text, { tree: previous.tree }) : parseHcl(runtime, text);
+  return isLock ? { tree, lock: extractLockModel(tree) } : { tree, model: extractTerraformModel(tree) };
+}
+
+/** What one folder's files say together: cloud auth anywhere, and the lock file's pin. */
+export function folderFacts(analyses: readonly TerraformAnalysis[]): FolderFacts {
+  const facts: FolderFacts = { cloudAuth: analyses.some((a) => a.model?.providers.some(usesCloudAuth)) };
+  const locked = analyses.find((a) => a.lock?.datadog?.version)?.lock?.datadog?.version;
+  const version = locked && literalString(locked.value);
+  if (version) facts.lockedVersion = version;
+  return facts;
+}
+
+const EMPTY_MODEL: TerraformModel = { providers: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
+
+export function lintTerraform(a: TerraformAnalysis, index: TextIndex, folder: FolderFacts): Finding[] {
+  const ctx = new TfRuleContext(a.model ?? EMPTY_MODEL, index, folder);
+  for (const p of syntaxProblems(a.tree)) ctx.report('tf/hcl-syntax', p.span, `HCL syntax: ${p.message}`);
+  if (a.model) runTerraformRules(ctx);
+  if (a.lock) lockFileRules(ctx, a.lock);
+  return ctx.findings.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+}
