@@ -2,7 +2,7 @@
 // language server and the `dd-wif` CLI. `--production` minifies and drops
 // source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -34,14 +34,21 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   plugins: watch ? [reportProblems] : [],
-  define: { DD_WIF_VERSION: JSON.stringify(version) },
+  // web-tree-sitter's ES module locates itself with import.meta.url, which a CommonJS bundle lacks.
+  define: { DD_WIF_VERSION: JSON.stringify(version), 'import.meta.url': '__import_meta_url' },
+  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
 };
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: "#!/usr/bin/env node\nconst __import_meta_url = require('url').pathToFileURL(__filename).href;" } },
 ];
+
+// The HCL parser is WebAssembly: its runtime and the Terraform grammar travel next to the bundles.
+const WASM = ['node_modules/web-tree-sitter/tree-sitter.wasm', 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
+mkdirSync('dist', { recursive: true });
+for (const file of WASM) copyFileSync(file, `dist/${file.split('/').pop()}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -36,7 +36,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     documentSelector: documentSelector(globs),
     outputChannel: output,
     traceOutputChannel: output,
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    // The lock file changes on disk (`terraform init -upgrade`) without being opened.
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.tf,.terraform.lock.hcl}') },
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),

@@ -5,6 +5,9 @@ import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Sev
 import { collectTargets, readText, UsageError } from './files';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
 import type { CliIo } from './io';
+import * as path from 'path';
+import type { HclRuntime } from '../service/terraform/hcl';
+import { readTerraformFolder } from '../shared/terraformFolder';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -20,7 +23,8 @@ Options:
   --severity CODE=LEVEL      override a code's severity: error, warning, info, off (repeatable)
   -h, --help                 show this help`;
 
-export function runLint(argv: string[], io: CliIo, version: string): number {
+/** `hcl`: the HCL parser runtime; without it Terraform files are listed as not checked. */
+export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRuntime): number {
   let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
   let positionals: string[];
   try {
@@ -59,6 +63,7 @@ export function runLint(argv: string[], io: CliIo, version: string): number {
 
   const globs = values['agent-glob'] ?? [];
   const service = new LanguageService({ severity, agentConfigFiles: globs });
+  if (hcl) service.setHclRuntime(hcl);
   const { targets, skipped } = collectTargets(positionals, new FileClassifier(globs));
   for (const s of skipped) io.err(`dd-wif: ${s}: not a file dd-wif checks (datadog.yaml, *.tf, .terraform.lock.hcl or --agent-glob); skipped`);
 
@@ -70,8 +75,16 @@ export function runLint(argv: string[], io: CliIo, version: string): number {
     } catch (err) {
       throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    for (const f of service.lint({ path: t.absolute, text, kind: t.kind })) findings.push({ ...f, file: t.display });
+    const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
+    if (isTerraform && !hcl) {
+      io.err(`dd-wif: ${t.display}: not checked (the HCL parser could not be loaded)`);
+      continue;
+    }
+    // A Terraform file is judged with the rest of its folder (cloud auth in one file, the version in another).
+    const folder = isTerraform ? readTerraformFolder(path.dirname(t.absolute), (f) => f === t.absolute).map(({ file, text: other }) => ({ path: file, text: other })) : [];
+    for (const f of service.lint({ path: t.absolute, text, kind: t.kind }, folder)) findings.push({ ...f, file: t.display });
     service.forget(t.absolute);
+    for (const d of folder) service.forget(d.path);
   }
   const sorted = sortFindings(findings);
   if (format === 'json') io.out(formatJson(sorted));

@@ -4,6 +4,8 @@
 import { runLint, LINT_USAGE } from './lint';
 import { UsageError } from './files';
 import { processIo, type CliIo } from './io';
+import type { HclRuntime } from '../service/terraform/hcl';
+import { loadHclLanguage } from '../shared/treeSitter';
 
 declare const DD_WIF_VERSION: string | undefined;
 export const VERSION = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : '0.1.0';
@@ -21,7 +23,7 @@ Run \`dd-wif <command> --help\` for a command's options.`;
 /** The commands of later releases: the contract is fixed in CLI.md, the code is not here yet. */
 const NOT_YET = new Set(['whoami', 'login', 'mappings']);
 
-export function main(argv: string[], io: CliIo = processIo): number {
+export function main(argv: string[], io: CliIo = processIo, hcl?: HclRuntime): number {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '-h' || command === '--help' || command === 'help') {
@@ -32,7 +34,7 @@ export function main(argv: string[], io: CliIo = processIo): number {
       io.out(VERSION);
       return 0;
     }
-    if (command === 'lint') return runLint(rest, io, VERSION);
+    if (command === 'lint') return runLint(rest, io, VERSION, hcl);
     if (NOT_YET.has(command)) {
       io.err(`dd-wif ${command}: not available in this version yet (only \`lint\` is).`);
       return 2;
@@ -59,5 +61,13 @@ if (require.main === module) {
       process.exit(process.exitCode ?? 0);
     });
   }
-  process.exitCode = main(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // Terraform files need the HCL parser (WebAssembly, loaded asynchronously); other commands do not wait for it.
+  const hcl = argv[0] === 'lint' ? loadHclLanguage().catch((err: unknown) => {
+    processIo.err(`dd-wif: the HCL parser did not load (${err instanceof Error ? err.message : String(err)}); Terraform files are not checked`);
+    return undefined;
+  }) : Promise.resolve(undefined);
+  void hcl.then((runtime) => {
+    process.exitCode = main(argv, processIo, runtime);
+  });
 }

@@ -3,7 +3,7 @@
 
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LanguageService } from '../service';
+import type { LanguageService, SourceDocument } from '../service';
 import { toDiagnostic } from './convert';
 import type { Logger } from './logger';
 
@@ -19,11 +19,14 @@ export class DiagnosticsPublisher {
     private readonly connection: Connection,
     private readonly service: LanguageService,
     private readonly log: Logger,
+    /** The other documents that decide this one's folder-wide rules (Terraform). */
+    private readonly folderOf: (uri: string) => SourceDocument[] = () => [],
   ) {}
 
-  schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
+  /** `force`: run even if this text was published (another file of its folder changed). */
+  schedule(doc: TextDocument, delay = DEBOUNCE_MS, force = false): void {
     // An open is reported as a content change too: what was just published needs no second run.
-    if (this.texts.get(doc.uri) === doc.getText() && !this.timers.has(doc.uri)) return;
+    if (!force && this.texts.get(doc.uri) === doc.getText() && !this.timers.has(doc.uri)) return;
     const prior = this.timers.get(doc.uri);
     if (prior) clearTimeout(prior);
     this.timers.set(
@@ -43,7 +46,7 @@ export class DiagnosticsPublisher {
     let diagnostics: Diagnostic[] = [];
     const text = doc.getText();
     try {
-      diagnostics = this.service.lint({ path: doc.uri, text }).map(toDiagnostic);
+      diagnostics = this.service.lint({ path: doc.uri, text }, this.folderOf(doc.uri)).map(toDiagnostic);
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }

@@ -5,7 +5,9 @@ import { createConnection, DidChangeConfigurationNotification, ProposedFeatures,
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../service';
 import { toCodeAction, toCompletionItem } from './convert';
-import { DiagnosticsPublisher } from './diagnostics';
+import { DEBOUNCE_MS, DiagnosticsPublisher } from './diagnostics';
+import { folderDocuments, isTerraformUri, sameFolder } from './folder';
+import { loadHclLanguage } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
 import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
 import { toServiceSettings } from './settings';
@@ -17,7 +19,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = connectionLogger(connection);
 const service = new LanguageService();
-const diagnostics = new DiagnosticsPublisher(connection, service, log);
+const diagnostics = new DiagnosticsPublisher(connection, service, log, (uri) => folderDocuments(uri, documents));
 
 let canPullConfiguration = false;
 /** Until the first settings pull answers, opened documents wait for it (refreshSettings publishes them all). */
@@ -76,7 +78,30 @@ connection.onDidChangeConfiguration(
 documents.onDidOpen((e) => {
   if (settingsLoaded) diagnostics.publish(e.document);
 });
-documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
+documents.onDidChangeContent((e) => {
+  diagnostics.schedule(e.document);
+  if (isTerraformUri(e.document.uri)) refreshFolder(e.document.uri);
+});
+
+/** A Terraform file changed: the other open files of its folder may judge differently now. */
+function refreshFolder(uri: string): void {
+  for (const d of documents.all()) if (d.uri !== uri && isTerraformUri(d.uri) && sameFolder(d.uri, uri)) diagnostics.schedule(d, DEBOUNCE_MS, true);
+}
+
+// The lock file (or a .tf file) changed on disk, e.g. after `terraform init -upgrade`.
+connection.onDidChangeWatchedFiles(
+  guarded(log, 'didChangeWatchedFiles', undefined, (params) => {
+    for (const change of params.changes) refreshFolder(change.uri);
+  }),
+);
+
+// Terraform needs the tree-sitter runtime (wasm): load it, then check the Terraform files already open.
+loadHclLanguage()
+  .then((runtime) => {
+    service.setHclRuntime(runtime);
+    for (const d of documents.all()) if (isTerraformUri(d.uri)) diagnostics.publish(d);
+  })
+  .catch((err) => log.error('Terraform files will not be checked: the HCL parser did not load', err));
 documents.onDidClose((e) => diagnostics.clear(e.document.uri));
 
 /**
@@ -111,7 +136,7 @@ connection.onCodeAction(
     if (params.context.only && !params.context.only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(k))) return [];
     const codes = params.context.diagnostics.map((d) => String(d.code ?? '')).filter(Boolean);
     const range = { start: inDocument(doc, params.range.start), end: inDocument(doc, params.range.end) };
-    return service.quickFixes({ path: doc.uri, text: doc.getText() }, range, codes).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
+    return service.quickFixes({ path: doc.uri, text: doc.getText() }, range, codes, folderDocuments(doc.uri, documents)).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
   }),
 );
 

@@ -1,0 +1,37 @@
+// Reads the Terraform files of one folder (*.tf and .terraform.lock.hcl), for
+// the rules that judge a folder as a whole. Used by the language server (which
+// prefers open documents) and the CLI.
+
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Bigger files are not read for folder facts (a generated blob is not a provider configuration). */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_FILES = 200;
+
+export function isTerraformFileName(name: string): boolean {
+  return name.endsWith('.tf') || name === '.terraform.lock.hcl';
+}
+
+/** The folder's Terraform files, absolute paths and texts; unreadable ones are left out. */
+export function readTerraformFolder(dir: string, skip: (file: string) => boolean = () => false): { file: string; text: string }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter(isTerraformFileName).sort().slice(0, MAX_FILES);
+  } catch {
+    return [];
+  }
+  const out: { file: string; text: string }[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (skip(file)) continue;
+    try {
+      if (!fs.statSync(file).isFile() || fs.statSync(file).size > MAX_FILE_BYTES) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      out.push({ file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+    } catch {
+      // Gone or unreadable: the folder is judged without it.
+    }
+  }
+  return out;
+}
