@@ -1,0 +1,426 @@
+// HCL parsing with tree-sitter, pure: the web-tree-sitter runtime (the Parser
+// class after Parser.init, and the loaded Terraform grammar) is handed in, so
+// this module reads no file. shared/treeSitter.ts loads it in Node.
+//
+// Offsets: web-tree-sitter parses a JS string as UTF-16, and every index it
+// reports (startIndex, endIndex, Point.column) counts UTF-16 code units, not
+// UTF-8 bytes. So a node's [startIndex, endIndex) slices the JS string as is,
+// and the same unit is used for edits. Rows count '\n' only (a lone '\r' is
+// not a line break to tree-sitter, unlike LSP), so points are computed here,
+// never taken from LSP positions.
+//
+// Memory: a Tree, a Parser and a TreeCursor hold wasm memory that the garbage
+// collector never frees. Ownership here:
+//   - an HclTree owns its Tree; call delete() when it is no longer needed
+//     (e.g. when the document closes). Deleting twice is harmless; using a
+//     deleted HclTree throws.
+//   - parseHcl(…, { tree: old }) takes ownership of `old`: it edits the old
+//     tree in place, parses against it and deletes it (unless `keep` is set,
+//     then a copy is edited and deleted and `old` stays valid and unchanged).
+//   - one Parser per runtime is created on first use and kept for the life of
+//     the process (disposeHclParser frees it); parsing is synchronous, so one
+//     parser serves every document.
+//   - Nodes are plain JS views of a Tree: they need no freeing but must not be
+//     used after their tree is deleted. The model (model.ts) copies what it
+//     needs into plain data and keeps no Node.
+//   - cursors made here are deleted before returning.
+
+import type { Edit, Language, Node, Parser, Point, Tree } from 'web-tree-sitter';
+
+/** Offsets into the text (UTF-16 code units, as JS strings index): [start, end). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** The loaded web-tree-sitter runtime: what shared/treeSitter.ts's loadHclLanguage returns. */
+export interface HclRuntime {
+  /** web-tree-sitter's Parser class, after `Parser.init()`. */
+  readonly Parser: new () => Parser;
+  /** The Terraform grammar (tree-sitter-terraform.wasm). */
+  readonly language: Language;
+}
+
+/** An LSP-style content change: `range` in 0-based lines and UTF-16 characters; no range means the whole text. */
+export interface TextChange {
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  text: string;
+}
+
+/** The previous parse of the same document, to re-parse incrementally. */
+export interface PreviousParse {
+  tree: HclTree;
+  /**
+   * The changes from `tree.text` to the new text, in the order they were made
+   * (as LSP's didChange sends them). Without them, one edit is computed from
+   * the old and new text (their common prefix and suffix).
+   */
+  changes?: readonly TextChange[];
+  /** Keep `tree` valid and unchanged (a copy is edited instead). Default: `tree` is consumed. */
+  keep?: boolean;
+}
+
+/** A parsed document: owns its tree-sitter Tree (see the ownership note at the top). */
+export class HclTree {
+  private _tree: Tree | undefined;
+
+  /**
+   * @param incremental whether the parse reused a previous tree.
+   */
+  constructor(
+    readonly text: string,
+    tree: Tree,
+    readonly incremental: boolean,
+  ) {
+    this._tree = tree;
+  }
+
+  get tree(): Tree {
+    if (!this._tree) throw new Error('HclTree used after delete()');
+    return this._tree;
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  get deleted(): boolean {
+    return this._tree === undefined;
+  }
+
+  /** Frees the tree's wasm memory. Idempotent. */
+  delete(): void {
+    const t = this._tree;
+    this._tree = undefined;
+    t?.delete();
+  }
+
+  /** For parseHcl: hands the tree over (this object is then deleted). */
+  take(): Tree {
+    const t = this.tree;
+    this._tree = undefined;
+    return t;
+  }
+}
+
+const parsers = new WeakMap<HclRuntime, Parser>();
+
+function parserFor(runtime: HclRuntime): Parser {
+  let p = parsers.get(runtime);
+  if (!p) {
+    p = new runtime.Parser();
+    p.setLanguage(runtime.language);
+    parsers.set(runtime, p);
+  }
+  return p;
+}
+
+/** Frees the parser kept for `runtime` (a new one is made on the next parse). */
+export function disposeHclParser(runtime: HclRuntime): void {
+  parsers.get(runtime)?.delete();
+  parsers.delete(runtime);
+}
+
+export interface ParseOptions {
+  /**
+   * Give up after this long (error recovery on a large, broken file can take
+   * seconds): parseHcl then throws HclParseCancelled. Default: no limit.
+   */
+  timeoutMs?: number;
+}
+
+/** Thrown by parseHcl when `timeoutMs` ran out. A consumed previous tree is deleted all the same. */
+export class HclParseCancelled extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`Parsing took longer than ${timeoutMs} ms and was cancelled`);
+    this.name = 'HclParseCancelled';
+  }
+}
+
+/**
+ * Parses `text`. With `previous`, the old tree is edited to match the new
+ * text and reused, so only the changed region is re-parsed; the old tree is
+ * consumed (see PreviousParse.keep). If the changes do not turn the old text
+ * into `text`, the parse starts afresh rather than trust them.
+ */
+export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousParse, options: ParseOptions = {}): HclTree {
+  const parser = parserFor(runtime);
+  if (!previous) return new HclTree(text, mustParse(parser, text, undefined, options), false);
+  const { tree: prev, changes, keep } = previous;
+  const old = keep ? prev.tree.copy() : prev.take();
+  try {
+    const edits = changes ? editsFromChanges(prev.text, changes, text) : [editBetween(prev.text, text)];
+    if (!edits) return new HclTree(text, mustParse(parser, text, undefined, options), false);
+    if (edits.length === 0 || (edits.length === 1 && isEmptyEdit(edits[0]))) {
+      // Same text: the old tree is still right; hand a copy over (cheap: trees share nodes).
+      return new HclTree(text, old.copy(), true);
+    }
+    for (const e of edits) old.edit(e);
+    return new HclTree(text, mustParse(parser, text, old, options), true);
+  } finally {
+    old.delete();
+  }
+}
+
+function mustParse(parser: Parser, text: string, old: Tree | undefined, options: ParseOptions): Tree {
+  const { timeoutMs } = options;
+  const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+  // The callback runs every hundred or so parser operations; returning true cancels.
+  const tree = parser.parse(text, old ?? null, deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline });
+  if (!tree) {
+    // A cancelled parse would otherwise resume on the next call.
+    parser.reset();
+    if (timeoutMs !== undefined) throw new HclParseCancelled(timeoutMs);
+    throw new Error('tree-sitter returned no tree');
+  }
+  return tree;
+}
+
+function isEmptyEdit(e: Edit): boolean {
+  return e.startIndex === e.oldEndIndex && e.startIndex === e.newEndIndex;
+}
+
+// ---------------------------------------------------------------------------
+// Edits
+
+/** The tree-sitter point (row = number of '\n' before, column in UTF-16 units since the last '\n') of an offset. */
+export function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The point reached after `from` by appending `inserted`. */
+function advance(from: Point, inserted: string): Point {
+  const last = inserted.lastIndexOf('\n');
+  if (last === -1) return { row: from.row, column: from.column + inserted.length };
+  let rows = 0;
+  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) rows++;
+  return { row: from.row + rows, column: inserted.length - last - 1 };
+}
+
+/** One edit replacing text[start, oldEnd) with `inserted`, as tree-sitter wants it. */
+export function makeEdit(text: string, start: number, oldEnd: number, inserted: string): Edit {
+  const startPosition = pointAt(text, start);
+  const oldEndPosition = advance(startPosition, text.slice(start, oldEnd));
+  return {
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: start + inserted.length,
+    startPosition,
+    oldEndPosition,
+    newEndPosition: advance(startPosition, inserted),
+  };
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The single edit turning `before` into `after`: everything between their common prefix and suffix. */
+export function editBetween(before: string, after: string): Edit {
+  const max = Math.min(before.length, after.length);
+  let p = 0;
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  // Never split a surrogate pair.
+  if (p > 0 && p < max && isHighSurrogate(before.charCodeAt(p - 1))) p--;
+  let s = 0;
+  while (s < max - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  if (s > 0 && s < max - p && isLowSurrogate(before.charCodeAt(before.length - s))) s--;
+  return makeEdit(before, p, before.length - s, after.slice(p, after.length - s));
+}
+
+/**
+ * The tree-sitter edits for LSP content changes applied in order to `before`,
+ * or undefined when they do not produce `after` (then the caller parses afresh).
+ */
+export function editsFromChanges(before: string, changes: readonly TextChange[], after: string): Edit[] | undefined {
+  const edits: Edit[] = [];
+  let text = before;
+  for (const c of changes) {
+    if (!c.range) {
+      edits.push(makeEdit(text, 0, text.length, c.text));
+      text = c.text;
+      continue;
+    }
+    const starts = lspLineStarts(text);
+    const start = lspOffset(text, starts, c.range.start);
+    const end = lspOffset(text, starts, c.range.end);
+    if (end < start) return undefined;
+    edits.push(makeEdit(text, start, end, c.text));
+    text = text.slice(0, start) + c.text + text.slice(end);
+  }
+  return text === after ? edits : undefined;
+}
+
+/** Line starts as LSP counts lines: '\n', '\r\n' and a lone '\r' each end one. */
+function lspLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function lspOffset(text: string, starts: number[], pos: { line: number; character: number }): number {
+  if (pos.line < 0) return 0;
+  if (pos.line >= starts.length) return text.length;
+  const lineStart = starts[pos.line];
+  let lineEnd = pos.line + 1 < starts.length ? starts[pos.line + 1] : text.length;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 10) lineEnd--;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
+}
+
+// ---------------------------------------------------------------------------
+// Syntax problems
+
+export interface SyntaxProblem {
+  /** Where to point: one line at most (zero-width for a missing token). */
+  span: Span;
+  /** The whole ERROR node (equals `span` for a missing token). */
+  fullSpan: Span;
+  kind: 'error' | 'missing' | 'unterminated-string';
+  /** Short, for a diagnostic: `Unexpected "="`, `Missing "}"`, … */
+  message: string;
+}
+
+const MAX_PROBLEMS = 100;
+
+/**
+ * The syntax problems of a tree: ERROR nodes (the outermost of nested ones),
+ * MISSING tokens the parser inserted to recover, and quoted strings that run
+ * past the end of their line (the grammar lets a quoted string span lines,
+ * HCL does not, so an unclosed quote swallows what follows without an ERROR
+ * where it happened). At most 100, in text order.
+ */
+export function syntaxProblems(tree: HclTree | Tree, limit = MAX_PROBLEMS): SyntaxProblem[] {
+  const root = tree instanceof HclTree ? tree.root : tree.rootNode;
+  // An error-free tree costs one check. (A quoted string spanning lines that
+  // happens to leave no error is not reported here; the model marks its value
+  // `invalid` / 'unterminated-string'.)
+  if (!root.hasError) return [];
+  const src = tree instanceof HclTree ? tree.text : root.text;
+  const out: SyntaxProblem[] = [];
+  // Unclosed quotes first: the usual cause of a long ERROR or a `}` missing far below.
+  for (const s of root.descendantsOfType(['string_lit', 'quoted_template'])) {
+    const p = s && hasBreak(src, s.startIndex, s.endIndex) ? unterminated(s, src) : undefined;
+    if (p) out.push(p);
+    if (out.length >= limit) break;
+  }
+  // ERROR and MISSING nodes, looking only into subtrees that have one.
+  const visit = (node: Node): void => {
+    for (const c of node.children) {
+      if (!c || out.length >= limit) return;
+      if (c.isMissing) out.push(missingProblem(c));
+      else if (c.isError) out.push(errorProblem(c, src));
+      else if (c.hasError) visit(c);
+    }
+  };
+  if (root.isError) out.push(errorProblem(root, src));
+  else visit(root);
+  out.sort((a, b) => a.span.start - b.span.start);
+  return out.slice(0, limit);
+}
+
+function missingProblem(node: Node): SyntaxProblem {
+  const span = { start: node.startIndex, end: node.startIndex };
+  return { span, fullSpan: span, kind: 'missing', message: `Missing ${describeToken(node.type)}` };
+}
+
+const TOKEN_NAMES: Record<string, string> = {
+  block_end: '"}"',
+  object_end: '"}"',
+  tuple_end: '"]"',
+  quoted_template_end: 'closing quote',
+  template_interpolation_end: '"}"',
+  identifier: 'a name',
+  expression: 'a value',
+};
+
+function describeToken(type: string): string {
+  return TOKEN_NAMES[type] ?? (/^[a-z_]+$/.test(type) ? type.replace(/_/g, ' ') : `"${type}"`);
+}
+
+function errorProblem(node: Node, text: string): SyntaxProblem {
+  const fullSpan = { start: node.startIndex, end: node.endIndex };
+  const children = node.children.filter((c): c is Node => !!c && c.type !== 'comment');
+  const last = children[children.length - 1];
+  // An ERROR on one line is shown whole; a longer one at its last piece, which
+  // is where the parser gave up (what came before was still making sense).
+  let focus: Span = fullSpan;
+  if (text.slice(fullSpan.start, fullSpan.end).includes('\n') && last) focus = firstLine(text, { start: last.startIndex, end: last.endIndex });
+  if (focus.end === focus.start && focus.end < fullSpan.end) focus = firstLine(text, fullSpan);
+  if (last && last.type === '=' && children.length <= 2) {
+    return { span: firstLine(text, fullSpan), fullSpan, kind: 'error', message: 'Expected a value after "="' };
+  }
+  const shown = text.slice(focus.start, focus.end).trim();
+  const message = shown ? `Unexpected ${quote(shown)}` : 'Syntax error';
+  return { span: focus, fullSpan, kind: 'error', message };
+}
+
+function unterminated(node: Node, text: string): SyntaxProblem | undefined {
+  // Literal parts only: an interpolation may span lines.
+  let pos = node.startIndex + 1;
+  let lineBreak = -1;
+  for (const c of node.children) {
+    if (!c) continue;
+    if (c.type === 'template_interpolation' || c.type === 'template_directive') {
+      lineBreak = indexOfBreak(text, pos, c.startIndex);
+      if (lineBreak !== -1) break;
+      pos = c.endIndex;
+    }
+  }
+  if (lineBreak === -1) lineBreak = indexOfBreak(text, pos, node.endIndex);
+  if (lineBreak === -1) return undefined;
+  const span = { start: node.startIndex, end: lineBreak };
+  return { span, fullSpan: { start: node.startIndex, end: node.endIndex }, kind: 'unterminated-string', message: 'Unterminated string: a quoted string must end on the line it starts' };
+}
+
+function hasBreak(text: string, from: number, to: number): boolean {
+  return indexOfBreak(text, from, to) !== -1;
+}
+
+function indexOfBreak(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
+}
+
+/** `span` cut at its first line break. */
+export function firstLine(text: string, span: Span): Span {
+  const b = indexOfBreak(text, span.start, span.end);
+  return b === -1 ? span : { start: span.start, end: b };
+}
+
+function quote(s: string): string {
+  const short = s.length > 30 ? `${s.slice(0, 29)}…` : s;
+  return short.includes('"') ? `\`${short}\`` : `"${short}"`;
+}
+
+// ---------------------------------------------------------------------------
+// Comments
+
+export interface HclComment extends Span {
+  style: '#' | '//' | '/*';
+}
+
+/** Every comment in the tree, in text order. */
+export function hclComments(tree: HclTree | Tree): HclComment[] {
+  const root = tree instanceof HclTree ? tree.root : tree.rootNode;
+  const text = tree instanceof HclTree ? tree.text : root.text;
+  const out: HclComment[] = [];
+  for (const c of root.descendantsOfType('comment')) {
+    if (!c) continue;
+    const two = text.slice(c.startIndex, c.startIndex + 2);
+    out.push({ start: c.startIndex, end: c.endIndex, style: two === '//' ? '//' : two === '/*' ? '/*' : '#' });
+  }
+  return out;
+}
