@@ -11,6 +11,8 @@ import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
 import { FileClassifier } from './fileKinds';
 import type { HclRuntime } from './terraform/hcl';
+import { terraformHover } from './terraform/hover';
+import { terraformCompletion } from './terraform/completion';
 import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
 
 export interface ServiceSettings {
@@ -103,14 +105,24 @@ export class LanguageService {
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {
-    if (this.kindOf(doc) !== 'agent') return null;
+    const kind = this.kindOf(doc);
+    if (kind === 'terraform' && this.hcl) {
+      const a = this.terraformAnalysis(doc, kind);
+      return a.terraform?.model ? terraformHover(a.terraform.model, a.index, pos) : null;
+    }
+    if (kind !== 'agent') return null;
     const a = this.analysis(doc);
     a.docs ??= parseAgentYaml(a.text);
     return agentHover(a.docs, a.index, pos);
   }
 
   complete(doc: SourceDocument, pos: Position): CompletionItem[] {
-    if (this.kindOf(doc) !== 'agent') return [];
+    const kind = this.kindOf(doc);
+    if (kind === 'terraform' && this.hcl) {
+      const a = this.terraformAnalysis(doc, kind);
+      return a.terraform?.model ? terraformCompletion(a.terraform.model, a.index, pos) : [];
+    }
+    if (kind !== 'agent') return [];
     return agentCompletion(this.analysis(doc).index, pos);
   }
 

@@ -1,0 +1,53 @@
+// Hover and completion in Terraform files.
+
+import { test, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { LanguageService } from '../../server/src/service';
+import { loadHclLanguage } from '../../server/src/shared/treeSitter';
+import { marked } from '../helpers/markers';
+
+const service = new LanguageService();
+before(async () => service.setHclRuntime(await loadHclLanguage()));
+
+test('hover on a cloud-auth attribute: what it does, its environment variables, the minimum version', () => {
+  const m = marked('provider "datadog" {\n  «org_‸uuid» = var.org\n  cloud_provider_type = "aws"\n}\n');
+  const h = service.hover({ path: '/h/main.tf', text: m.text }, m.cursor!);
+  assert.ok(h);
+  assert.deepEqual(h.range, m.ranges[0]);
+  assert.match(h.contents, /DD_ORG_UUID/);
+  assert.match(h.contents, /3\.70\.0 or later/);
+});
+
+test('hover on api_key says it is ignored with cloud auth; nothing on an unknown attribute', () => {
+  const m = marked('provider "datadog" {\n  api_‸key = var.k\n  other = 1\n}\n');
+  assert.match(service.hover({ path: '/h/a.tf', text: m.text }, m.cursor!)!.contents, /Ignored when `cloud_provider_type` is set/);
+  assert.equal(service.hover({ path: '/h/a.tf', text: m.text }, { line: 2, character: 3 }), null);
+});
+
+test('hover on a mapping resource pattern shows the ARN parts', () => {
+  const m = marked('resource "datadog_aws_wif_identity_mapping" "x" {\n  arn_pattern = «"arn:aws:sts::123456789012:assumed-role/de‸ploy/*"»\n}\n');
+  const h = service.hover({ path: '/h/m.tf', text: m.text }, m.cursor!);
+  assert.deepEqual(h?.range, m.ranges[0]);
+  assert.match(h!.contents, /\| role \| `deploy` \|/);
+});
+
+test('completion inside provider "datadog": attribute names not yet written', () => {
+  const m = marked('provider "datadog" {\n  cloud_provider_type = "aws"\n  ‸\n}\nprovider "aws" {\n}\n');
+  const labels = service.complete({ path: '/c/main.tf', text: m.text }, m.cursor!).map((i) => i.label);
+  assert.ok(labels.includes('org_uuid') && labels.includes('cloud_provider_region'));
+  assert.ok(!labels.includes('cloud_provider_type'), 'already there');
+});
+
+test('completion of cloud_provider_type and region values', () => {
+  const t = marked('provider "datadog" {\n  cloud_provider_type = ‸\n}\n');
+  assert.deepEqual(service.complete({ path: '/c/t.tf', text: t.text }, t.cursor!).map((i) => i.insertText), ['"aws"']);
+  const r = marked('provider "datadog" {\n  cloud_provider_region = "eu-‸\n}\n');
+  const items = service.complete({ path: '/c/r.tf', text: r.text }, r.cursor!);
+  assert.ok(items.some((i) => i.insertText === '"eu-west-1"'));
+  assert.equal(items[0].range!.start.character, '  cloud_provider_region = '.length, 'replaces the quote and the partial value');
+});
+
+test('no completion outside a datadog provider block', () => {
+  const m = marked('provider "aws" {\n  ‸\n}\n');
+  assert.deepEqual(service.complete({ path: '/c/x.tf', text: m.text }, m.cursor!), []);
+});
