@@ -25,6 +25,7 @@
 //            next to a naive pairwise overlaps() loop over the same 1,000.
 //   DD_WIF_BENCH_ARN_ITERATIONS (default 10,000) sets the number of timed calls.
 
+import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
@@ -241,5 +242,85 @@ function mainArn(): void {
   console.log(`  10,000 patterns: findOverlaps ${o10.fast.toFixed(3)} ms (${o10.pairs} pairs)`);
 }
 
+/** A 10,000-line Terraform file: a cloud-auth provider, required_providers, mapping resources and ordinary monitors. */
+function generatedTerraform(lines: number): string {
+  const out = [
+    'terraform {',
+    '  required_providers {',
+    '    datadog = {',
+    '      source  = "DataDog/datadog"',
+    '      version = "~> 3.7"',
+    '    }',
+    '  }',
+    '}',
+    '',
+    'provider "datadog" {',
+    '  cloud_provider_type = "aws"',
+    '  org_uuid            = var.datadog_org_uuid',
+    '}',
+    '',
+  ];
+  for (let i = 0; out.length < lines; i++) {
+    if (i % 10 === 0) {
+      out.push(`resource "datadog_aws_wif_intake_mapping" "m${i}" {`, `  arn_pattern = "arn:aws:sts::123456789012:assumed-role/agent-${i}/*"`, '}', '');
+    } else {
+      out.push(
+        `resource "datadog_monitor" "cpu_${i}" {`,
+        `  name    = "CPU high on \${var.service}-${i}"`,
+        '  type    = "metric alert"',
+        `  query   = "avg(last_5m):avg:system.cpu.user{service:svc-${i}} > 90"`,
+        '  message = <<-EOT',
+        '    CPU is high. @pagerduty',
+        '  EOT',
+        '  tags    = ["team:core", "env:${var.env}"]',
+        '}',
+        '',
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+async function mainTerraform(): Promise<void> {
+  const runtime = await loadHclLanguage();
+  const text = generatedTerraform(10_000);
+  const parser = new runtime.Parser();
+  parser.setLanguage(runtime.language);
+  const fresh: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const ms = time(() => parser.parse(text)?.delete());
+    if (i >= WARMUP) fresh.push(ms);
+  }
+  parser.delete();
+  // The server's path after an edit: incremental re-parse of the changed text, model, rules, filters.
+  const service = new LanguageService();
+  service.setHclRuntime(runtime);
+  let current = text;
+  service.lint({ path: 'bench.tf', text: current });
+  const afterEdit: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const at = current.indexOf('agent-') + 6;
+    current = current.slice(0, at) + String.fromCharCode(97 + (i % 26)) + current.slice(at + 1);
+    const ms = time(() => (findings = service.lint({ path: 'bench.tf', text: current }).length));
+    if (i >= WARMUP) afterEdit.push(ms);
+  }
+  service.forget('bench.tf');
+  // And a file seen for the first time (no tree to reuse).
+  const firstLint: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const ms = time(() => service.lint({ path: `first-${i}.tf`, text: current }));
+    service.forget(`first-${i}.tf`);
+    if (i >= WARMUP) firstLint.push(ms);
+  }
+  const f = median(fresh);
+  const e = median(afterEdit);
+  console.log(`\nTerraform: generated ${text.split('\n').length}-line .tf (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB), ${findings} findings`);
+  console.log(`  edit → diagnostics (incremental parse + model + rules) ${e.toFixed(2)} ms   tree-sitter fresh parse ${f.toFixed(2)} ms   ratio ${(e / f).toFixed(2)}`);
+  console.log(`  first lint of the file (full parse + model + rules) ${median(firstLint).toFixed(2)} ms   ratio ${(median(firstLint) / f).toFixed(2)}`);
+  console.log('  target: ratio <= 2');
+}
+
 main();
 mainArn();
+void mainTerraform();
