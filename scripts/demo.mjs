@@ -35,7 +35,11 @@ ok = ddWif(['lint', 'examples/agent/bad']) === 1 && ok;
 step('3. A file with another name, checked through --agent-glob, as JSON, failing on warnings');
 ok = ddWif(['lint', '--agent-glob', 'agent-*.yaml', '--fail-on', 'warning', '--format', 'json', 'examples/agent/custom-name']) === 1 && ok;
 
-step('4. Login test against the bundled emulator');
+step('4. Terraform: a correct provider setup, then the usual mistakes (each file judged with its folder and lock file)');
+ok = ddWif(['lint', 'examples/terraform/good']) === 0 && ok;
+ok = ddWif(['lint', 'examples/terraform/bad']) === 1 && ok;
+
+step('5. Login test against the bundled emulator');
 console.log('Not in this version yet: `dd-wif login` and the local emulator of Datadog and AWS STS come with the login capability.');
 
 console.log(ok ? '\nDemo finished: every step behaved as expected.' : '\nDemo finished, but a step did not give the expected exit code.');
