@@ -23,7 +23,9 @@
 //   - Nodes are plain JS views of a Tree: they need no freeing but must not be
 //     used after their tree is deleted. The model (model.ts) copies what it
 //     needs into plain data and keeps no Node.
-//   - cursors made here are deleted before returning.
+//   - parseRegion returns a new HclTree the caller owns (the model deletes
+//     those it makes before it returns).
+//   - a TreeCursor (node.walk()) must be deleted too; none is kept here.
 
 import type { Edit, Language, Node, Parser, Point, Tree } from 'web-tree-sitter';
 
@@ -66,11 +68,13 @@ export class HclTree {
 
   /**
    * @param incremental whether the parse reused a previous tree.
+   * @param runtime what parsed it, for parseRegion.
    */
   constructor(
     readonly text: string,
     tree: Tree,
     readonly incremental: boolean,
+    readonly runtime?: HclRuntime,
   ) {
     this._tree = tree;
   }
@@ -145,21 +149,38 @@ export class HclParseCancelled extends Error {
  */
 export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousParse, options: ParseOptions = {}): HclTree {
   const parser = parserFor(runtime);
-  if (!previous) return new HclTree(text, mustParse(parser, text, undefined, options), false);
+  if (!previous) return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
   const { tree: prev, changes, keep } = previous;
   const old = keep ? prev.tree.copy() : prev.take();
   try {
     const edits = changes ? editsFromChanges(prev.text, changes, text) : [editBetween(prev.text, text)];
-    if (!edits) return new HclTree(text, mustParse(parser, text, undefined, options), false);
+    if (!edits) return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
     if (edits.length === 0 || (edits.length === 1 && isEmptyEdit(edits[0]))) {
       // Same text: the old tree is still right; hand a copy over (cheap: trees share nodes).
-      return new HclTree(text, old.copy(), true);
+      return new HclTree(text, old.copy(), true, runtime);
     }
     for (const e of edits) old.edit(e);
-    return new HclTree(text, mustParse(parser, text, old, options), true);
+    return new HclTree(text, mustParse(parser, text, old, options), true, runtime);
   } finally {
     old.delete();
   }
+}
+
+/**
+ * Parses only `tree.text[start, end)`, as if the rest were not there, with
+ * the indices of the whole text (so spans from either tree index the same
+ * string). For recovery: re-reading what follows a point where the parser got
+ * lost. The caller owns the result (delete it). Undefined when `tree` was not
+ * made by parseHcl (no runtime to parse with) or the region is empty.
+ */
+export function parseRegion(tree: HclTree, start: number, end: number): HclTree | undefined {
+  const { runtime, text } = tree;
+  if (!runtime || end <= start) return undefined;
+  const parser = parserFor(runtime);
+  const range = { startIndex: start, endIndex: end, startPosition: pointAt(text, start), endPosition: pointAt(text, end) };
+  const sub = parser.parse(text, null, { includedRanges: [range] });
+  if (!sub) return undefined;
+  return new HclTree(text, sub, false, runtime);
 }
 
 function mustParse(parser: Parser, text: string, old: Tree | undefined, options: ParseOptions): Tree {
@@ -291,13 +312,15 @@ export interface SyntaxProblem {
 }
 
 const MAX_PROBLEMS = 100;
+const EXPECTED_VALUE = 'Expected a value after "="';
 
 /**
  * The syntax problems of a tree: ERROR nodes (the outermost of nested ones),
  * MISSING tokens the parser inserted to recover, and quoted strings that run
  * past the end of their line (the grammar lets a quoted string span lines,
  * HCL does not, so an unclosed quote swallows what follows without an ERROR
- * where it happened). At most 100, in text order.
+ * where it happened). At most 100, in text order, and none after the first
+ * unclosed quote (the rest would be its cascade).
  */
 export function syntaxProblems(tree: HclTree | Tree, limit = MAX_PROBLEMS): SyntaxProblem[] {
   const root = tree instanceof HclTree ? tree.root : tree.rootNode;
@@ -317,7 +340,7 @@ export function syntaxProblems(tree: HclTree | Tree, limit = MAX_PROBLEMS): Synt
   const visit = (node: Node): void => {
     for (const c of node.children) {
       if (!c || out.length >= limit) return;
-      if (c.isMissing) out.push(missingProblem(c));
+      if (c.isMissing) out.push(missingProblem(c, src));
       else if (c.isError) out.push(errorProblem(c, src));
       else if (c.hasError) visit(c);
     }
@@ -325,11 +348,32 @@ export function syntaxProblems(tree: HclTree | Tree, limit = MAX_PROBLEMS): Synt
   if (root.isError) out.push(errorProblem(root, src));
   else visit(root);
   out.sort((a, b) => a.span.start - b.span.start);
+  // After an unclosed quote every quote is the wrong way round: what the
+  // parser says about the rest is a cascade, not news. Stop at the quote.
+  const quote = out.findIndex((p) => p.kind === 'unterminated-string');
+  if (quote !== -1) return out.slice(0, quote + 1);
+  // A value left out took the block's `}` for an object's: the `}` the parser
+  // then misses at the end of the file is the same mistake.
+  if (out.some((p) => p.kind === 'missing' && p.message === EXPECTED_VALUE)) {
+    const end = src.trimEnd().length;
+    return out.filter((p) => !(p.kind === 'missing' && p.message === 'Missing "}"' && p.span.start >= end)).slice(0, limit);
+  }
   return out.slice(0, limit);
 }
 
-function missingProblem(node: Node): SyntaxProblem {
+function missingProblem(node: Node, text: string): SyntaxProblem {
   const span = { start: node.startIndex, end: node.startIndex };
+  // `a =` with nothing after, then the block's `}`: the parser makes that `}`
+  // close an object whose `{` it says is missing. Say what is really missing.
+  if (node.type === '{' || node.type === 'object_start') {
+    let up = node.parent;
+    for (let i = 0; up && i < 6 && up.type !== 'attribute' && up.type !== 'object_elem'; i++) up = up.parent;
+    const eq = up?.children.find((c) => c?.type === '=' || c?.type === ':');
+    if (up && eq) {
+      const at = { start: up.startIndex, end: eq.endIndex };
+      return { span: firstLine(text, at), fullSpan: at, kind: 'missing', message: EXPECTED_VALUE };
+    }
+  }
   return { span, fullSpan: span, kind: 'missing', message: `Missing ${describeToken(node.type)}` };
 }
 
@@ -357,7 +401,7 @@ function errorProblem(node: Node, text: string): SyntaxProblem {
   if (text.slice(fullSpan.start, fullSpan.end).includes('\n') && last) focus = firstLine(text, { start: last.startIndex, end: last.endIndex });
   if (focus.end === focus.start && focus.end < fullSpan.end) focus = firstLine(text, fullSpan);
   if (last && last.type === '=' && children.length <= 2) {
-    return { span: firstLine(text, fullSpan), fullSpan, kind: 'error', message: 'Expected a value after "="' };
+    return { span: firstLine(text, fullSpan), fullSpan, kind: 'error', message: EXPECTED_VALUE };
   }
   const shown = text.slice(focus.start, focus.end).trim();
   const message = shown ? `Unexpected ${quote(shown)}` : 'Syntax error';

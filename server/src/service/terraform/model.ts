@@ -12,11 +12,14 @@
 // Syntax errors: the tree-sitter parser recovers by wrapping what it could not
 // place in ERROR nodes. The reader looks into them for the usual shapes (a
 // block header and its attributes, `name = value`, a value left out while
-// typing), and into a block whose `}` is missing for the top-level blocks the
-// missing brace swallowed, so rules still see what parsed.
+// typing), into a block whose `}` is missing for the top-level blocks the
+// missing brace swallowed, and at a block header broken across lines (a word
+// being typed above a block). When an error is not contained in a block that
+// still closed, the rest of the file is parsed again from the next block
+// header (see topLevelBlocks), so rules still see what follows the error.
 
 import type { Node } from 'web-tree-sitter';
-import type { HclTree, Span } from './hcl';
+import { parseRegion, syntaxProblems, type HclTree, type Span } from './hcl';
 
 // ---------------------------------------------------------------------------
 // Values
@@ -227,9 +230,17 @@ const TOP_LEVEL_TYPES = new Set(['terraform', 'provider', 'resource', 'data', 'm
 const MAPPING_TYPES = new Set<string>(WIF_MAPPING_TYPES);
 
 export function extractTerraformModel(tree: HclTree): TerraformModel {
+  const subtrees: HclTree[] = [];
+  try {
+    return extractFrom(tree, topLevelBlocks(tree, subtrees));
+  } finally {
+    for (const t of subtrees) t.delete();
+  }
+}
+
+function extractFrom(tree: HclTree, blocks: RawBlock[]): TerraformModel {
   const text = tree.text;
   const model: TerraformModel = { providers: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
-  const blocks = topLevelBlocks(tree.root, text);
   const providerBlocks: RawBlock[] = [];
   for (const b of blocks) {
     if (b.type === 'terraform') {
@@ -263,9 +274,18 @@ export function extractTerraformModel(tree: HclTree): TerraformModel {
 }
 
 export function extractLockModel(tree: HclTree): TerraformLockModel {
+  const subtrees: HclTree[] = [];
+  try {
+    return extractLockFrom(tree, topLevelBlocks(tree, subtrees));
+  } finally {
+    for (const t of subtrees) t.delete();
+  }
+}
+
+function extractLockFrom(tree: HclTree, blocks: RawBlock[]): TerraformLockModel {
   const text = tree.text;
   const model: TerraformLockModel = { providers: [] };
-  for (const b of topLevelBlocks(tree.root, text)) {
+  for (const b of blocks) {
     if (b.type !== 'provider' || b.labels.length < 1) continue;
     const body = readBody(b.items, text);
     const label = b.labels[0];
@@ -369,8 +389,19 @@ interface Body {
  * resources), also those a block with a missing `}` swallowed. Other blocks
  * are skipped on a look at their first words, so a large file costs little
  * beyond its parse.
+ *
+ * After a syntax error the tree may not be worth much: an unclosed quote
+ * shifts every quote after it, and in error recovery the grammar's scanner
+ * takes any word for a heredoc marker and stays in that state, so later
+ * blocks come out as junk. Unless every error sits inside a top-level block
+ * that still closed properly, the text is parsed again (parseRegion) from the
+ * first line after the first error that looks like a block header, and the
+ * blocks before that line are cut there. Those extra trees go to `subtrees`;
+ * the caller deletes them once the model is built.
  */
-function topLevelBlocks(root: Node, text: string): RawBlock[] {
+function topLevelBlocks(tree: HclTree, subtrees: HclTree[], depth = 0): RawBlock[] {
+  const text = tree.text;
+  const root = tree.root;
   const out: RawBlock[] = [];
   const wanted = (n: Node) => interestingHeader(n, text) || n.hasError;
   const visit = (items: readonly Node[], nested: boolean) => {
@@ -379,19 +410,89 @@ function topLevelBlocks(root: Node, text: string): RawBlock[] {
       if (!b.closeBrace) visit(b.items, true);
     }
   };
-  visit(flatten(root.children), false);
-  return out;
+  const top = flatten(root.children);
+  visit(top, false);
+  if (!root.hasError || depth >= MAX_REPARSE_DEPTH) return out;
+  const damage = firstDamage(tree, top);
+  if (damage === undefined) return out;
+  const p = nextHeaderLine(text, damage + 1, text.length);
+  if (p === undefined) return out;
+  const sub = parseRegion(tree, p, text.length);
+  if (!sub) return out;
+  subtrees.push(sub);
+  const kept = out.filter((b) => b.span.start < p).map((b) => cutAt(b, p));
+  return [...kept, ...topLevelBlocks(sub, subtrees, depth + 1).filter((b) => b.span.start >= p)];
+}
+
+const MAX_REPARSE_DEPTH = 6;
+
+/**
+ * Where the tree stops being trustworthy: the first syntax problem that is not
+ * inside a top-level block that closed properly (an unclosed quote always
+ * counts). Undefined when every error is contained.
+ */
+function firstDamage(tree: HclTree, top: readonly Node[]): number | undefined {
+  let first: number | undefined;
+  for (const p of syntaxProblems(tree)) {
+    const at = p.fullSpan.start;
+    if (first !== undefined && at >= first) continue;
+    if (p.kind !== 'unterminated-string' && containedInClosedBlock(top, at)) continue;
+    first = at;
+  }
+  return first;
+}
+
+function containedInClosedBlock(top: readonly Node[], at: number): boolean {
+  // `top` is in text order: binary search for the node that contains `at`.
+  let lo = 0;
+  let hi = top.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const n = top[mid];
+    if (at < n.startIndex) hi = mid - 1;
+    else if (at >= n.endIndex) lo = mid + 1;
+    else {
+      if (n.type !== 'block') return false;
+      const end = n.lastChild;
+      return !!end && end.type === 'block_end' && !end.isMissing && !end.firstChild?.isMissing && end.endIndex > end.startIndex;
+    }
+  }
+  return false;
+}
+
+/** A block kept from before a re-parse at `p`: nothing of it from `p` on. */
+function cutAt(b: RawBlock, p: number): RawBlock {
+  if (b.span.end <= p) return b;
+  return { ...b, span: { start: b.span.start, end: p }, closeBrace: undefined, items: b.items.filter((n) => n.endIndex <= p) };
+}
+
+const HEADER_LINE = /^[ \t]*(?:terraform|provider|resource|data|module|variable|output|locals)\b[^\r\n{]*\{/gm;
+
+/** The start of the first line in [from, to) that looks like a top-level block header. */
+function nextHeaderLine(text: string, from: number, to: number): number | undefined {
+  // Start at a line start: back up to the one `from` is on, unless that is where we were.
+  HEADER_LINE.lastIndex = from;
+  for (let m = HEADER_LINE.exec(text); m && m.index < to; m = HEADER_LINE.exec(text)) {
+    if (m.index >= from) return m.index + (m[0].length - m[0].trimStart().length);
+  }
+  return undefined;
 }
 
 const HEADER = /([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:"([^"\\\r\n]*)")?/y;
 
-/** terraform, provider, or a resource whose type label is a WIF mapping (or cannot be told from the text). */
+/**
+ * terraform, provider, a resource whose type label is a WIF mapping (or cannot
+ * be told from the text), or a header broken across lines (see readBlock).
+ */
 function interestingHeader(n: Node, text: string): boolean {
   HEADER.lastIndex = n.startIndex;
   const m = HEADER.exec(text);
   if (!m) return true;
   if (m[1] === 'terraform' || m[1] === 'provider') return true;
-  return m[1] === 'resource' && (m[2] === undefined || MAPPING_TYPES.has(m[2]));
+  if (m[1] === 'resource' && (m[2] === undefined || MAPPING_TYPES.has(m[2]))) return true;
+  const brace = text.indexOf('{', n.startIndex);
+  const lineBreak = text.indexOf('\n', n.startIndex);
+  return lineBreak !== -1 && lineBreak < brace;
 }
 
 /** Children with `body` and ERROR nodes replaced by their own children (recursively), comments dropped. */
@@ -451,7 +552,10 @@ function readBlock(node: Node, text: string): RawBlock {
     if (c.type === 'string_lit' || c.type === 'identifier') block.labels.push(label(c, text));
     else if (c.type === 'block_start') break;
   }
-  if (i < children.length) block.openBrace = spanOf(children[i]);
+  if (i < children.length) {
+    block.openBrace = spanOf(children[i]);
+    if (/[\r\n]/.test(text.slice(typeNode.endIndex, block.openBrace.start))) reheader(block, text);
+  }
   const inner: Node[] = [];
   for (i++; i < children.length; i++) {
     const c = children[i];
@@ -463,6 +567,32 @@ function readBlock(node: Node, text: string): RawBlock {
   }
   block.items = flatten(inner);
   return block;
+}
+
+const HEADER_BEFORE_BRACE = /^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)((?:[ \t]+(?:"(?:[^"\\\r\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_-]*))*)[ \t]*$/;
+const LABEL_TOKEN = /"((?:[^"\\\r\n]|\\.)*)"|[A-Za-z_][A-Za-z0-9_-]*/g;
+
+/**
+ * A block header spans lines, which HCL does not allow: the parser took a word
+ * being typed (`resour`, `y`) as the type of the block on the next line. The
+ * real header is the line of the `{`: read the type and labels from there.
+ */
+function reheader(block: RawBlock, text: string): void {
+  const open = block.openBrace!.start;
+  const lineStart = Math.max(text.lastIndexOf('\n', open - 1), text.lastIndexOf('\r', open - 1)) + 1;
+  const m = HEADER_BEFORE_BRACE.exec(text.slice(lineStart, open));
+  if (!m) return;
+  const typeStart = lineStart + m[0].indexOf(m[1]);
+  block.type = m[1];
+  block.typeSpan = { start: typeStart, end: typeStart + m[1].length };
+  block.span = { start: typeStart, end: block.span.end };
+  block.labels = [];
+  const labelsStart = typeStart + m[1].length;
+  LABEL_TOKEN.lastIndex = 0;
+  for (let t = LABEL_TOKEN.exec(m[2]); t; t = LABEL_TOKEN.exec(m[2])) {
+    const start = labelsStart + t.index;
+    block.labels.push({ value: t[1] !== undefined ? unescapeQuoted(t[1]) : t[0], span: { start, end: start + t[0].length } });
+  }
 }
 
 /** A block whose header ended up in an ERROR: `type label* {` then items up to the matching `}`. */
@@ -640,9 +770,15 @@ function expression(span: Span, form: ExpressionForm, text: string): HclExpressi
   return { kind: 'expression', form, span, source: text.slice(span.start, span.end) };
 }
 
+const PLAIN_STRING = /^"[^"\\$%\r\n]*"$/;
+
 /** A `string_lit` or `quoted_template` node. */
 function classifyString(n: Node, text: string): HclValue {
   const span = spanOf(n);
+  // The common case, without looking at the children: "text" with nothing to resolve.
+  if (PLAIN_STRING.test(text.slice(span.start, span.end))) {
+    return { kind: 'string', span, value: text.slice(span.start + 1, span.end - 1), innerSpan: { start: span.start + 1, end: span.end - 1 }, verbatim: true };
+  }
   const last = n.lastChild;
   const closed = !!last && last.type === 'quoted_template_end' && !last.isMissing && last.endIndex > last.startIndex;
   const innerSpan = { start: n.startIndex + 1, end: closed ? n.endIndex - 1 : n.endIndex };
