@@ -26,6 +26,7 @@
 //   DD_WIF_BENCH_ARN_ITERATIONS (default 10,000) sets the number of timed calls.
 
 import { loadHclLanguage } from '../../server/src/shared/treeSitter';
+import { generateTerraform } from '../helpers/terraform';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
@@ -242,48 +243,10 @@ function mainArn(): void {
   console.log(`  10,000 patterns: findOverlaps ${o10.fast.toFixed(3)} ms (${o10.pairs} pairs)`);
 }
 
-/** A 10,000-line Terraform file: a cloud-auth provider, required_providers, mapping resources and ordinary monitors. */
-function generatedTerraform(lines: number): string {
-  const out = [
-    'terraform {',
-    '  required_providers {',
-    '    datadog = {',
-    '      source  = "DataDog/datadog"',
-    '      version = "~> 3.7"',
-    '    }',
-    '  }',
-    '}',
-    '',
-    'provider "datadog" {',
-    '  cloud_provider_type = "aws"',
-    '  org_uuid            = var.datadog_org_uuid',
-    '}',
-    '',
-  ];
-  for (let i = 0; out.length < lines; i++) {
-    if (i % 10 === 0) {
-      out.push(`resource "datadog_aws_wif_intake_mapping" "m${i}" {`, `  arn_pattern = "arn:aws:sts::123456789012:assumed-role/agent-${i}/*"`, '}', '');
-    } else {
-      out.push(
-        `resource "datadog_monitor" "cpu_${i}" {`,
-        `  name    = "CPU high on \${var.service}-${i}"`,
-        '  type    = "metric alert"',
-        `  query   = "avg(last_5m):avg:system.cpu.user{service:svc-${i}} > 90"`,
-        '  message = <<-EOT',
-        '    CPU is high. @pagerduty',
-        '  EOT',
-        '  tags    = ["team:core", "env:${var.env}"]',
-        '}',
-        '',
-      );
-    }
-  }
-  return out.join('\n');
-}
-
 async function mainTerraform(): Promise<void> {
   const runtime = await loadHclLanguage();
-  const text = generatedTerraform(10_000);
+  // Cloud auth, several providers, mapping resources, monitors with heredocs and interpolations.
+  const text = generateTerraform(10_000);
   const parser = new runtime.Parser();
   parser.setLanguage(runtime.language);
   const fresh: number[] = [];
@@ -300,7 +263,7 @@ async function mainTerraform(): Promise<void> {
   const afterEdit: number[] = [];
   let findings = 0;
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    const at = current.indexOf('agent-') + 6;
+    const at = current.indexOf('role-') + 5;
     current = current.slice(0, at) + String.fromCharCode(97 + (i % 26)) + current.slice(at + 1);
     const ms = time(() => (findings = service.lint({ path: 'bench.tf', text: current }).length));
     if (i >= WARMUP) afterEdit.push(ms);
