@@ -2,7 +2,7 @@
 // Values that are expressions (var.x, local.x, calls, conditionals) are never
 // judged; attributes that may come from the environment give hints, not errors.
 
-import type { QuickFix } from '../common/types';
+import type { QuickFix, TextEdit } from '../common/types';
 import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../common/awsRegions';
 import { isUuid, secretKind } from '../common/identifiers';
 import { DATADOG_SITES } from '../common/sites';
@@ -54,19 +54,15 @@ function providerBlock(ctx: TfRuleContext, p: TfProviderBlock): void {
         fixes: inner ? [{ title: 'Replace with "aws"', edits: [ctx.edit(inner, 'aws')], isPreferred: true }] : [],
       });
     }
+    // The provider's `validate` is a string attribute ("true" / "false"): `false` and `"false"` both turn the check off.
     const validate = attributeNamed(p, 'validate');
-    const validateOff = validate?.value.kind === 'bool' && validate.value.value === false;
+    const validateOff = (validate?.value.kind === 'bool' && validate.value.value === false) || literalString(validate?.value) === 'false';
     if (!orgUuid && !validateOff) {
-      const line = ctx.index.positionAt(cloud.span.start).line;
-      const indent = ctx.index.lineText(line).match(/^\s*/)![0];
-      const at = ctx.index.lineEndWithBreak(Math.max(line, ctx.index.positionAt(Math.max(cloud.span.start, cloud.span.end - 1)).line));
-      const eol = ctx.index.eol;
-      const needsBreak = at === ctx.text.length && !/\n$/.test(ctx.text);
       ctx.report(
         'tf/org-uuid-missing',
         cloud.nameSpan,
         `${providerName(p)} uses cloud auth without \`org_uuid\`: the provider needs the org UUID (it may come from \`DD_ORG_UUID\` / \`DATADOG_ORG_UUID\` in the environment).`,
-        { fixes: [{ title: 'Insert `org_uuid = var.datadog_org_uuid`', edits: [ctx.edit({ start: at, end: at }, `${needsBreak ? eol : ''}${indent}org_uuid = var.datadog_org_uuid${eol}`)], isPreferred: true }] },
+        { fixes: [{ title: 'Insert `org_uuid = var.datadog_org_uuid`', edits: insertOrgUuid(ctx, p, cloud), isPreferred: true }] },
       );
     }
     for (const name of ['api_key', 'app_key']) {
@@ -120,6 +116,36 @@ function providerBlock(ctx: TfRuleContext, p: TfProviderBlock): void {
   if (apiUrl && url !== undefined && url.trim() !== '' && !isKnownApiUrl(url)) {
     ctx.report('tf/unknown-api-url', apiUrl.value.span, `"${url}" is not a known Datadog API host (${DATADOG_SITES.map((s) => s.apiHost).join(', ')}). A login test will not send a proof there unless the host is allowed in user settings.`);
   }
+}
+
+/**
+ * `org_uuid = var.datadog_org_uuid` on a new line after `cloud_provider_type`, with its indentation.
+ * When the block's `}` is on that same line (`provider "datadog" { cloud_provider_type = "aws" }`),
+ * a line after it would be outside the block: the block is opened onto several lines instead.
+ */
+function insertOrgUuid(ctx: TfRuleContext, p: TfProviderBlock, cloud: HclAttribute): TextEdit[] {
+  const eol = ctx.index.eol;
+  const line = ctx.index.positionAt(cloud.span.start).line;
+  const lastLine = Math.max(line, ctx.index.positionAt(Math.max(cloud.span.start, cloud.span.end - 1)).line);
+  const insertion = 'org_uuid = var.datadog_org_uuid';
+  // (Indentation is spaces and tabs: `\s` would also copy a byte order mark or a form feed.)
+  const close = p.closeBrace;
+  if (close && close.start >= cloud.span.end && ctx.index.positionAt(close.start).line === lastLine) {
+    const headerIndent = ctx.index.lineText(ctx.index.positionAt(p.span.start).line).match(/^[ \t]*/)![0];
+    const open = p.openBrace;
+    const sameLineAsOpen = !!open && open.end <= cloud.span.start && ctx.index.positionAt(open.end).line === line;
+    const attrIndent = sameLineAsOpen ? `${headerIndent}  ` : ctx.index.lineText(line).match(/^[ \t]*/)![0];
+    const edits: TextEdit[] = [];
+    // Only white space is replaced: a comment between the attribute and a brace stays where it is.
+    const gap = (start: number, end: number) => ({ start, end: /^[ \t]*$/.test(ctx.text.slice(start, end)) ? end : start });
+    if (sameLineAsOpen) edits.push(ctx.edit(gap(open!.end, cloud.span.start), `${eol}${attrIndent}`));
+    edits.push(ctx.edit(gap(cloud.span.end, close.start), `${eol}${attrIndent}${insertion}${eol}${headerIndent}`));
+    return edits;
+  }
+  const indent = ctx.index.lineText(line).match(/^[ \t]*/)![0];
+  const at = ctx.index.lineEndWithBreak(lastLine);
+  const needsBreak = at === ctx.text.length && !/\n$/.test(ctx.text);
+  return [ctx.edit({ start: at, end: at }, `${needsBreak ? eol : ''}${indent}${insertion}${eol}`)];
 }
 
 export function isKnownApiUrl(url: string): boolean {

@@ -1,0 +1,289 @@
+// `dd-wif lint` on Terraform folders, in-process: main(argv, io, hclRuntime).
+// Each .tf file and the lock file is judged with the rest of its folder as it
+// is on disk: the version rule fires in versions.tf and in the lock file only
+// when a provider block of the same folder (another file) configures cloud
+// auth, and never across folders. Text and JSON output, exit codes.
+// The contract is /work/shared/spec/CLI.md.
+
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
+import type { HclRuntime } from '../../server/src/service/terraform/hcl';
+import { loadHclLanguage } from '../../server/src/shared/treeSitter';
+
+let hcl: HclRuntime;
+before(async () => {
+  hcl = await loadHclLanguage();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `runtime` null: as if the HCL parser did not load. */
+function run(argv: string[], runtime: HclRuntime | null = hcl): Run {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, runtime ?? undefined);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+interface JsonFinding {
+  file: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+}
+
+const json = (r: Run): JsonFinding[] => JSON.parse(r.stdout);
+const lines = (s: string) => s.split('\n').filter((l) => l !== '');
+
+const made: string[] = [];
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-cli-tf-'));
+  made.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+const CLOUD_MAIN = [
+  'provider "datadog" {',
+  '  cloud_provider_type   = "aws"',
+  '  cloud_provider_region = "us-east-1"',
+  '  org_uuid              = var.datadog_org_uuid',
+  '}',
+  '',
+].join('\n');
+
+const KEYS_MAIN = ['provider "datadog" {', '  api_key = var.datadog_api_key', '  app_key = var.datadog_app_key', '}', ''].join('\n');
+
+const VERSIONS = [
+  'terraform {',
+  '  required_providers {',
+  '    datadog = {',
+  '      source  = "DataDog/datadog"',
+  '      version = "~> 3.7"',
+  '    }',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+const LOCK = [
+  '# This file is maintained automatically by "terraform init".',
+  '# Manual edits may be lost in future updates.',
+  '',
+  'provider "registry.terraform.io/DataDog/datadog" {',
+  '  version     = "3.69.1"',
+  '  constraints = "~> 3.7"',
+  '  hashes = [',
+  '    "h1:HlIJtH721CvQhEPq+nNr1N3xp1svKE3VoGx4JrrHVH4=",',
+  '  ]',
+  '}',
+  '',
+].join('\n');
+
+describe('dd-wif lint on a Terraform folder: main.tf + versions.tf + .terraform.lock.hcl', () => {
+  let cloud: string;
+  let keys: string;
+  before(() => {
+    cloud = tree({ 'main.tf': CLOUD_MAIN, 'versions.tf': VERSIONS, '.terraform.lock.hcl': LOCK });
+    keys = tree({ 'main.tf': KEYS_MAIN, 'versions.tf': VERSIONS, '.terraform.lock.hcl': LOCK });
+  });
+
+  test('cloud auth in main.tf: versions.tf gets the warning and the lock file the error; exit 1 (text)', () => {
+    const r = run(['lint', cloud]);
+    assert.equal(r.code, 1);
+    const got = lines(r.stdout);
+    assert.deepEqual(
+      got.map((l) => l.split(' ').slice(0, 3).join(' ')),
+      [`${path.join(cloud, '.terraform.lock.hcl')}:5:17 error tf/provider-version-too-old`, `${path.join(cloud, 'versions.tf')}:5:17 warning tf/provider-version-too-old`],
+    );
+    assert.match(got[0], /pins the Datadog provider at 3\.69\.1/);
+    assert.match(got[1], /"~> 3\.7" also admits provider versions below 3\.70\.0/);
+    assert.equal(r.stderr, '3 files checked: 1 errors, 1 warnings, 0 infos');
+  });
+
+  test('the same files without cloud auth: nothing to report; exit 0', () => {
+    const r = run(['lint', keys]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, '3 files checked: 0 errors, 0 warnings, 0 infos');
+  });
+
+  test('--format json: one array, 0-based ranges, sorted by file', () => {
+    const r = run(['lint', '--format', 'json', cloud]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, '');
+    const found = json(r);
+    for (const f of found) assert.deepEqual(Object.keys(f), ['file', 'range', 'severity', 'code', 'message']);
+    assert.deepEqual(
+      found.map((f) => [path.basename(f.file), f.code, f.severity, f.range]),
+      [
+        ['.terraform.lock.hcl', 'tf/provider-version-too-old', 'error', { start: { line: 4, character: 16 }, end: { line: 4, character: 24 } }],
+        ['versions.tf', 'tf/provider-version-too-old', 'warning', { start: { line: 4, character: 16 }, end: { line: 4, character: 24 } }],
+      ],
+    );
+    assert.deepEqual(json(run(['lint', '--format', 'json', keys])), []);
+  });
+
+  test('a file named alone is still judged with its folder on disk', () => {
+    const r = run(['lint', '--format', 'json', path.join(cloud, 'versions.tf')]);
+    assert.deepEqual(json(r).map((f) => [f.file, f.code, f.severity]), [[path.join(cloud, 'versions.tf'), 'tf/provider-version-too-old', 'warning']]);
+    assert.equal(r.code, 0, 'a warning is below the default failure level');
+    assert.equal(run(['lint', '--fail-on', 'warning', path.join(cloud, 'versions.tf')]).code, 1);
+    const lock = run(['lint', '--format', 'json', path.join(cloud, '.terraform.lock.hcl')]);
+    assert.deepEqual(json(lock).map((f) => f.code), ['tf/provider-version-too-old']);
+    assert.equal(lock.code, 1);
+    // main.tf itself is clean: the finding belongs to the file with the constraint.
+    assert.equal(run(['lint', path.join(cloud, 'main.tf')]).stdout, '');
+    assert.deepEqual(json(run(['lint', '--format', 'json', path.join(keys, 'versions.tf')])), []);
+  });
+
+  test('--severity and suppression comments apply to Terraform codes', () => {
+    const off = run(['lint', '--format', 'json', '--severity', 'tf/provider-version-too-old=off', cloud]);
+    assert.deepEqual(json(off), []);
+    assert.equal(off.code, 0);
+    const lowered = run(['lint', '--severity', 'tf/*=info', cloud]);
+    assert.equal(lowered.code, 0);
+    assert.equal(lowered.stderr, '3 files checked: 0 errors, 0 warnings, 2 infos');
+    const d = tree({ 'main.tf': CLOUD_MAIN, 'versions.tf': VERSIONS.replace('"~> 3.7"', '"~> 3.7" # datadog-wif-ignore tf/provider-version-too-old') });
+    assert.deepEqual(json(run(['lint', '--format', 'json', d])), []);
+  });
+
+  test('--severity with an unknown tf code is a usage error (2)', () => {
+    const r = run(['lint', '--severity', 'tf/no-such-rule=off', cloud]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown code "tf\/no-such-rule"/);
+  });
+
+  test('--format sarif carries the Terraform results', () => {
+    const log = JSON.parse(run(['lint', '--format', 'sarif', cloud]).stdout);
+    const results = log.runs[0].results;
+    assert.deepEqual(results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]), [['tf/provider-version-too-old', 'error'], ['tf/provider-version-too-old', 'warning']]);
+    assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 5, startColumn: 17, endLine: 5, endColumn: 25 });
+  });
+});
+
+describe('dd-wif lint: folders are judged apart', () => {
+  test('cloud auth in one folder does not make another folder\'s constraint or lock pin wrong', () => {
+    const d = tree({
+      'wif/main.tf': CLOUD_MAIN,
+      'wif/versions.tf': VERSIONS.replace('"~> 3.7"', '">= 3.70.0"'),
+      'legacy/main.tf': KEYS_MAIN,
+      'legacy/versions.tf': VERSIONS,
+      'legacy/.terraform.lock.hcl': LOCK,
+    });
+    const r = run(['lint', '--format', 'json', d]);
+    assert.deepEqual(json(r), []);
+    assert.equal(r.code, 0);
+    // Move the cloud-auth provider into legacy/: now legacy/ is judged.
+    fs.writeFileSync(path.join(d, 'legacy', 'wif.tf'), CLOUD_MAIN);
+    const again = run(['lint', '--format', 'json', d]);
+    assert.deepEqual(json(again).map((f) => [path.relative(d, f.file).split(path.sep).join('/'), f.severity]), [['legacy/.terraform.lock.hcl', 'error'], ['legacy/versions.tf', 'warning']]);
+    assert.equal(again.code, 1);
+  });
+
+  test('a module in a subfolder is its own folder; .terraform/ is never walked', () => {
+    const d = tree({
+      'main.tf': CLOUD_MAIN,
+      'modules/child/versions.tf': VERSIONS,
+      '.terraform/providers/x/versions.tf': VERSIONS,
+    });
+    const r = run(['lint', '--format', 'json', d]);
+    assert.deepEqual(json(r), []);
+    assert.equal(run(['lint', d]).stderr, '2 files checked: 0 errors, 0 warnings, 0 infos');
+  });
+});
+
+describe('dd-wif lint: other Terraform findings through the CLI', () => {
+  test('every file of the folder reports its own findings; a hard-coded secret is never printed', () => {
+    const d = tree({
+      'main.tf': [
+        'provider "datadog" {',
+        '  cloud_provider_type   = "gcp"',
+        '  org_uuid              = "not-a-uuid"',
+        '  aws_access_key_id     = var.id',
+        `  aws_secret_access_key = "${SECRET}"`,
+        '}',
+        '',
+      ].join('\n'),
+      'mappings.tf': [
+        'resource "datadog_aws_wif_identity_mapping" "ci" {',
+        '  account_identifier = "ci@example.com"',
+        '  arn_pattern        = "arn:aws:sts::12345:assumed-role/ci/*"',
+        '}',
+        '',
+      ].join('\n'),
+      'versions.tf': VERSIONS.replace('"~> 3.7"', '"3.18.0"'),
+    });
+    const r = run(['lint', '--format', 'json', d]);
+    assert.equal(r.code, 1);
+    assert.deepEqual(
+      json(r).map((f) => [path.basename(f.file), f.range.start.line + 1, f.code, f.severity]),
+      [
+        ['main.tf', 2, 'tf/cloud-provider-type-invalid', 'error'],
+        ['main.tf', 3, 'tf/org-uuid-invalid', 'error'],
+        ['main.tf', 5, 'tf/hardcoded-aws-credential', 'error'],
+        ['mappings.tf', 3, 'arn/invalid-account', 'error'],
+        ['versions.tf', 5, 'tf/provider-version-too-old', 'error'],
+      ],
+    );
+    for (const format of ['text', 'json', 'sarif']) {
+      const out = run(['lint', '--format', format, d]);
+      assert.ok(!out.stdout.includes(SECRET) && !out.stderr.includes(SECRET), `${format} output shows the secret`);
+    }
+  });
+
+  test('a file that does not parse: tf/hcl-syntax, one line a diagnostic in text output', () => {
+    const d = tree({ 'main.tf': 'provider "datadog" {\n  cloud_provider_type = "aws\n  org_uuid = var.o\n}\n' });
+    const r = run(['lint', d]);
+    assert.equal(r.code, 1);
+    assert.ok(lines(r.stdout).some((l) => / error tf\/hcl-syntax /.test(l)), r.stdout);
+    for (const l of lines(r.stdout)) assert.match(l, /^.+:\d+:\d+ (error|warning|info) [a-z]+\/[a-z0-9-]+ \S.*$/);
+  });
+
+  test('without the HCL runtime, Terraform files are listed as not checked', () => {
+    const d = tree({ 'main.tf': CLOUD_MAIN, 'versions.tf': VERSIONS });
+    const r = run(['lint', d], null);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /main\.tf: not checked \(the HCL parser could not be loaded\)/);
+    assert.match(r.stderr, /versions\.tf: not checked/);
+    // (Nothing was judged, so nothing failed: exit 0, and the summary still counts the files found.)
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /2 files checked: 0 errors, 0 warnings, 0 infos$/);
+  });
+});
+
+describe('dd-wif lint: cost of folder-wide judgement (reported)', () => {
+  test('every file of a folder is re-read and re-parsed for each of its files', (t) => {
+    const body = (i: number) => `${VERSIONS.replace('"~> 3.7"', '">= 3.70.0"')}${CLOUD_MAIN.replace('provider "datadog" {', `provider "datadog" {\n  alias = "a${i}"`)}` + Array.from({ length: 20 }, (_, k) => `resource "datadog_monitor" "m${k}" {\n  name    = "m${k}"\n  type    = "metric alert"\n  query   = "avg(last_5m):avg:system.cpu.user{*} > ${k}"\n  message = "x"\n}\n`).join('');
+    const timings: string[] = [];
+    for (const n of [10, 30]) {
+      const d = tree(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${String(i).padStart(3, '0')}.tf`, body(i)])));
+      const started = performance.now();
+      const r = run(['lint', '--format', 'json', d]);
+      const ms = performance.now() - started;
+      assert.deepEqual(json(r), []);
+      assert.ok(ms < 60_000, `hang guard: ${ms} ms`);
+      timings.push(`${n} files: ${ms.toFixed(0)} ms`);
+    }
+    // Each target re-reads its folder and the service forgets it afterwards: n files cost n² parses.
+    t.diagnostic(`${timings.join('; ')} (130-line files)`);
+  });
+});
