@@ -12,7 +12,9 @@
 // lints too.
 // A second test edits one document step by step, as an editor does (each lint
 // re-parses incrementally from the previous tree), and checks the findings
-// equal those of a fresh parse.
+// equal those of a fresh parse whenever the previous tree was free of syntax
+// errors (from a broken tree tree-sitter may recover differently: counted,
+// bounded, and pinned by a todo test with two minimised cases).
 //
 // One LanguageService for the file; every document is forgotten after its
 // case, so no tree-sitter tree (wasm memory) is leaked.
@@ -32,7 +34,7 @@ import { parseHcl, syntaxProblems, type HclRuntime } from '../../server/src/serv
 import { extractTerraformModel } from '../../server/src/service/terraform/model';
 import { Rng, assertWellFormed } from '../helpers/corpus';
 import { applyEdits } from '../helpers/markers';
-import { ORG_UUID, TF_CORPUS_DIR, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
+import { ORG_UUID, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_TF_FUZZ_CASES ?? process.env.DD_WIF_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.DD_WIF_FUZZ_SEED ?? 1);
@@ -376,7 +378,15 @@ function isClean(text: string): boolean {
   }
 }
 
-function isCleanSyntax(text: string): boolean { const t = parseHcl(runtime, text); try { return syntaxProblems(t).length === 0; } finally { t.delete(); } }
+function parsesCleanly(text: string): boolean {
+  const tree = parseHcl(runtime, text);
+  try {
+    return syntaxProblems(tree).length === 0;
+  } finally {
+    tree.delete();
+  }
+}
+
 /** Lints with the hang guard and checks the findings' shape. */
 function checkedLint(doc: SourceDocument, folder: readonly SourceDocument[]): { findings: Finding[]; ms: number } {
   const t = performance.now();
@@ -394,7 +404,7 @@ function forgetAll(docs: readonly SourceDocument[]): void {
 /** The service's cache (white box): empty once every case has forgotten its documents. */
 const cacheSize = () => (service as unknown as { cache: Map<string, unknown> }).cache.size;
 
-test.skip(`fuzz: ${TOTAL_CASES} mutated Terraform files and folders lint without a throw, in bounded time, with well-formed findings (seed ${SEED})`, (t) => {
+test(`fuzz: ${TOTAL_CASES} mutated Terraform files and folders lint without a throw, in bounded time, with well-formed findings (seed ${SEED})`, (t) => {
   const rng = new Rng(SEED);
   const durations: number[] = [];
   const codes = new Map<string, number>();
@@ -477,6 +487,13 @@ test(`fuzz: editing one document ${EDIT_STEPS} times (incremental re-parse) give
   const folder: SourceDocument[] = [{ path: '/fuzz/edit/.terraform.lock.hcl', text: BUILTIN_SEEDS[2].text }];
   let incrementalMs = 0;
   let freshMs = 0;
+  /**
+   * Steps whose incremental parse disagreed with a fresh one. Only allowed when the tree the
+   * parse started from had syntax errors: tree-sitter's error recovery, with this grammar's
+   * heredoc scanner, does not always recover the same way when it reuses a broken tree (see
+   * the todo test below). From an error-free tree the two must agree.
+   */
+  const diverged: number[] = [];
   try {
     for (let step = 0; step < EDIT_STEPS; step++) {
       const mutations: string[] = [];
@@ -492,10 +509,8 @@ test(`fuzz: editing one document ${EDIT_STEPS} times (incremental re-parse) give
         const b = checkedLint({ path: fresh, text: doc.text }, folder);
         freshMs += b.ms;
         service.forget(fresh);
-        if (JSON.stringify(a.findings) !== JSON.stringify(b.findings)) {
-          const prevErr = !isCleanSyntax(previous), nextErr = !isCleanSyntax(doc.text);
-          console.log(`DIVERGE step ${step} prevErr=${prevErr} nextErr=${nextErr} ${mutations.join(',')} heredoc=${/<<-?\w/.test(previous)}`);
-        }
+        if (parsesCleanly(previous)) assert.deepEqual(a.findings, b.findings, 'incremental and fresh parses disagree');
+        else if (JSON.stringify(a.findings) !== JSON.stringify(b.findings)) diverged.push(step);
       } catch (err) {
         failWith(record, err);
       }
@@ -505,4 +520,38 @@ test(`fuzz: editing one document ${EDIT_STEPS} times (incremental re-parse) give
   }
   assert.equal(cacheSize(), 0);
   t.diagnostic(`${EDIT_STEPS} edits: incremental lint ${(incrementalMs / EDIT_STEPS).toFixed(2)} ms on average, fresh ${(freshMs / EDIT_STEPS).toFixed(2)} ms`);
+  t.diagnostic(`incremental ≠ fresh after editing a tree with syntax errors: ${diverged.length} of ${EDIT_STEPS} steps${diverged.length ? ` (${diverged.slice(0, 10).join(', ')})` : ''}`);
+  assert.ok(diverged.length <= Math.max(3, EDIT_STEPS / 500), `too many divergences: ${diverged.join(', ')}`);
+});
+
+// Minimised from the editing fuzz (seeds 12 and 5): an edit to a document that
+// already has syntax errors, re-parsed incrementally, reports other syntax
+// errors than a fresh parse of the same text, so an editor can show other
+// diagnostics than `dd-wif lint`. In both, the grammar's external scanner
+// lexes text that is no heredoc (`}`, `$d`) as a heredoc identifier while
+// recovering, and the two parses recover differently from there. A known class
+// of tree-sitter behaviour (tree-sitter/tree-sitter#4001, #1645); a fix would
+// be to re-parse from scratch when the previous tree has errors (hcl.ts /
+// languageService.ts, not this file's to change).
+test('incremental re-parse from a tree with syntax errors gives the findings of a fresh parse', { todo: 'tree-sitter recovers differently when it reuses a broken tree (see the comment above)' }, () => {
+  const cases = [
+    { previous: 'e""}\n}\n}\n}\n${x}\n}', next: 'e""}\n${x}' },
+    {
+      previous: 'r""{_$d\n\tapi_url = "not a url"\n  required_providers {\n    datadog = {\n    }\n  required_providers {\n    datadog = {\n}\nprovider "datadog" {\n}\nprovider "registry.terraform.io/hashicorp/aws" {\n  hashes = [\n    "h1:abc=",\n    }\n}',
+      next: 'r""{_$d\nprovider "dd" { cloud_provider_type = <<EOT\n\tapi_url = "not a url"\n  required_providers {\n    datadog = {\n    }\n  required_providers {\n    datadog = {\n}\nprovider "datadog" {\n}\nprovider "registry.terraform.io/hashicorp/aws" {\n  hashes = [\n    "h1:abc=",\n    }\n}',
+    },
+  ];
+  for (const { previous, next } of cases) {
+    const edited = '/fuzz/todo/main.tf';
+    const fresh = '/fuzz/todo/fresh.tf';
+    try {
+      assert.ok(!parsesCleanly(previous));
+      service.lint({ path: edited, text: previous });
+      const incremental = service.lint({ path: edited, text: next });
+      assert.deepEqual(incremental, service.lint({ path: fresh, text: next }));
+    } finally {
+      service.forget(edited);
+      service.forget(fresh);
+    }
+  }
 });
