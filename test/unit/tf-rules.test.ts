@@ -213,6 +213,9 @@ describe('tf/org-uuid-missing', () => {
     // An indented one-liner keeps its indentation; a `}` after the attribute on its last line too.
     const indented = '  provider "datadog" {cloud_provider_type = "aws"}\n';
     assert.equal(fixed(indented, lint(indented)[0].range, 'tf/org-uuid-missing'), '  provider "datadog" {\n    cloud_provider_type = "aws"\n    org_uuid = var.datadog_org_uuid\n  }\n');
+    // A byte order mark before the block is not indentation (found by the fuzzer: it was copied onto every new line).
+    const bom = '\uFEFFprovider "datadog" { cloud_provider_type = "aws" }\n';
+    assert.equal(fixed(bom, lint(bom)[0].range, 'tf/org-uuid-missing'), '\uFEFFprovider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid = var.datadog_org_uuid\n}\n');
   });
 
   test('several provider blocks with `alias`: each is judged alone, and the message names the alias', () => {
