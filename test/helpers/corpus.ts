@@ -204,3 +204,60 @@ export function assertWellFormed(findings: readonly Finding[], text: string, lab
 export function codesAndLines(findings: readonly Finding[]): [string, number][] {
   return findings.map((f) => [f.code, f.range.start.line + 1]);
 }
+
+/** A fuzzer's change to a text. */
+export type Mutation = (text: string, rng: Rng) => string;
+
+/** A random character: any byte, printable ASCII, or one of the format's own specials (half the time). */
+export function randomCharFrom(specials: readonly string[]): (rng: Rng) => string {
+  return (rng) => {
+    const r = rng.int(4);
+    if (r === 0) return String.fromCharCode(rng.int(256));
+    if (r === 1) return String.fromCharCode(rng.between(0x20, 0x7e));
+    return rng.pick(specials);
+  };
+}
+
+/** The format-blind mutations every fuzzer shares; `randomChar` brings the format's alphabet. */
+export function textMutations(randomChar: (rng: Rng) => string): Record<string, Mutation> {
+  const lines = (text: string) => text.split('\n');
+  return {
+    flipChars(text, rng) {
+      if (!text) return randomChar(rng);
+      let out = text;
+      for (let n = rng.between(1, 8); n > 0; n--) {
+        const at = rng.int(out.length);
+        out = out.slice(0, at) + randomChar(rng) + out.slice(at + 1);
+      }
+      return out;
+    },
+    insertChars(text, rng) {
+      const at = rng.int(text.length + 1);
+      let ins = '';
+      for (let n = rng.between(1, 6); n > 0; n--) ins += randomChar(rng);
+      return text.slice(0, at) + ins + text.slice(at);
+    },
+    deleteSpan(text, rng) {
+      const at = rng.int(text.length + 1);
+      return text.slice(0, at) + text.slice(at + rng.between(1, 40));
+    },
+    deleteLines(text, rng) {
+      const ls = lines(text);
+      ls.splice(rng.int(ls.length), rng.between(1, 3));
+      return ls.join('\n');
+    },
+    duplicateLines(text, rng) {
+      const ls = lines(text);
+      const at = rng.int(ls.length);
+      ls.splice(at, 0, ...ls.slice(at, at + rng.between(1, 4)));
+      return ls.join('\n');
+    },
+    swapLines(text, rng) {
+      const ls = lines(text);
+      const a = rng.int(ls.length);
+      const b = rng.int(ls.length);
+      [ls[a], ls[b]] = [ls[b], ls[a]];
+      return ls.join('\n');
+    },
+  };
+}

@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LanguageService, type Position } from '../../server/src/service';
 import { TextIndex } from '../../server/src/service/common/textIndex';
-import { AGENT_CORPUS_DIR, API_KEY, DELEGATED_AUTH_SNIPPETS, ORG_UUID, Rng, agentCorpusFiles, assertWellFormed, type CorpusFile } from '../helpers/corpus';
+import { AGENT_CORPUS_DIR, API_KEY, DELEGATED_AUTH_SNIPPETS, ORG_UUID, Rng, agentCorpusFiles, assertWellFormed, randomCharFrom, textMutations, type CorpusFile, type Mutation } from '../helpers/corpus';
 import { applyEdits } from '../helpers/markers';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_FUZZ_CASES ?? 3000);
@@ -110,14 +110,8 @@ const BUILTIN_SEEDS: CorpusFile[] = [
 
 const SPECIALS = [':', '-', '?', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '#', '\n', '\r', '\t', ' ', '\0', '<<', '---', '...', '\uFEFF', '\uD800', '\uDC00', '😀', '\u2028', '\x85'];
 
-function randomChar(rng: Rng): string {
-  const r = rng.int(4);
-  if (r === 0) return String.fromCharCode(rng.int(256));
-  if (r === 1) return String.fromCharCode(rng.between(0x20, 0x7e));
-  return rng.pick(SPECIALS);
-}
+const randomChar = randomCharFrom(SPECIALS);
 
-type Mutation = (text: string, rng: Rng) => string;
 
 function splitLines(text: string): string[] {
   return text.split('\n');
@@ -128,43 +122,7 @@ function randomIndent(rng: Rng): string {
 }
 
 const MUTATIONS: Record<string, Mutation> = {
-  flipChars(text, rng) {
-    if (!text) return randomChar(rng);
-    let out = text;
-    for (let n = rng.between(1, 8); n > 0; n--) {
-      const at = rng.int(out.length);
-      out = out.slice(0, at) + randomChar(rng) + out.slice(at + 1);
-    }
-    return out;
-  },
-  insertChars(text, rng) {
-    const at = rng.int(text.length + 1);
-    let ins = '';
-    for (let n = rng.between(1, 6); n > 0; n--) ins += randomChar(rng);
-    return text.slice(0, at) + ins + text.slice(at);
-  },
-  deleteSpan(text, rng) {
-    const at = rng.int(text.length + 1);
-    return text.slice(0, at) + text.slice(at + rng.between(1, 40));
-  },
-  deleteLines(text, rng) {
-    const lines = splitLines(text);
-    lines.splice(rng.int(lines.length), rng.between(1, 3));
-    return lines.join('\n');
-  },
-  duplicateLines(text, rng) {
-    const lines = splitLines(text);
-    const at = rng.int(lines.length);
-    lines.splice(at, 0, ...lines.slice(at, at + rng.between(1, 4)));
-    return lines.join('\n');
-  },
-  swapLines(text, rng) {
-    const lines = splitLines(text);
-    const a = rng.int(lines.length);
-    const b = rng.int(lines.length);
-    [lines[a], lines[b]] = [lines[b], lines[a]];
-    return lines.join('\n');
-  },
+  ...textMutations(randomChar),
   shiftIndent(text, rng) {
     const lines = splitLines(text);
     const at = rng.int(lines.length);

@@ -32,7 +32,7 @@ import { LanguageService, type Finding, type SourceDocument } from '../../server
 import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import { parseHcl, syntaxProblems, type HclRuntime } from '../../server/src/service/terraform/hcl';
 import { extractTerraformModel } from '../../server/src/service/terraform/model';
-import { Rng, assertWellFormed } from '../helpers/corpus';
+import { Rng, assertWellFormed, randomCharFrom, textMutations, type Mutation } from '../helpers/corpus';
 import { applyEdits } from '../helpers/markers';
 import { ORG_UUID, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
 
@@ -152,12 +152,7 @@ const SEEDS: Seed[] = [...BUILTIN_SEEDS, ...tfCorpusNames().map((name) => ({ nam
 
 const SPECIALS = ['{', '}', '[', ']', '(', ')', '"', "'", '=', '$', '${', '%{', '}', '<<', '<<-', 'EOT', '#', '//', '/*', '*/', '\\', ',', '.', ':', '?', '*', '\n', '\r', '\t', ' ', '\0', '\uFEFF', '\uD800', '\uDC00', '😀', 'é', '\u2028'];
 
-function randomChar(rng: Rng): string {
-  const r = rng.int(4);
-  if (r === 0) return String.fromCharCode(rng.int(256));
-  if (r === 1) return String.fromCharCode(rng.between(0x20, 0x7e));
-  return rng.pick(SPECIALS);
-}
+const randomChar = randomCharFrom(SPECIALS);
 
 /** Values an attribute may be given: right, wrong, expressions, templates, heredocs, broken. */
 const VALUES: Record<string, string[]> = {
@@ -221,7 +216,6 @@ function lockBlock(rng: Rng): string {
 
 const UNBALANCED = ['{', '}', '"', '${', '%{', '<<EOT', '<<-EOT\n  body', 'EOT', '/*', '*/', '[', ']', '(', ')', '"${', '"%{ if', '\\', '= ', 'x = "unterminated', 'a = <<EOT\n${x}\n'];
 
-type Mutation = (text: string, rng: Rng) => string;
 
 const lines = (text: string) => text.split('\n');
 
@@ -232,43 +226,7 @@ function insertLines(text: string, rng: Rng, block: string): string {
 }
 
 const MUTATIONS: Record<string, Mutation> = {
-  flipChars(text, rng) {
-    if (!text) return randomChar(rng);
-    let out = text;
-    for (let n = rng.between(1, 8); n > 0; n--) {
-      const at = rng.int(out.length);
-      out = out.slice(0, at) + randomChar(rng) + out.slice(at + 1);
-    }
-    return out;
-  },
-  insertChars(text, rng) {
-    const at = rng.int(text.length + 1);
-    let ins = '';
-    for (let n = rng.between(1, 6); n > 0; n--) ins += randomChar(rng);
-    return text.slice(0, at) + ins + text.slice(at);
-  },
-  deleteSpan(text, rng) {
-    const at = rng.int(text.length + 1);
-    return text.slice(0, at) + text.slice(at + rng.between(1, 40));
-  },
-  deleteLines(text, rng) {
-    const ls = lines(text);
-    ls.splice(rng.int(ls.length), rng.between(1, 3));
-    return ls.join('\n');
-  },
-  duplicateLines(text, rng) {
-    const ls = lines(text);
-    const at = rng.int(ls.length);
-    ls.splice(at, 0, ...ls.slice(at, at + rng.between(1, 4)));
-    return ls.join('\n');
-  },
-  swapLines(text, rng) {
-    const ls = lines(text);
-    const a = rng.int(ls.length);
-    const b = rng.int(ls.length);
-    [ls[a], ls[b]] = [ls[b], ls[a]];
-    return ls.join('\n');
-  },
+  ...textMutations(randomChar),
   truncate(text, rng) {
     return text.slice(0, rng.int(text.length + 1));
   },
