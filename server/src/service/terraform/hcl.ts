@@ -151,6 +151,13 @@ export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousP
   const parser = parserFor(runtime);
   if (!previous) return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
   const { tree: prev, changes, keep } = previous;
+  if (prev.tree.rootNode.hasError) {
+    // tree-sitter recovers differently from a reused broken tree than from
+    // scratch (tree-sitter#4001): an editor would show other syntax errors than
+    // `dd-wif lint`. A broken tree is therefore never reused.
+    if (!keep) prev.take().delete();
+    return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
+  }
   const old = keep ? prev.tree.copy() : prev.take();
   try {
     const edits = changes ? editsFromChanges(prev.text, changes, text) : [editBetween(prev.text, text)];
