@@ -769,3 +769,11 @@ describe('arn/overlapping-patterns', () => {
     assert.deepEqual(codes(mapping(INTAKE, 'a', '"arn:aws:sts::${var.a}:assumed-role/ci/*"') + mapping(INTAKE, 'b', '"arn:aws:sts::${var.b}:assumed-role/ci/*"')), []);
   });
 });
+
+test('an empty string is "unset" to the provider: cloud_provider_type = "" is not cloud auth, aws_access_key_id = "" is no credential', () => {
+  const found = codes(['provider "datadog" {', '  cloud_provider_type = ""', '  api_key = var.k', '  aws_access_key_id = ""', '  aws_secret_access_key = ""', '}', 'terraform {', '  required_providers {', '    datadog = { source = "DataDog/datadog", version = "3.60.0" }', '  }', '}'].join('\n'));
+  assert.ok(found.includes('tf/cloud-provider-type-invalid'), 'the empty value is still named');
+  for (const code of ['tf/org-uuid-missing', 'tf/cloud-auth-with-keys', 'tf/hardcoded-aws-credential', 'tf/provider-version-too-old']) {
+    assert.ok(!found.includes(code), `${code} should not fire: ${found.join(', ')}`);
+  }
+});

@@ -15,9 +15,14 @@ import { analyseMinimum, raiseToMinimum } from './versionConstraint';
 
 export const MINIMUM_PROVIDER_VERSION = '3.70.0';
 
-/** The provider blocks that configure cloud auth (a `cloud_provider_type` attribute, whatever its value). */
+/**
+ * The provider blocks that configure cloud auth: a `cloud_provider_type`
+ * attribute with any value but the empty string (which the provider reads as
+ * unset, falling back to keys).
+ */
 export function usesCloudAuth(p: TfProviderBlock): boolean {
-  return !!attributeNamed(p, 'cloud_provider_type');
+  const cloud = attributeNamed(p, 'cloud_provider_type');
+  return !!cloud && literalString(cloud.value) !== '';
 }
 
 export function runTerraformRules(ctx: TfRuleContext): void {
@@ -57,7 +62,8 @@ function providerBlock(ctx: TfRuleContext, p: TfProviderBlock): void {
     // The provider's `validate` is a string attribute ("true" / "false"): `false` and `"false"` both turn the check off.
     const validate = attributeNamed(p, 'validate');
     const validateOff = (validate?.value.kind === 'bool' && validate.value.value === false) || literalString(validate?.value) === 'false';
-    if (!orgUuid && !validateOff) {
+    const on = usesCloudAuth(p);
+    if (on && !orgUuid && !validateOff) {
       ctx.report(
         'tf/org-uuid-missing',
         cloud.nameSpan,
@@ -67,7 +73,7 @@ function providerBlock(ctx: TfRuleContext, p: TfProviderBlock): void {
     }
     for (const name of ['api_key', 'app_key']) {
       const key = attributeNamed(p, name);
-      if (!key) continue;
+      if (!key || !on) continue;
       ctx.report('tf/cloud-auth-with-keys', key.nameSpan, `\`${name}\` is ignored when \`cloud_provider_type\` is set: cloud auth takes precedence over API and application keys. Remove it.`, {
         fixes: [{ title: `Remove \`${name}\``, edits: [ctx.edit(attributeLines(ctx, key), '')] }],
       });
@@ -90,7 +96,8 @@ function providerBlock(ctx: TfRuleContext, p: TfProviderBlock): void {
   for (const a of credentials) {
     if (!a) continue;
     const literal = a.value.kind === 'string' || (a.value.kind === 'heredoc' && !a.value.templated) || (a.value.kind === 'template' && a.value.parts.every((x) => x.kind === 'literal'));
-    if (literal) {
+    // An empty string carries no credential (the provider reads it as unset).
+    if (literal && literalString(a.value) !== '') {
       ctx.report('tf/hardcoded-aws-credential', a.value.span, `\`${a.name}\` is written into the file. Never commit AWS credentials: pass them in a variable (or let the provider read \`AWS_*\` from the environment).`, {
         fixes: [{ title: `Replace with \`var.${a.name}\``, edits: [ctx.edit(a.value.span, `var.${a.name}`)], isPreferred: true }],
       });
