@@ -68,6 +68,21 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
   for (const s of skipped) io.err(`dd-wif: ${s}: not a file dd-wif checks (datadog.yaml, *.tf, .terraform.lock.hcl or --agent-glob); skipped`);
 
   const findings: FileFinding[] = [];
+  // A folder is read and parsed once for all its targets (the service caches each file's analysis
+  // by path and text), and forgotten after its last one: per-target reads made this quadratic.
+  const folders = new Map<string, { docs: { path: string; text: string }[]; left: number }>();
+  for (const t of targets) {
+    if (t.kind !== 'terraform' && t.kind !== 'terraform-lock') continue;
+    const dir = path.dirname(t.absolute);
+    const entry = folders.get(dir);
+    if (entry) entry.left++;
+    else folders.set(dir, { docs: [], left: 1 });
+  }
+  const folderOf = (dir: string) => {
+    const entry = folders.get(dir)!;
+    if (entry.docs.length === 0) entry.docs = readTerraformFolder(dir).map(({ file, text }) => ({ path: file, text }));
+    return entry;
+  };
   for (const t of targets) {
     let text: string;
     try {
@@ -80,11 +95,17 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
       io.err(`dd-wif: ${t.display}: not checked (the HCL parser could not be loaded)`);
       continue;
     }
+    if (!isTerraform) {
+      for (const f of service.lint({ path: t.absolute, text, kind: t.kind })) findings.push({ ...f, file: t.display });
+      service.forget(t.absolute);
+      continue;
+    }
     // A Terraform file is judged with the rest of its folder (cloud auth in one file, the version in another).
-    const folder = isTerraform ? readTerraformFolder(path.dirname(t.absolute), (f) => f === t.absolute).map(({ file, text: other }) => ({ path: file, text: other })) : [];
+    const entry = folderOf(path.dirname(t.absolute));
+    const folder = entry.docs.filter((d) => d.path !== t.absolute);
     for (const f of service.lint({ path: t.absolute, text, kind: t.kind }, folder)) findings.push({ ...f, file: t.display });
-    service.forget(t.absolute);
-    for (const d of folder) service.forget(d.path);
+    if (folder.length === entry.docs.length) service.forget(t.absolute); // not one of the folder's cached files
+    if (--entry.left === 0) for (const d of entry.docs) service.forget(d.path);
   }
   const sorted = sortFindings(findings);
   if (format === 'json') io.out(formatJson(sorted));
