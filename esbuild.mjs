@@ -1,6 +1,7 @@
 // Bundles the three entry points that ship: the extension (client), the
-// language server and the `dd-wif` CLI. `--production` minifies and drops
-// source maps; `--watch` rebuilds on change.
+// language server and the `dd-wif` CLI; and the local emulator that tests and
+// the demo use (not shipped). `--production` minifies and drops source maps;
+// `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -43,6 +44,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: "#!/usr/bin/env node\nconst __import_meta_url = require('url').pathToFileURL(__filename).href;" } },
+  // The local emulator of AWS STS and Datadog: a test and demo tool, not part of the .vsix.
+  { ...common, entryPoints: ['emulator/src/main.ts'], outfile: 'dist/emulator.js' },
 ];
 
 // The HCL parser is WebAssembly: its runtime and the Terraform grammar travel next to the bundles.

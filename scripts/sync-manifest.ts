@@ -38,6 +38,37 @@ export function configurationProperties(): Record<string, unknown> {
       scope: 'window',
       description: 'Traces the communication between VS Code and the Datadog WIF language server in the "Datadog WIF" output channel.',
     },
+    // Where a proof may go: user settings only (scope application, and the
+    // client reads only the user-level value even if a workspace sets one).
+    'datadogWif.apiUrl': {
+      type: 'string',
+      default: '',
+      scope: 'application',
+      markdownDescription:
+        'Send login tests (and mapping calls) to this API base URL instead of `https://api.<site>`, e.g. a proxy or the local emulator (`http://127.0.0.1:PORT`). Its host must be a Datadog API host or be listed in `#datadogWif.allowedApiHosts#`. User settings only: a workspace or folder value is ignored.',
+    },
+    'datadogWif.allowedApiHosts': {
+      type: 'array',
+      items: { type: 'string', pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$', patternErrorMessage: 'A host or host:port, without scheme or path' },
+      default: [],
+      scope: 'application',
+      markdownDescription:
+        'Hosts (`host` or `host:port`) that may receive a login proof besides Datadog\'s own API hosts: a proxy, or a test server on loopback (plain `http://` only for 127.0.0.1, ::1 or localhost). A proof is a bearer credential for about 15 minutes: list only hosts you control. User settings only: a workspace or folder value is ignored.',
+    },
+    'datadogWif.requestTimeoutSeconds': {
+      type: 'number',
+      default: 30,
+      minimum: 1,
+      maximum: 600,
+      scope: 'application',
+      description: 'How long a login test, a caller identity check or a mapping call may take, AWS credential resolution included, before it gives up.',
+    },
+    'datadogWif.codeLens.enabled': {
+      type: 'boolean',
+      default: true,
+      scope: 'window',
+      markdownDescription: 'Show a "Test Login" code lens on each `delegated_auth` section of a `datadog.yaml` and each `provider "datadog"` block of a Terraform file.',
+    },
   };
 }
 

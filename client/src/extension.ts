@@ -6,6 +6,10 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
 import { CLIENT_NAME, createLanguageClient, documentSelector } from './languageClient';
 import { LanguageStatus } from './languageStatus';
+import { AwsProfiles } from './awsProfile';
+import { runTestLogin } from './commands/testLogin';
+import { showCallerIdentity } from './commands/callerIdentity';
+import { recordingChannel } from './outputRecorder';
 
 let client: LanguageClient | undefined;
 
@@ -13,10 +17,16 @@ let client: LanguageClient | undefined;
 export interface DatadogWifApi {
   readonly client: LanguageClient | undefined;
   readonly statusText: string;
+  /** Where the log output channel writes its file (tests read it to check nothing secret was logged). */
+  readonly logUri: vscode.Uri;
+  /** The last lines written to the "Datadog WIF" output channel, by us or the language client. */
+  readonly recentOutput: readonly string[];
 }
 
+declare const DD_WIF_VERSION: string | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<DatadogWifApi> {
-  const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
+  const output = recordingChannel(vscode.window.createOutputChannel(CLIENT_NAME, { log: true }));
   context.subscriptions.push(output);
   const globs = () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string[]>('agentConfigFiles') ?? [];
   const status = new LanguageStatus(documentSelector(globs()) as vscode.DocumentSelector);
@@ -58,12 +68,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
     await start();
   };
 
+  const profiles = new AwsProfiles(context.workspaceState, output);
+  const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
+  const loginDeps = { output, profiles, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
+
   context.subscriptions.push(
     vscode.commands.registerCommand('datadogWif.restartServer', async () => {
       output.info('Restarting the language server.');
       await restart();
     }),
     vscode.commands.registerCommand('datadogWif.showLogs', () => output.show()),
+    // Login tests and the caller identity: the commands return their result (no secrets in it) for tests and other commands.
+    vscode.commands.registerCommand('datadogWif.testLoginTerraform', (args?: unknown) => runTestLogin('terraform', loginDeps, args)),
+    vscode.commands.registerCommand('datadogWif.testLoginAgent', (args?: unknown) => runTestLogin('agent', loginDeps, args)),
+    vscode.commands.registerCommand('datadogWif.showCallerIdentity', (args?: unknown) => showCallerIdentity(loginDeps, args)),
+    vscode.commands.registerCommand('datadogWif.selectAwsProfile', (args?: unknown) => profiles.select(args && typeof args === 'object' ? (args as { profile?: string | null }) : undefined)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The document selector is fixed when the client starts: new globs need a new client.
       if (e.affectsConfiguration(`${SETTINGS_SECTION}.agentConfigFiles`)) void restart();
@@ -78,6 +97,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
     },
     get statusText() {
       return status.text;
+    },
+    logUri: context.logUri,
+    get recentOutput() {
+      return output.recent;
     },
   };
 }

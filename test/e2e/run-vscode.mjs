@@ -29,6 +29,18 @@
 //   E2E_KEEP_TMP=1        keep the whole run folder (it is always kept on failure)
 //   E2E_VERBOSE=1         print every workbench console / automation log line
 //
+// The emulator: before VS Code starts, the runner starts the local emulator of
+// AWS STS and Datadog (`node dist/emulator.js`, built by `npm run build`) and
+// points the extension at it: the extension host gets the mapped test role's
+// (fake) AWS keys, AWS_ENDPOINT_URL_STS, AWS_EC2_METADATA_DISABLED=true, a
+// shared credentials file of the run folder with the other test identities as
+// profiles (`unmapped`, `mapped`, `iam-user`) and a config file with an SSO
+// profile that has no session (`sso-expired`), plus E2E_EMULATOR_API_URL and
+// E2E_EMULATOR_ORG_UUID; the user settings get `datadogWif.apiUrl` (the
+// emulator) and `datadogWif.allowedApiHosts` (its host:port). No AWS_* variable
+// of the caller's environment reaches the extension host. The emulator is
+// stopped at the end (emulator.log in the run folder has its stderr).
+//
 // Output: the suite's "[suite]" lines, then one machine-readable line
 //   E2E-RESULT passed=N failed=M
 // Exit codes: 0 all tests passed, 1 tests failed, 2 the run itself broke
@@ -59,6 +71,9 @@ const VERBOSE = process.env.E2E_VERBOSE === '1';
 const SHOTS_DIR = !process.env.E2E_SCREENSHOTS_DIR ? undefined
   : ['1', 'true'].includes(process.env.E2E_SCREENSHOTS_DIR) ? path.join(REPO, 'docs/images')
   : path.resolve(process.env.E2E_SCREENSHOTS_DIR);
+
+const EMULATOR_JS = path.join(REPO, 'dist/emulator.js');
+const IDENTITIES_JS = path.join(REPO, 'out/emulator/src/identities.js');
 
 const t0 = Date.now();
 const say = (msg) => console.log(`[e2e] ${msg}`);
@@ -91,13 +106,15 @@ function preflight() {
   const built = (p) => p && (fs.existsSync(p) || fs.existsSync(`${p}.js`));
   if (!built(main)) throw new RunError(`extension entry ${pkg.main} not built in ${EXTENSION}: run  npm run build`);
   if (!fs.existsSync(TESTS)) throw new RunError(`test suite ${TESTS} not compiled: run  npx tsc -p tsconfig.json`);
+  if (!fs.existsSync(EMULATOR_JS)) throw new RunError(`emulator ${path.relative(REPO, EMULATOR_JS)} not built: run  npm run build`);
+  if (!fs.existsSync(IDENTITIES_JS)) throw new RunError(`${path.relative(REPO, IDENTITIES_JS)} not compiled: run  npx tsc -p tsconfig.json`);
   const extEnv = process.env.E2E_EXTENSION_ENV;
   if (extEnv) JSON.parse(extEnv); // fail early on a typo rather than inside the workbench
 }
 
 // --- run folder --------------------------------------------------------------
 
-function makeRunFolder() {
+function makeRunFolder(emulator) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-e2e-'));
   const dirs = {
     root,
@@ -129,6 +146,9 @@ function makeRunFolder() {
     'extensions.ignoreRecommendations': true,
     'security.workspace.trust.enabled': false,
     'update.mode': 'none',
+    // Login tests go to the emulator: user-level settings, as a user would set them.
+    'datadogWif.apiUrl': emulator.apiUrl,
+    'datadogWif.allowedApiHosts': [new URL(emulator.apiUrl).host],
     ...(process.env.E2E_USER_SETTINGS ? JSON.parse(process.env.E2E_USER_SETTINGS) : {}),
   };
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
@@ -147,14 +167,90 @@ function freePort() {
   });
 }
 
+// --- emulator ----------------------------------------------------------------
+
+/** Starts `node dist/emulator.js`; resolves with its child and the JSON line it prints. */
+function startEmulator(root) {
+  const log = fs.openSync(path.join(root, 'emulator.log'), 'w');
+  const child = spawn(process.execPath, [EMULATOR_JS], { cwd: REPO, stdio: ['ignore', 'pipe', log] });
+  fs.closeSync(log);
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => fail(new RunError('the emulator printed nothing within 15 s (see emulator.log)')), 15_000);
+    const fail = (e) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(e);
+    };
+    child.once('error', (e) => fail(new RunError(`the emulator did not start: ${e.message}`)));
+    child.exited.then(({ code, signal }) => fail(new RunError(`the emulator exited (${code ?? signal}) before it was ready (see emulator.log)`)));
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const nl = buffered.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      try {
+        const info = JSON.parse(buffered.slice(0, nl));
+        if (!info.apiUrl || !info.stsUrl || !info.orgUuid) throw new Error(`unexpected first line: ${buffered.slice(0, nl)}`);
+        child.stdout.resume(); // never let a full pipe block it
+        resolve({ child, ...info });
+      } catch (e) {
+        fail(new RunError(`the emulator's first line is not its JSON: ${e.message}`));
+      }
+    });
+  });
+}
+
+async function stopEmulator(emulator) {
+  const child = emulator?.child;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const gone = await Promise.race([child.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+  if (!gone) {
+    child.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
+/**
+ * The AWS side of the extension host's environment: the mapped role's keys,
+ * the emulator's STS, and shared files (in the run folder) with the other
+ * identities as profiles. Secrets here are the emulator's fake ones.
+ */
+function awsEnvironment(emulator, root) {
+  const { TEST_IDENTITIES } = createRequire(import.meta.url)(IDENTITIES_JS);
+  const awsDir = path.join(root, 'aws');
+  fs.mkdirSync(awsDir, { recursive: true });
+  const profile = (name, id) => [`[${name}]`, `aws_access_key_id = ${id.accessKeyId}`, `aws_secret_access_key = ${id.secretAccessKey}`, ...(id.sessionToken ? [`aws_session_token = ${id.sessionToken}`] : []), ''].join('\n');
+  const credentials = path.join(awsDir, 'credentials');
+  fs.writeFileSync(credentials, [profile('unmapped', TEST_IDENTITIES.unmappedRole), profile('mapped', TEST_IDENTITIES.mappedRole), profile('iam-user', TEST_IDENTITIES.iamUser)].join('\n'));
+  const config = path.join(awsDir, 'config');
+  // An SSO profile without a cached session: the SDK fails offline, as after the session expired.
+  fs.writeFileSync(config, ['[profile sso-expired]', 'sso_start_url = https://emulator-e2e.awsapps.com/start', 'sso_region = us-east-1', 'sso_account_id = 123456789012', 'sso_role_name = ReadOnly', 'region = us-east-1', ''].join('\n'));
+  const id = TEST_IDENTITIES.mappedRole;
+  return {
+    AWS_ACCESS_KEY_ID: id.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: id.secretAccessKey,
+    AWS_SESSION_TOKEN: id.sessionToken,
+    AWS_ENDPOINT_URL_STS: emulator.stsUrl,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: credentials,
+    AWS_CONFIG_FILE: config,
+    E2E_EMULATOR_API_URL: emulator.apiUrl,
+    E2E_EMULATOR_ORG_UUID: emulator.orgUuid,
+  };
+}
+
 // --- VS Code server ----------------------------------------------------------
 
-function startServer(dirs, port) {
+function startServer(dirs, port, extraEnv = {}) {
   // Isolate everything the server, its extension hosts and our language server
   // could write, and drop VSCODE_* variables in case this runs inside a VS Code
   // terminal (they would point the server at the outer instance).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VSCODE_|ELECTRON_RUN_AS_NODE)/.test(k)));
-  Object.assign(env, {
+  // No AWS_* of the caller's environment either: the tests' AWS identity is the emulator's (extraEnv).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VSCODE_|ELECTRON_RUN_AS_NODE|AWS_)/.test(k)));
+  Object.assign(env, extraEnv, {
     TMPDIR: dirs.tmp,
     XDG_CONFIG_HOME: path.join(dirs.xdg, 'config'),
     XDG_DATA_HOME: path.join(dirs.xdg, 'data'),
@@ -354,16 +450,33 @@ async function runInBrowser(port, dirs, screenshotPath) {
 
 async function main() {
   preflight();
-  const dirs = makeRunFolder();
-  const screenshotPath = path.resolve(process.env.E2E_SCREENSHOT || path.join(dirs.root, 'workbench.png'));
-  fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
-  const port = await freePort();
+  const emulatorRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-e2e-emulator-'));
+  let emulator;
+  try {
+    emulator = await startEmulator(emulatorRoot);
+  } catch (e) {
+    throw new RunError(`${e.message}\n${fs.readFileSync(path.join(emulatorRoot, 'emulator.log'), 'utf8').slice(-2000)}`);
+  }
+  let dirs, screenshotPath, port, awsEnv;
+  try {
+    dirs = makeRunFolder(emulator);
+    fs.renameSync(path.join(emulatorRoot, 'emulator.log'), path.join(dirs.root, 'emulator.log'));
+    fs.rmSync(emulatorRoot, { recursive: true, force: true });
+    say(`emulator: API ${emulator.apiUrl}, STS ${emulator.stsUrl}, org ${emulator.orgUuid}`);
+    screenshotPath = path.resolve(process.env.E2E_SCREENSHOT || path.join(dirs.root, 'workbench.png'));
+    fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
+    port = await freePort();
+    awsEnv = awsEnvironment(emulator, dirs.root);
+  } catch (e) {
+    await stopEmulator(emulator);
+    throw e;
+  }
   say(`run folder ${dirs.root}, VS Code server on 127.0.0.1:${port}`);
   say(`extension ${EXTENSION}`);
   say(`tests     ${TESTS}`);
 
-  const server = startServer(dirs, port);
-  const cleanup = () => killGroup(server);
+  const server = startServer(dirs, port, awsEnv);
+  const cleanup = () => killGroup(server).finally(() => stopEmulator(emulator));
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().finally(() => process.exit(130)));
 
   let outcome;

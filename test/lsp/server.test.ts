@@ -481,6 +481,68 @@ describe('language server: exit without shutdown', { skip: noBundle }, () => {
   });
 });
 
+describe('language server: Test Login code lenses', { skip: noBundle }, () => {
+  const UUID = '11111111-2222-3333-4444-555555555555';
+  interface Lens {
+    range: Rng;
+    command?: { title: string; command: string; arguments?: Record<string, unknown>[] };
+  }
+  let client: LspClient;
+  before(() => {
+    client = LspClient.start(serverJs, { cwd: root });
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [], codeLens: { enabled: true } } };
+    client.onRequest('workspace/codeLens/refresh', () => null);
+  });
+  after(async () => {
+    await client?.dispose();
+  });
+
+  test('a lens per delegated_auth section and per provider "datadog" block, with the values the file states; off with datadogWif.codeLens.enabled', async () => {
+    const caps = clientCapabilities({ configuration: true, snippets: true });
+    const result = await client.initialize({ capabilities: { ...caps, workspace: { ...caps.workspace, codeLens: { refreshSupport: true } } } });
+    assert.deepEqual(result.capabilities.codeLensProvider, { resolveProvider: false });
+
+    const yamlUri = uriOf(path.join(fixtures, 'lens', 'datadog.yaml'));
+    const yamlText = `site: datadoghq.eu\ndelegated_auth:\n  org_uuid: ${UUID}\n  aws:\n    region: eu-west-1\nlogs_config:\n  delegated_auth:\n    org_uuid: ${UUID}\napm_config:\n  delegated_auth: {}\n`;
+    client.notify('textDocument/didOpen', { textDocument: { uri: yamlUri, languageId: 'yaml', version: 1, text: yamlText } });
+    const lenses: Lens[] = await client.request('textDocument/codeLens', { textDocument: { uri: yamlUri } });
+    assert.deepEqual(
+      lenses.map((l) => l.range),
+      [keyRange(yamlText, 'delegated_auth'), rangeOf(yamlText, 'delegated_auth', 1)],
+    );
+    for (const l of lenses) {
+      assert.equal(l.command?.command, 'datadogWif.testLoginAgent');
+      assert.equal(l.command?.title, '$(play) Test Login (Agent)');
+    }
+    assert.deepEqual(lenses[1].command?.arguments, [{ flow: 'agent', label: 'logs_config.delegated_auth', orgUuid: UUID, site: 'datadoghq.eu', region: 'eu-west-1', uri: yamlUri, line: 6 }]);
+
+    // Terraform: once the HCL parser has loaded (the server asks the client to refresh then).
+    const tfUri = uriOf(path.join(fixtures, 'lens', 'main.tf'));
+    const tfText = `provider "datadog" {\n  org_uuid              = "${UUID}"\n  cloud_provider_region = var.region\n}\n`;
+    client.notify('textDocument/didOpen', { textDocument: { uri: tfUri, languageId: 'terraform', version: 1, text: tfText } });
+    let tf: Lens[] = [];
+    for (let i = 0; i < 50 && tf.length === 0; i++) {
+      tf = await client.request('textDocument/codeLens', { textDocument: { uri: tfUri } });
+      if (!tf.length) await delay(100);
+    }
+    assert.equal(tf.length, 1);
+    assert.deepEqual(tf[0].range, rangeOf(tfText, 'provider'));
+    assert.equal(tf[0].command?.command, 'datadogWif.testLoginTerraform');
+    assert.deepEqual(tf[0].command?.arguments, [{ flow: 'terraform', label: 'provider "datadog"', orgUuid: UUID, uri: tfUri, line: 0 }]);
+
+    // Turned off: the server asks the client to refresh, and answers none.
+    const since = client.serverRequests.length;
+    client.settings = { datadogWif: { codeLens: { enabled: false } } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForServerRequest('workspace/codeLens/refresh', { since });
+    assert.deepEqual(await client.request('textDocument/codeLens', { textDocument: { uri: yamlUri } }), []);
+    assert.deepEqual(await client.request('textDocument/codeLens', { textDocument: { uri: tfUri } }), []);
+
+    // Unknown documents answer empty, not an error.
+    assert.deepEqual(await client.request('textDocument/codeLens', { textDocument: { uri: uriOf(path.join(fixtures, 'nope.yaml')) } }), []);
+  });
+});
+
 describe('the test client\'s framing (no server needed)', () => {
   test('Content-Length counts UTF-8 bytes; messages split anywhere or sharing a chunk are read whole', () => {
     const messages: Message[] = [

@@ -30,7 +30,16 @@ test('the extension never activates for every YAML file, and supports untrusted 
   const events: string[] = manifest.activationEvents;
   assert.ok(!events.includes('*') && !events.includes('onLanguage:yaml') && !events.includes('onStartupFinished'));
   for (const name of ['datadog.yaml', 'datadog.yml', '*.tf', '.terraform.lock.hcl']) assert.ok(events.includes(`workspaceContains:**/${name}`), name);
-  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
+  // "limited": linting works anywhere; the commands that send a proof need trust.
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  for (const key of ['datadogWif.apiUrl', 'datadogWif.allowedApiHosts']) {
+    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), key);
+    // Only user settings may say where a proof goes: a workspace file can never widen it.
+    assert.equal(manifest.contributes.configuration.properties[key].scope, 'application', key);
+  }
+  for (const c of manifest.contributes.commands as { command: string; enablement?: string }[]) {
+    if (/testLogin|showCallerIdentity|selectAwsProfile|Mapping|ApiKeys|whyCant/i.test(c.command)) assert.match(c.enablement ?? '', /isWorkspaceTrusted/, `${c.command} needs a trusted workspace`);
+  }
   assert.equal(manifest.main, './dist/extension.js');
   assert.equal(manifest.bin['dd-wif'], './dist/cli.js');
 });

@@ -14,17 +14,81 @@ const USAGE = `Usage: dd-wif <command> [options]
 
 Commands:
   lint [options] PATH...      check datadog.yaml and Terraform files for WIF mistakes
-  whoami                      show the AWS caller identity and the pattern to map it
-  login                       test a live proof exchange with Datadog
-  mappings list|create|delete manage identity and intake mappings
+  whoami [--profile P]        show the AWS caller identity and the pattern to map it
+  login --flow agent|terraform --org-uuid UUID
+                              test a live proof exchange with Datadog
+  mappings list|create|delete manage identity and intake mappings (not available yet)
 
 Run \`dd-wif <command> --help\` for a command's options.`;
 
-/** The commands of later releases: the contract is fixed in CLI.md, the code is not here yet. */
-const NOT_YET = new Set(['whoami', 'login', 'mappings']);
+interface Context {
+  io: CliIo;
+  hcl?: HclRuntime;
+}
 
-export function main(argv: string[], io: CliIo = processIo, hcl?: HclRuntime): number {
+interface Verb {
+  /** Printed after a usage error. */
+  usage: string;
+  run(argv: string[], ctx: Context): number | Promise<number>;
+}
+
+/** A verb loaded on first use, so `lint` does not pay for loading the AWS SDK. */
+type Command = Verb | { load(): Promise<Verb> };
+
+/** The verbs. `lint` answers synchronously (its callers rely on it); the cloud verbs are asynchronous. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  lint: { usage: LINT_USAGE, run: (argv, { io, hcl }) => runLint(argv, io, VERSION, hcl) },
+  whoami: {
+    load: async () => {
+      const { runWhoami, WHOAMI_USAGE } = await import('./whoami');
+      return { usage: WHOAMI_USAGE, run: (argv, { io }) => runWhoami(argv, io) };
+    },
+  },
+  login: {
+    load: async () => {
+      const { runLogin, LOGIN_USAGE } = await import('./login');
+      return { usage: LOGIN_USAGE, run: (argv, { io }) => runLogin(argv, io, VERSION) };
+    },
+  },
+};
+
+/** The commands of later releases: the contract is fixed in CLI.md, the code is not here yet. */
+const NOT_YET = new Set(['mappings']);
+
+/** The verbs that answer asynchronously (they talk to AWS and Datadog). */
+export type AsyncVerb = 'whoami' | 'login';
+
+/**
+ * Runs one command line; exit codes as CLI.md says. `lint`, help, version and
+ * usage errors answer synchronously with a number; `whoami` and `login` with a
+ * promise of one.
+ *
+ * The second signature types a plain `string[]` as synchronous so that the
+ * existing `lint` callers keep compiling; a caller that may pass a cloud verb
+ * in a plain array gets a promise at run time and must `await` the result
+ * (awaiting a number is harmless), as the binary below does.
+ */
+export function main(argv: readonly [AsyncVerb, ...string[]], io?: CliIo, hcl?: HclRuntime): Promise<number>;
+export function main(argv: string[], io?: CliIo, hcl?: HclRuntime): number;
+export function main(argv: readonly string[], io: CliIo = processIo, hcl?: HclRuntime): number | Promise<number> {
   const [command, ...rest] = argv;
+  const failed = (err: unknown, usage?: string): number => {
+    if (err instanceof UsageError) {
+      io.err(`dd-wif: ${err.message}`);
+      if (usage) io.err(`\n${usage}`);
+      return 2;
+    }
+    io.err(`dd-wif: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  };
+  const run = (verb: Verb): number | Promise<number> => {
+    try {
+      const code = verb.run(rest, { io, hcl });
+      return typeof code === 'number' ? code : code.catch((err: unknown) => failed(err, verb.usage));
+    } catch (err) {
+      return failed(err, verb.usage);
+    }
+  };
   try {
     if (!command || command === '-h' || command === '--help' || command === 'help') {
       io.out(USAGE);
@@ -34,21 +98,16 @@ export function main(argv: string[], io: CliIo = processIo, hcl?: HclRuntime): n
       io.out(VERSION);
       return 0;
     }
-    if (command === 'lint') return runLint(rest, io, VERSION, hcl);
+    const verb = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (verb) return 'load' in verb ? verb.load().then(run, (err: unknown) => failed(err)) : run(verb);
     if (NOT_YET.has(command)) {
-      io.err(`dd-wif ${command}: not available in this version yet (only \`lint\` is).`);
+      io.err(`dd-wif ${command}: not available in this version yet (\`lint\`, \`whoami\` and \`login\` are).`);
       return 2;
     }
     io.err(`dd-wif: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`dd-wif: ${err.message}`);
-      if (command === 'lint') io.err(`\n${LINT_USAGE}`);
-      return 2;
-    }
-    io.err(`dd-wif: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
-    return 2;
+    return failed(err);
   }
 }
 
@@ -67,7 +126,11 @@ if (require.main === module) {
     processIo.err(`dd-wif: the HCL parser did not load (${err instanceof Error ? err.message : String(err)}); Terraform files are not checked`);
     return undefined;
   }) : Promise.resolve(undefined);
-  void hcl.then((runtime) => {
-    process.exitCode = main(argv, processIo, runtime);
-  });
+  // The AWS SDK warns on every run that it will one day need a newer Node; that is not the user's business here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  void hcl
+    .then((runtime) => main(argv, processIo, runtime) as number | Promise<number>)
+    .then((code) => {
+      process.exitCode = code;
+    });
 }

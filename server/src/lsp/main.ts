@@ -4,6 +4,7 @@
 import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../service';
+import { LoginCodeLenses } from './codeLens';
 import { toCodeAction, toCompletionItem } from './convert';
 import { DEBOUNCE_MS, DiagnosticsPublisher } from './diagnostics';
 import { folderDocuments, isTerraformUri, sameFolder } from './folder';
@@ -20,6 +21,7 @@ const documents = new TextDocuments(TextDocument);
 const log = connectionLogger(connection);
 const service = new LanguageService();
 const diagnostics = new DiagnosticsPublisher(connection, service, log, (uri) => folderDocuments(uri, documents));
+const lenses = new LoginCodeLenses(connection, service, documents, log);
 
 let canPullConfiguration = false;
 /** Until the first settings pull answers, opened documents wait for it (refreshSettings publishes them all). */
@@ -35,12 +37,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   // Clients without workspace/configuration (some editors) pass settings here.
   const init = params.initializationOptions as { settings?: ServerSettings } | undefined;
   if (init?.settings) service.configure(toServiceSettings(init.settings, log));
+  if (init?.settings) lenses.configure(init.settings);
+  const codeLensProvider = lenses.initialize(params);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       completionProvider: { triggerCharacters: [':', ' ', ','], resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider,
     },
     serverInfo: { name: 'datadog-wif-language-server', version: SERVER_VERSION },
   };
@@ -57,6 +62,7 @@ async function refreshSettings(): Promise<void> {
     try {
       const raw = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as ServerSettings | null;
       service.configure(toServiceSettings(raw, log));
+      lenses.configure(raw);
     } catch (err) {
       log.error('reading settings failed', err);
     }
@@ -70,6 +76,7 @@ connection.onDidChangeConfiguration(
     if (!canPullConfiguration) {
       const raw = (change.settings as Record<string, ServerSettings> | undefined)?.[SETTINGS_SECTION];
       service.configure(toServiceSettings(raw, log));
+      lenses.configure(raw);
     }
     await refreshSettings();
   }),
@@ -100,6 +107,7 @@ loadHclLanguage()
   .then((runtime) => {
     service.setHclRuntime(runtime);
     for (const d of documents.all()) if (isTerraformUri(d.uri)) diagnostics.publish(d);
+    lenses.refresh();
   })
   .catch((err) => log.error('Terraform files will not be checked: the HCL parser did not load', err));
 documents.onDidClose((e) => diagnostics.clear(e.document.uri));
@@ -139,6 +147,8 @@ connection.onCodeAction(
     return service.quickFixes({ path: doc.uri, text: doc.getText() }, range, codes, folderDocuments(doc.uri, documents)).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
   }),
 );
+
+connection.onCodeLens(guarded(log, 'codeLens', [], (params) => lenses.provide(params)));
 
 connection.onRequest(
   FileKindRequest,

@@ -4,3 +4,4 @@ export { LanguageService, type ServiceSettings, type SourceDocument } from './la
 export { FileClassifier, baseName } from './fileKinds';
 export { RULES, ruleInfo, isKnownCode, docsUrl, DIAGNOSTIC_SOURCE, type RuleInfo } from './catalog';
 export { isSeverityLevel, type SeverityOverrides } from './common/filter';
+export type { LoginTarget, LoginTargetFlow } from './loginTargets';

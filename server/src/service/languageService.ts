@@ -14,6 +14,7 @@ import type { HclRuntime } from './terraform/hcl';
 import { terraformHover } from './terraform/hover';
 import { terraformCompletion } from './terraform/completion';
 import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
+import { agentLoginTargets, terraformLoginTargets, type LoginTarget } from './loginTargets';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -124,6 +125,19 @@ export class LanguageService {
     }
     if (kind !== 'agent') return [];
     return agentCompletion(this.analysis(doc).index, pos);
+  }
+
+  /** Where a login test can start (code lenses): each `delegated_auth` section, each `provider "datadog"` block. */
+  loginTargets(doc: SourceDocument): LoginTarget[] {
+    const kind = this.kindOf(doc);
+    if (kind === 'terraform' && this.hcl) {
+      const a = this.terraformAnalysis(doc, kind);
+      return a.terraform?.model ? terraformLoginTargets(a.terraform.model, a.index) : [];
+    }
+    if (kind !== 'agent') return [];
+    const a = this.analysis(doc);
+    a.docs ??= parseAgentYaml(a.text);
+    return agentLoginTargets(a.text, a.index, a.docs);
   }
 
   /**

@@ -1,0 +1,108 @@
+// Wires the mapping features into VS Code: the credential store, the
+// "Workload Identity Federation" tree view and its commands. One call from
+// activate(); what it returns goes into the extension's API for tests.
+
+import * as vscode from 'vscode';
+import { getCallerIdentity } from '../../../server/src/cloud/callerIdentity';
+import type { CallerIdentity } from '../../../server/src/cloud/types';
+import { redact } from '../../../server/src/shared/redact';
+import { AwsProfiles } from '../awsProfile';
+import { userLevelSettings } from '../settings';
+import { affectsMappings } from './config';
+import { createMapping } from './createMapping';
+import { deleteMapping } from './deleteMapping';
+import { clearApiKeys, setApiKeys } from './keys';
+import { credentialStore, type CredentialStore } from './secrets';
+import { MappingsService } from './service';
+import { MappingsTreeProvider, type MappingNode } from './tree';
+import { whyCantILogIn } from './whyCantILogIn';
+
+export const MAPPINGS_VIEW_ID = 'datadogWif.mappings';
+/** Context key: some site has stored credentials (hides the welcome view). */
+const HAS_CREDENTIALS_CONTEXT = 'datadogWif.hasCredentials';
+/** How long Create Mapping waits for the caller identity before leaving the pattern empty. */
+const PREFILL_TIMEOUT_MS = 8_000;
+
+export interface MappingFeatures {
+  readonly tree: MappingsTreeProvider;
+  readonly store: CredentialStore;
+  readonly service: MappingsService;
+  readonly view: vscode.TreeView<unknown>;
+}
+
+/** The site a command argument names: `{ site }` from a caller, or a tree node (which carries its site). */
+function siteArg(arg: unknown): { site?: string } & Record<string, unknown> {
+  return arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as { site?: string } & Record<string, unknown>) : {};
+}
+
+export interface MappingFeatureDeps {
+  /** The login commands' AWS profile choice; by default one over the same workspace state. */
+  profiles?: AwsProfiles;
+}
+
+export function registerMappingFeatures(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, deps: MappingFeatureDeps = {}): MappingFeatures {
+  const store = credentialStore(context);
+  const service = new MappingsService(store, output);
+  const tree = new MappingsTreeProvider(store, service);
+  const view = vscode.window.createTreeView(MAPPINGS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  // The same remembered choice as the login commands (workspaceState), read afresh each time.
+  const profiles = deps.profiles ?? new AwsProfiles(context.workspaceState, output);
+
+  let lastIdentity: { profile: string | undefined; identity: CallerIdentity } | undefined;
+  const callerIdentity = async (signal: AbortSignal): Promise<CallerIdentity | undefined> => {
+    const profile = profiles.current;
+    if (lastIdentity && lastIdentity.profile === profile) return lastIdentity.identity;
+    try {
+      const timeoutMs = Math.min(userLevelSettings().requestTimeoutMs, PREFILL_TIMEOUT_MS);
+      const identity = await getCallerIdentity({ credentials: profiles.source(profile, timeoutMs), timeoutMs, signal });
+      lastIdentity = { profile, identity };
+      return identity;
+    } catch (err) {
+      // Only a convenience: the pattern box stays empty and the user types it.
+      output.debug(redact(`No caller identity to prefill the pattern: ${err instanceof Error ? err.message : String(err)}`));
+      return undefined;
+    }
+  };
+
+  const updateContext = () => void vscode.commands.executeCommand('setContext', HAS_CREDENTIALS_CONTEXT, store.sites().length > 0);
+  updateContext();
+
+  const createDeps = { store, service, tree, output, callerIdentity, lastAccount: context.globalState };
+  context.subscriptions.push(
+    tree,
+    view,
+    store.onDidChange(() => {
+      updateContext();
+      tree.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsMappings(e)) return;
+      service.invalidate();
+      tree.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
+    vscode.commands.registerCommand('datadogWif.setApiKeys', (arg?: unknown) => setApiKeys(store, output, siteArg(arg))),
+    vscode.commands.registerCommand('datadogWif.addSite', () => setApiKeys(store, output, {}, true)),
+    vscode.commands.registerCommand('datadogWif.clearApiKeys', (arg?: unknown) => {
+      const a = siteArg(arg);
+      return clearApiKeys(store, output, { site: a.site, confirm: a.confirm === true });
+    }),
+    vscode.commands.registerCommand('datadogWif.refreshMappings', (arg?: unknown) => {
+      const site = siteArg(arg).site;
+      if (site === undefined) service.invalidate();
+      tree.refresh(site);
+    }),
+    vscode.commands.registerCommand('datadogWif.createIdentityMapping', (arg?: unknown) => createMapping('identity', createDeps, arg)),
+    vscode.commands.registerCommand('datadogWif.createIntakeMapping', (arg?: unknown) => createMapping('intake', createDeps, arg)),
+    vscode.commands.registerCommand('datadogWif.deleteMapping', (...args: unknown[]) => deleteMapping({ store, service, tree, output }, ...args)),
+    vscode.commands.registerCommand('datadogWif.copyMappingPattern', async (node?: MappingNode) => {
+      if (!node?.mapping) return;
+      await vscode.env.clipboard.writeText(node.mapping.arnPattern);
+      vscode.window.setStatusBarMessage(`Datadog WIF: copied ${node.mapping.arnPattern}`, 3000);
+    }),
+    vscode.commands.registerCommand('datadogWif.whyCantILogIn', (arg?: unknown) =>
+      whyCantILogIn({ store, service, profiles, output, onCallerIdentity: (identity) => (lastIdentity = { profile: profiles.current, identity }) }, arg),
+    ),
+  );
+  return { tree, store, service, view: view as vscode.TreeView<unknown> };
+}

@@ -1,0 +1,46 @@
+// Keeps the last lines written to the "Datadog WIF" output channel in memory,
+// so the real-VS-Code tests can check that nothing secret was ever written
+// there (by our commands or by the language client). Everything else is the
+// channel itself. The channel object VS Code hands out is frozen, so this is
+// a forwarding proxy over an empty target, not a patch of the channel.
+
+import type * as vscode from 'vscode';
+
+const MAX_LINES = 2000;
+const RECORDED = new Set(['append', 'appendLine', 'replace', 'trace', 'debug', 'info', 'warn', 'error']);
+
+export type RecordingChannel = vscode.LogOutputChannel & { readonly recent: readonly string[] };
+
+export function recordingChannel(channel: vscode.LogOutputChannel): RecordingChannel {
+  const lines: string[] = [];
+  const record = (args: unknown[]) => {
+    const text = args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a))).join(' ');
+    lines.push(...text.split('\n'));
+    if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
+  };
+  return new Proxy({} as RecordingChannel, {
+    get(_target, prop) {
+      if (prop === 'recent') return lines.slice();
+      const value = Reflect.get(channel, prop, channel) as unknown;
+      if (typeof value !== 'function') return value;
+      if (typeof prop === 'string' && RECORDED.has(prop)) {
+        return (...args: unknown[]) => {
+          record(args);
+          return (value as (...a: unknown[]) => unknown).apply(channel, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(channel);
+    },
+    has(_target, prop) {
+      return prop === 'recent' || prop in channel;
+    },
+  });
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

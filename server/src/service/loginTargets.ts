@@ -1,0 +1,147 @@
+// Where a login test makes sense in a file, and what the file says about it:
+// each supported `delegated_auth` section of a datadog.yaml (Agent flow) and
+// each `provider "datadog"` block of a .tf file (Terraform flow). The editor
+// shows a "Test Login" code lens there; the command takes the org UUID, site,
+// STS region and API URL from here and asks for whatever is left undefined.
+//
+// Only what the file states literally is taken: a variable reference, an
+// interpolation or a missing value gives undefined (the command asks). Nothing
+// here is trusted: the command validates every value, and a URL read from a
+// file goes through the host policy like any other.
+
+import { isMap, isPair, isScalar, type Document } from 'yaml';
+import type { Range } from './common/types';
+import type { TextIndex } from './common/textIndex';
+import { siteOfHost } from './common/sites';
+import { extractAgentModel, type DelegatedAuthSection } from './agent/model';
+import { lastEntry, rawKeyText, scalarString, type YMap, type YValue } from './agent/yamlTree';
+import { attributeNamed, literalString, type HclAttribute, type TerraformModel, type TfProviderBlock } from './terraform/model';
+
+export type LoginTargetFlow = 'agent' | 'terraform';
+
+export interface LoginTarget {
+  flow: LoginTargetFlow;
+  /** Where the code lens sits: the `delegated_auth` key, or the `provider` keyword of the block. */
+  range: Range;
+  /** What the lens is on, for titles and logs: `logs_config.delegated_auth`, `provider "datadog"` (alias `eu`). */
+  label: string;
+  /** The org UUID as written (not validated here). */
+  orgUuid?: string;
+  /** A Datadog site (`datadoghq.eu`), as written or derived from a Datadog API URL. */
+  site?: string;
+  /**
+   * The STS region; `''` means global STS (the file says so, e.g. a Terraform
+   * block without `cloud_provider_region`); undefined means the file does not
+   * tell (the Agent auto-detects it; a variable), so the command asks.
+   */
+  region?: string;
+  /** An API base URL the file names (`dd_url`, `api_url`): a candidate only; the host policy decides. */
+  apiUrl?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Agent (datadog.yaml)
+
+/** One target per supported `delegated_auth` section, in every YAML document of the file. */
+export function agentLoginTargets(text: string, index: TextIndex, docs: readonly Document[]): LoginTarget[] {
+  if (!text.includes('delegated_auth')) return [];
+  const out: LoginTarget[] = [];
+  for (const doc of docs) {
+    const model = extractAgentModel(doc, text);
+    const supported = model.sections.filter((s) => s.supported);
+    if (!supported.length) continue;
+    const global = supported.filter((s) => s.parent === null).pop();
+    const region = global ? regionOf(global) : undefined;
+    const site = model.site ? stringOf(model.site.value) : undefined;
+    const ddUrl = rootString(doc, 'dd_url');
+    for (const s of supported) {
+      const target: LoginTarget = { flow: 'agent', range: index.range(s.keySpan.start, s.keySpan.end), label: s.path };
+      const org = s.value.kind === 'map' ? stringOf(lastEntry(s.value, 'org_uuid')?.value) : undefined;
+      if (org !== undefined) target.orgUuid = org;
+      if (site !== undefined) target.site = site;
+      else if (ddUrl !== undefined) {
+        const derived = siteOfUrl(ddUrl);
+        if (derived) target.site = derived;
+      }
+      if (region !== undefined) target.region = region;
+      if (ddUrl !== undefined) target.apiUrl = ddUrl;
+      out.push(target);
+    }
+  }
+  return out;
+}
+
+/** A top-level string the model does not keep (`dd_url`): the last occurrence, trimmed, non-empty. */
+function rootString(doc: Document, key: string): string | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  let found: string | undefined;
+  for (const pair of doc.contents.items) {
+    if (!isPair(pair) || rawKeyText(pair.key) !== key) continue;
+    found = isScalar(pair.value) && pair.value.value !== null ? String(pair.value.value).trim() || undefined : undefined;
+  }
+  return found;
+}
+
+/** `delegated_auth.aws.region` of the global section, when it is a non-empty string. */
+function regionOf(section: DelegatedAuthSection): string | undefined {
+  if (section.value.kind !== 'map') return undefined;
+  const aws = lastEntry(section.value, 'aws');
+  if (aws?.value.kind !== 'map') return undefined;
+  return stringOf(lastEntry(aws.value as YMap, 'region')?.value);
+}
+
+/** A scalar's text, trimmed; undefined for a map, a list, null or an empty value. */
+function stringOf(v: YValue | undefined): string | undefined {
+  if (!v || v.kind !== 'scalar' || v.value === null) return undefined;
+  const s = scalarString(v).trim();
+  return s === '' ? undefined : s;
+}
+
+// ---------------------------------------------------------------------------
+// Terraform
+
+/** One target per `provider "datadog"` block (also under a local name required_providers maps to datadog/datadog). */
+export function terraformLoginTargets(model: TerraformModel, index: TextIndex): LoginTarget[] {
+  return model.providers.map((p) => {
+    const target: LoginTarget = { flow: 'terraform', range: index.range(p.typeSpan.start, p.typeSpan.end), label: labelOf(p) };
+    const org = literal(attributeNamed(p, 'org_uuid'));
+    if (org !== undefined && org !== '') target.orgUuid = org;
+    const region = attributeNamed(p, 'cloud_provider_region');
+    if (!region || region.value.kind === 'null') target.region = '';
+    else {
+      const r = literal(region);
+      if (r !== undefined) target.region = r;
+    }
+    const apiUrl = literal(attributeNamed(p, 'api_url'));
+    if (apiUrl !== undefined && apiUrl !== '') {
+      target.apiUrl = apiUrl;
+      const site = siteOfUrl(apiUrl);
+      if (site) target.site = site;
+    }
+    return target;
+  });
+}
+
+function labelOf(p: TfProviderBlock): string {
+  const base = `provider "${p.localName}"`;
+  return p.alias ? `${base} (alias ${p.alias})` : base;
+}
+
+/** A literal string value, trimmed; undefined for a reference, a template with interpolations, a number… */
+function literal(a: HclAttribute | undefined): string | undefined {
+  const s = literalString(a?.value);
+  return s === undefined ? undefined : s.trim();
+}
+
+/** The Datadog site of a URL's host (`https://api.datadoghq.eu/`, `app.datadoghq.com`), if it is one. */
+export function siteOfUrl(url: string): string | undefined {
+  const trimmed = url.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let host: string;
+  try {
+    host = new URL(withScheme).hostname;
+  } catch {
+    return undefined;
+  }
+  return siteOfHost(host)?.site;
+}

@@ -1,0 +1,244 @@
+// The mapping features in real VS Code against the local emulator (started by
+// run-vscode.mjs, which points `datadogWif.apiUrl` at it and gives the
+// extension host the mapped test role's fake AWS keys): keys in SecretStorage,
+// the "Workload Identity Federation" tree, Create / Delete through the
+// commands (scripted and through the real quick input), errors shown in the
+// view, and "Why Can't I Log In?".
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { DEFAULT_PATTERN, EMULATOR_API_KEYS, TEST_IDENTITIES } from '../../../emulator/src/identities';
+import { requestScreenshot } from './index';
+import { waitFor } from './util';
+
+const EXTENSION_ID = 'datadog-wif.datadog-wif';
+const SITE = 'datadoghq.com';
+const EMULATOR = process.env.E2E_EMULATOR_API_URL;
+const DEPLOY_PATTERN = 'arn:aws:sts::123456789012:assumed-role/deploy/*';
+
+/** What the suite needs of the extension's API (typed here so the test does not import the bundle). */
+interface TreeNode {
+  type: 'site' | 'group' | 'mapping' | 'message';
+  site: string;
+  kind?: 'identity' | 'intake';
+  severity?: string;
+  label?: string;
+  command?: vscode.Command;
+  mapping?: { id: string; arnPattern: string; accountIdentifier?: string };
+}
+interface MappingsApi {
+  tree: {
+    getChildren(node?: TreeNode): Promise<TreeNode[]>;
+    getTreeItem(node: TreeNode): vscode.TreeItem;
+    refresh(site?: string): void;
+  };
+}
+interface EmulatorState {
+  identityMappings: { id: string; attributes: { arn_pattern: string; account_identifier?: string } }[];
+  intakeMappings: { id: string; attributes: { arn_pattern: string } }[];
+  requests: { server: string; method: string; path: string; status: number }[];
+}
+
+async function control(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${EMULATOR}/__emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+  if (!res.ok) throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+const emulatorState = () => control('GET', 'state') as Promise<EmulatorState>;
+
+const labelOf = (api: MappingsApi, node: TreeNode) => {
+  const label = api.tree.getTreeItem(node).label;
+  return typeof label === 'string' ? label : label?.label ?? '';
+};
+
+/** The whole tree below the roots, flattened: what a user would see with everything expanded. */
+async function flatten(api: MappingsApi, node?: TreeNode): Promise<TreeNode[]> {
+  const children = await api.tree.getChildren(node);
+  const out: TreeNode[] = [];
+  for (const c of children) out.push(c, ...(await flatten(api, c)));
+  return out;
+}
+
+async function mappingNodes(api: MappingsApi, kind: 'identity' | 'intake'): Promise<TreeNode[]> {
+  return (await flatten(api)).filter((n) => n.type === 'mapping' && n.kind === kind);
+}
+
+async function waitForTree(api: MappingsApi, what: string, probe: (nodes: TreeNode[]) => boolean): Promise<TreeNode[]> {
+  return waitFor(what, async () => {
+    const nodes = await flatten(api);
+    return probe(nodes) ? nodes : undefined;
+  }, 15_000, 200);
+}
+
+suite('mappings', function () {
+  let api: MappingsApi;
+
+  suiteSetup(async function () {
+    if (!EMULATOR) {
+      console.log('[suite] mappings: E2E_EMULATOR_API_URL is not set (the runner starts the emulator): skipped');
+      this.skip();
+    }
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
+    const exports = (await extension.activate()) as { mappings?: MappingsApi } | undefined;
+    assert.ok(exports?.mappings, "the extension's API has no `mappings` (registerMappingFeatures is not wired into activate)");
+    api = exports.mappings;
+    await control('POST', 'reset');
+    await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
+  });
+
+  suiteTeardown(async () => {
+    if (!EMULATOR) return;
+    await control('DELETE', 'faults').catch(() => undefined);
+    await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
+  });
+
+  test('without keys the view is empty (its welcome view offers Set API Keys) and Create says what to do', async () => {
+    assert.deepStrictEqual(await api.tree.getChildren(), []);
+    const result = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: DEPLOY_PATTERN, account: 'deploy@example.com', site: SITE, confirm: true })) as { ok: boolean; code?: string };
+    assert.deepStrictEqual([result.ok, result.code], [false, 'no-credentials']);
+  });
+
+  test('Set API Keys keeps the keys per site; the tree lists both kinds of mapping, never showing a key', async () => {
+    const { apiKey, appKey } = EMULATOR_API_KEYS.readWrite;
+    const set = (await vscode.commands.executeCommand('datadogWif.setApiKeys', { site: SITE, apiKey, appKey })) as { ok: boolean; site: string };
+    assert.deepStrictEqual(set, { ok: true, site: SITE });
+    // Settings never hold a key.
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('datadogWif')).includes(apiKey));
+
+    const nodes = await waitForTree(api, 'both default mappings', (n) => n.filter((x) => x.type === 'mapping').length === 2);
+    const [site] = await api.tree.getChildren();
+    const siteItem = api.tree.getTreeItem(site);
+    assert.strictEqual(siteItem.label, SITE);
+    assert.match(String(siteItem.description), /…a001/);
+    for (const n of nodes) {
+      const item = api.tree.getTreeItem(n);
+      assert.ok(!JSON.stringify({ label: item.label, description: item.description, tooltip: item.tooltip }).includes(apiKey.slice(0, 20)), 'a tree item shows a key');
+    }
+    const groups = nodes.filter((n) => n.type === 'group').map((n) => labelOf(api, n));
+    assert.deepStrictEqual(groups, ['Identity mappings', 'Intake mappings']);
+    const identity = await mappingNodes(api, 'identity');
+    assert.deepStrictEqual(identity.map((n) => labelOf(api, n)), [DEFAULT_PATTERN]);
+    assert.strictEqual(api.tree.getTreeItem(identity[0]).description, '→ terraform@example.com');
+    assert.strictEqual(api.tree.getTreeItem(identity[0]).contextValue, 'datadogWif.mapping.identity');
+
+    await vscode.commands.executeCommand('datadogWif.mappings.focus');
+    await requestScreenshot('mappings-view');
+  });
+
+  test('Create Identity Mapping (scripted) creates through the API and the tree shows it', async () => {
+    const result = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: DEPLOY_PATTERN, account: 'deploy@example.com', site: SITE, confirm: true })) as {
+      ok: boolean;
+      mapping?: { id: string; arnPattern: string };
+    };
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.strictEqual(result.mapping?.arnPattern, DEPLOY_PATTERN);
+    const state = await emulatorState();
+    assert.ok(state.identityMappings.some((m) => m.attributes.arn_pattern === DEPLOY_PATTERN && m.attributes.account_identifier === 'deploy@example.com'));
+    await waitForTree(api, 'the new mapping in the tree', (n) => n.some((x) => x.type === 'mapping' && x.mapping?.arnPattern === DEPLOY_PATTERN));
+    const node = (await mappingNodes(api, 'identity')).find((n) => n.mapping?.arnPattern === DEPLOY_PATTERN)!;
+    assert.strictEqual(api.tree.getTreeItem(node).description, '→ deploy@example.com');
+  });
+
+  test('a duplicate or an overlapping pattern of the same kind is refused, naming the existing mapping; the other kind is allowed', async () => {
+    const before = (await emulatorState()).requests.filter((r) => r.method === 'POST').length;
+    const duplicate = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: DEPLOY_PATTERN, account: 'other@example.com', site: SITE, confirm: true })) as { ok: boolean; code: string; message: string };
+    assert.deepStrictEqual([duplicate.ok, duplicate.code], [false, 'duplicate']);
+    assert.ok(duplicate.message.includes(DEPLOY_PATTERN), duplicate.message);
+
+    const session = 'arn:aws:sts::123456789012:assumed-role/deploy/ci-42';
+    const overlap = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: session, account: 'other@example.com', site: SITE, confirm: true })) as { ok: boolean; code: string; message: string };
+    assert.deepStrictEqual([overlap.ok, overlap.code], [false, 'overlap']);
+    assert.ok(overlap.message.includes(DEPLOY_PATTERN) && overlap.message.includes('deploy@example.com'), overlap.message);
+    // Refused before any create reached the API.
+    assert.strictEqual((await emulatorState()).requests.filter((r) => r.method === 'POST').length, before);
+
+    const intake = (await vscode.commands.executeCommand('datadogWif.createIntakeMapping', { pattern: DEPLOY_PATTERN, site: SITE, confirm: true })) as { ok: boolean };
+    assert.ok(intake.ok, JSON.stringify(intake));
+    assert.ok((await emulatorState()).intakeMappings.some((m) => m.attributes.arn_pattern === DEPLOY_PATTERN));
+  });
+
+  test('the ARN engine refuses a bad pattern, and a bad account is refused, before any request', async () => {
+    const before = (await emulatorState()).requests.length;
+    const iamRole = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: 'arn:aws:iam::123456789012:role/deploy', account: 'deploy@example.com', site: SITE, confirm: true })) as { ok: boolean; code: string; message: string };
+    assert.deepStrictEqual([iamRole.ok, iamRole.code], [false, 'invalid-pattern']);
+    assert.match(iamRole.message, /arn\/iam-role-arn/);
+    const account = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: 'arn:aws:sts::123456789012:assumed-role/other/*', account: 'not an account', site: SITE, confirm: true })) as { ok: boolean; code: string };
+    assert.deepStrictEqual([account.ok, account.code], [false, 'invalid-account']);
+    assert.strictEqual((await emulatorState()).requests.length, before);
+  });
+
+  test('Create Intake Mapping through the real quick input: prefilled pattern, step titles, confirmation', async () => {
+    const pattern = 'arn:aws:sts::123456789012:assumed-role/agent-hosts/*';
+    const running = vscode.commands.executeCommand('datadogWif.createIntakeMapping', { pattern, site: SITE }) as Thenable<{ ok: boolean } | undefined>;
+    // Step 1 (the pattern, prefilled), then step 2 (the confirmation, "Create" first): accept both.
+    for (let step = 0; step < 2; step++) {
+      await new Promise((r) => setTimeout(r, 800));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const result = await running;
+    assert.ok(result?.ok, JSON.stringify(result));
+    assert.ok((await emulatorState()).intakeMappings.some((m) => m.attributes.arn_pattern === pattern));
+  });
+
+  test('Delete Mapping takes the tree item ({ confirm: true } skips the modal) and the tree drops it', async () => {
+    for (const kind of ['identity', 'intake'] as const) {
+      await waitForTree(api, `the ${kind} mapping in the tree`, (n) => n.some((x) => x.type === 'mapping' && x.kind === kind && x.mapping?.arnPattern === DEPLOY_PATTERN));
+      const node = (await mappingNodes(api, kind)).find((n) => n.mapping?.arnPattern === DEPLOY_PATTERN)!;
+      const result = (await vscode.commands.executeCommand('datadogWif.deleteMapping', node, { confirm: true })) as { ok: boolean };
+      assert.ok(result.ok, JSON.stringify(result));
+      await waitForTree(api, `the ${kind} mapping gone from the tree`, (n) => !n.some((x) => x.type === 'mapping' && x.kind === kind && x.mapping?.arnPattern === DEPLOY_PATTERN));
+    }
+    const state = await emulatorState();
+    assert.ok(!state.identityMappings.some((m) => m.attributes.arn_pattern === DEPLOY_PATTERN));
+    assert.ok(!state.intakeMappings.some((m) => m.attributes.arn_pattern === DEPLOY_PATTERN));
+    assert.ok(state.requests.some((r) => r.method === 'DELETE' && r.status === 204));
+  });
+
+  test('an API failure shows in the view: the error in words, and the next step as a clickable item', async () => {
+    await control('POST', 'faults', { path: '/api/v2/cloud_auth/aws/persona_mapping', fault: { kind: 'status', status: 403 }, times: null });
+    await control('POST', 'faults', { path: '/api/v2/wif/aws/persona_mapping', fault: { kind: 'status', status: 403 }, times: null });
+    try {
+      await vscode.commands.executeCommand('datadogWif.refreshMappings', { site: SITE });
+      const nodes = await waitForTree(api, 'an error item', (n) => n.some((x) => x.type === 'message' && x.severity === 'error'));
+      const error = nodes.find((x) => x.type === 'message' && x.severity === 'error')!;
+      assert.match(error.label!, /permission|403/i);
+      const next = nodes.find((x) => x.type === 'message' && x.severity === 'next-step')!;
+      assert.ok(next, 'no next-step item');
+      assert.strictEqual(api.tree.getTreeItem(next).command?.command, 'datadogWif.setApiKeys');
+      // The other kind still lists: one failing list does not hide the other.
+      assert.ok(nodes.some((x) => x.type === 'group' && x.kind === 'intake'));
+      await requestScreenshot('mappings-view-error');
+    } finally {
+      await control('DELETE', 'faults');
+    }
+    await vscode.commands.executeCommand('datadogWif.refreshMappings', { site: SITE });
+    await waitForTree(api, 'the lists back', (n) => n.some((x) => x.type === 'group' && x.kind === 'identity') && !n.some((x) => x.type === 'message' && x.severity === 'error'));
+  });
+
+  test("Why Can't I Log In? names the mapping that matches the caller, or the pattern to create", async () => {
+    // The extension host's AWS identity is the emulator's mapped role: STS is really asked.
+    const matched = (await vscode.commands.executeCommand('datadogWif.whyCantILogIn', { site: SITE, kind: 'identity', interactive: false })) as {
+      ok: boolean;
+      callerArn: string;
+      explanation: { matched: { mapping: { arnPattern: string } }[] };
+    };
+    assert.ok(matched.ok, JSON.stringify(matched));
+    assert.strictEqual(matched.callerArn, TEST_IDENTITIES.mappedRole.arn);
+    assert.deepStrictEqual(matched.explanation.matched.map((m) => m.mapping.arnPattern), [DEFAULT_PATTERN]);
+
+    const unmapped = (await vscode.commands.executeCommand('datadogWif.whyCantILogIn', { site: SITE, kind: 'identity', callerArn: TEST_IDENTITIES.unmappedRole.arn, interactive: false })) as {
+      ok: boolean;
+      explanation: { matched: unknown[]; suggestedPattern?: string; closest?: { mapping: { arnPattern: string } }; summary: string };
+    };
+    assert.ok(unmapped.ok);
+    assert.deepStrictEqual(unmapped.explanation.matched, []);
+    assert.strictEqual(unmapped.explanation.suggestedPattern, 'arn:aws:sts::123456789012:assumed-role/unmapped-role/*');
+    assert.strictEqual(unmapped.explanation.closest?.mapping.arnPattern, DEFAULT_PATTERN);
+  });
+
+  test('Clear API Keys forgets the site: the tree is empty again (welcome view)', async () => {
+    const cleared = (await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true })) as { ok: boolean };
+    assert.ok(cleared.ok);
+    await waitFor('an empty tree', async () => ((await api.tree.getChildren()).length === 0 ? true : undefined), 10_000);
+  });
+});

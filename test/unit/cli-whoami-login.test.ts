@@ -1,0 +1,384 @@
+// `dd-wif whoami` and `dd-wif login` (CLI.md) against the local emulator:
+// in-process through main() with a buffer io, and as users and CI run them,
+// the built binary `node dist/cli.js` in a child process (skipped with a
+// message when it is not built). Every run is also a canary: no AWS secret,
+// session token, JWT or API key may ever reach stdout or stderr.
+
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../server/src/cli/main';
+import { startEmulator, TEST_IDENTITIES, EMULATOR_API_KEYS, type Emulator, type TestIdentity } from '../../emulator/src/index';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const cliJs = path.join(root, 'dist', 'cli.js');
+const skipBinary = fs.existsSync(cliJs) ? false : 'dist/cli.js is missing: run `npm run build` first (dd-wif whoami/login binary tests skipped)';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** What the AWS SDK reads from the environment: cleared for every run, so nothing of the machine's leaks in. */
+const AWS_ENV = Object.keys(process.env).filter((k) => k.startsWith('AWS_'));
+const SAVED = new Map([...AWS_ENV, 'HOME', 'USERPROFILE'].map((k) => [k, process.env[k]]));
+
+let emulator: Emulator;
+let apiHost: string;
+let home: string;
+
+before(async () => {
+  emulator = await startEmulator();
+  apiHost = new URL(emulator.apiUrl).host;
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-whoami-'));
+});
+after(async () => {
+  restoreEnv();
+  await emulator?.close();
+  if (home) fs.rmSync(home, { recursive: true, force: true });
+});
+beforeEach(() => emulator.reset());
+afterEach(restoreEnv);
+
+function restoreEnv(): void {
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  for (const [k, v] of SAVED) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+/** The environment of one run: an identity's keys, STS at the emulator, no shared files, no metadata service. */
+function envFor(id: TestIdentity | undefined, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    HOME: home,
+    USERPROFILE: home,
+    AWS_CONFIG_FILE: path.join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: emulator.stsUrl,
+    ...(id ? { AWS_ACCESS_KEY_ID: id.accessKeyId, AWS_SECRET_ACCESS_KEY: id.secretAccessKey, ...(id.sessionToken ? { AWS_SESSION_TOKEN: id.sessionToken } : {}) } : {}),
+    ...extra,
+  };
+}
+
+/** Secrets that must never be printed: every identity's secret key and session token, JWTs, the emulator's keys. */
+function assertNoSecrets(r: Run, label: string): void {
+  const text = r.stdout + r.stderr;
+  for (const id of Object.values(TEST_IDENTITIES)) {
+    assert.ok(!text.includes(id.secretAccessKey), `${label}: the secret access key of ${id.name} was printed`);
+    if (id.sessionToken) assert.ok(!text.includes(id.sessionToken), `${label}: the session token of ${id.name} was printed`);
+  }
+  assert.doesNotMatch(text, /eyJ/, `${label}: a JWT was printed`);
+  // The intake key the emulator hands out is 32 hex digits; only its last 4 may show.
+  assert.doesNotMatch(text, /[0-9a-f]{32}/i, `${label}: an API key was printed`);
+  for (const k of Object.values(EMULATOR_API_KEYS)) assert.ok(!text.includes(k.apiKey) && !text.includes(k.appKey), label);
+  assert.doesNotMatch(text, /Delegated |\|POST\|/, `${label}: a proof was printed`);
+  assert.doesNotMatch(text, /\n\s+at .+\(.+:\d+:\d+\)/, `${label}: a stack trace was printed`);
+}
+
+/** main() in-process, with `env` as the process environment for the run. */
+async function inProcess(env: Record<string, string>, ...argv: string[]): Promise<Run> {
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  Object.assign(process.env, env);
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await main(argv, { out: (t) => out.push(t + '\n'), err: (t) => err.push(t + '\n') });
+    const r = { code, stdout: out.join(''), stderr: err.join('') };
+    assertNoSecrets(r, `in-process ${argv.join(' ')}`);
+    return r;
+  } finally {
+    restoreEnv();
+  }
+}
+
+/** The built binary in a child process (asynchronously: the emulator answers from this process). */
+function binary(env: Record<string, string>, ...argv: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliJs, ...argv], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const r = { code, stdout, stderr };
+      try {
+        assertNoSecrets(r, `binary ${argv.join(' ')}`);
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      resolve(r);
+    });
+  });
+}
+
+type Runner = (env: Record<string, string>, ...argv: string[]) => Promise<Run>;
+
+/**
+ * How a contract runs: in-process every case, one after the other (they share
+ * process.env); the binary (a second or so a start on a busy machine) one
+ * representative of each list of usage mistakes, and independent runs at once.
+ */
+interface Mode {
+  thorough: boolean;
+  parallel: boolean;
+}
+
+/** The cases of a list this mode runs. */
+const pick = <T>(mode: Mode, cases: readonly T[]): readonly T[] => (mode.thorough ? cases : cases.slice(0, 1));
+
+/** Runs independent commands, at once when the mode allows. */
+async function each<T>(mode: Mode, cases: readonly T[], fn: (c: T) => Promise<void>): Promise<void> {
+  if (mode.parallel) await Promise.all(cases.map(fn));
+  else for (const c of cases) await fn(c);
+}
+
+const loginArgs = (flow: 'agent' | 'terraform', ...more: string[]) => ['login', '--flow', flow, '--org-uuid', emulator.orgUuid, '--api-url', emulator.apiUrl, '--allow-host', apiHost, ...more];
+
+/** The same contract, in-process and as the binary. */
+function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
+  describe(name, { skip }, () => {
+    describe('whoami', () => {
+      test('text: account, ARN, kind in words, user id, and the pattern for any session', async () => {
+        const id = TEST_IDENTITIES.mappedRole;
+        const r = await run(envFor(id), 'whoami');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        const lines = r.stdout.split('\n');
+        assert.ok(lines.includes(`Account:  ${id.account}`), r.stdout);
+        assert.ok(lines.includes(`ARN:      ${id.arn}`), r.stdout);
+        assert.ok(lines.includes(`User ID:  ${id.userId}`), r.stdout);
+        assert.match(r.stdout, /^Kind: +an assumed role/m);
+        assert.ok(lines.includes('  arn:aws:sts::123456789012:assumed-role/terraform-runner/*'), r.stdout);
+      });
+
+      test('text: an IAM user is mapped by its own ARN, with the advice to prefer a role', async () => {
+        const id = TEST_IDENTITIES.iamUser;
+        const r = await run(envFor(id), 'whoami');
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^Kind: +an IAM user/m);
+        assert.ok(r.stdout.split('\n').includes(`  ${id.arn}`), r.stdout);
+        assert.match(r.stdout, /prefer a role/);
+      });
+
+      test('json: exactly account, arn, userId, kind, suggestedPattern', async () => {
+        const cases = [
+          [TEST_IDENTITIES.mappedRole, 'assumed-role', 'arn:aws:sts::123456789012:assumed-role/terraform-runner/*'],
+          [TEST_IDENTITIES.iamUser, 'iam-user', TEST_IDENTITIES.iamUser.arn],
+        ] as const;
+        await each(mode, cases, async ([id, kind, pattern]) => {
+          const r = await run(envFor(id), 'whoami', '--format', 'json');
+          assert.equal(r.code, 0, r.stderr);
+          assert.deepEqual(JSON.parse(r.stdout), { account: id.account, arn: id.arn, userId: id.userId, kind, suggestedPattern: pattern });
+          assert.deepEqual(Object.keys(JSON.parse(r.stdout)), ['account', 'arn', 'userId', 'kind', 'suggestedPattern']);
+        });
+      });
+
+      test('--region and --format=json forms are accepted', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', '--region', 'eu-west-1', '--format=json');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).arn, TEST_IDENTITIES.mappedRole.arn);
+      });
+
+      test('no credentials at all: exit 1, the words on stderr, nothing on stdout', async () => {
+        const r = await run(envFor(undefined), 'whoami');
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /No AWS credentials were found \(environment, shared files, SSO, web identity, container or instance metadata\)\./);
+        assert.match(r.stderr, /set AWS_PROFILE or run `aws configure`/);
+      });
+
+      test('an unknown profile: exit 1, named, with the known ones', async () => {
+        const config = path.join(home, 'config-known');
+        fs.writeFileSync(config, '[profile dev]\nregion = us-east-1\n[profile prod]\nregion = us-east-1\n');
+        const r = await run(envFor(undefined, { AWS_CONFIG_FILE: config }), 'whoami', '--profile', 'staging');
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /"staging"/);
+        assert.match(r.stderr, /Known profiles: dev, prod/);
+      });
+
+      test('an SSO profile whose session is gone: exit 1, `aws sso login --profile X`', async () => {
+        const config = path.join(home, 'config-sso');
+        fs.writeFileSync(config, '[profile corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Dev\n');
+        const r = await run(envFor(undefined, { AWS_CONFIG_FILE: config }), 'whoami', '--profile', 'corp');
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /The AWS SSO session for profile corp has expired\./);
+        assert.match(r.stderr, /aws sso login --profile corp/);
+      });
+
+      test('keys STS does not know: exit 1, "AWS rejected the credentials"', async () => {
+        const r = await run(envFor({ ...TEST_IDENTITIES.iamUser, accessKeyId: 'AKIAEMULATORNOBODY01' }), 'whoami');
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /AWS rejected the credentials \(InvalidClientTokenId/);
+      });
+
+      test('usage errors exit 2 with the usage: unknown option, missing value, stray argument, bad format', async () => {
+        await each(mode, pick(mode, [['--bogus'], ['--profile'], ['--profile', '--region', 'us-east-1'], ['extra'], ['--format', 'xml']]), async (argv) => {
+          const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', ...argv);
+          assert.equal(r.code, 2, argv.join(' '));
+          assert.equal(r.stdout, '');
+          assert.match(r.stderr, /Usage: dd-wif whoami/);
+        });
+      });
+    });
+
+    describe('login', () => {
+      test('terraform, json: exactly ok, flow, site, callerArn, expiresAt', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), ...loginArgs('terraform', '--format', 'json'));
+        assert.equal(r.code, 0, r.stderr);
+        const got = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(got), ['ok', 'flow', 'site', 'callerArn', 'expiresAt']);
+        assert.equal(got.ok, true);
+        assert.equal(got.flow, 'terraform');
+        assert.equal(got.callerArn, TEST_IDENTITIES.mappedRole.arn);
+        assert.ok(Date.parse(got.expiresAt) > Date.now(), got.expiresAt);
+        assert.ok(emulator.requests.some((q) => q.path === '/api/v2/delegated-token' && q.status === 200));
+      });
+
+      test('agent, json: exactly ok, flow, site, callerArn, apiKeyLast4 (4 characters)', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), ...loginArgs('agent', '--format', 'json'));
+        assert.equal(r.code, 0, r.stderr);
+        const got = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(got), ['ok', 'flow', 'site', 'callerArn', 'apiKeyLast4']);
+        assert.equal(got.flow, 'agent');
+        assert.equal(got.callerArn, TEST_IDENTITIES.mappedRole.arn);
+        assert.match(got.apiKeyLast4, /^[0-9a-f]{4}$/);
+        assert.ok(emulator.requests.some((q) => q.path === '/api/v2/intake-key' && q.status === 200));
+      });
+
+      test('text: success on stdout, naming the caller; exit 0 for both flows', async () => {
+        await each(mode, ['terraform', 'agent'] as const, async (flow) => {
+          const r = await run(envFor(TEST_IDENTITIES.mappedRole), ...loginArgs(flow));
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /Login succeeded/);
+          assert.ok(r.stdout.includes(TEST_IDENTITIES.mappedRole.arn), r.stdout);
+          assert.equal(r.stderr, '');
+        });
+      });
+
+      test('403 for an unmapped role: exit 1, the ARN and the pattern to map it named', async () => {
+        const id = TEST_IDENTITIES.unmappedRole;
+        const r = await run(envFor(id), ...loginArgs('terraform'));
+        assert.equal(r.code, 1);
+        assert.equal(r.stdout, '');
+        assert.ok(r.stderr.includes(id.arn), r.stderr);
+        assert.ok(r.stderr.includes('arn:aws:sts::123456789012:assumed-role/unmapped-role/*'), r.stderr);
+        const json = await run(envFor(id), ...loginArgs('agent', '--format', 'json'));
+        assert.equal(json.code, 1);
+        const got = JSON.parse(json.stdout);
+        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason']);
+        assert.equal(got.ok, false);
+        assert.equal(got.status, 403);
+        assert.ok(got.reason.includes(id.arn), got.reason);
+      });
+
+      test('--api-url to a host that is not a Datadog API host, without --allow-host: exit 2, nothing sent', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', emulator.orgUuid, '--api-url', emulator.apiUrl);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /not a Datadog API host/);
+        assert.match(r.stderr, /--allow-host/);
+        assert.equal(emulator.requests.filter((q) => q.server === 'api').length, 0);
+      });
+
+      test('plain http to a non-loopback host, even allowed: exit 2', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'agent', '--org-uuid', emulator.orgUuid, '--api-url', 'http://datadog-proxy.example.com', '--allow-host', 'datadog-proxy.example.com');
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /loopback/);
+      });
+
+      test('a bad org UUID, a missing one, a bad or missing flow: exit 2', async () => {
+        const env = envFor(TEST_IDENTITIES.mappedRole);
+        let r = await run(env, 'login', '--flow', 'terraform', '--org-uuid', 'not-a-uuid', '--api-url', emulator.apiUrl, '--allow-host', apiHost);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /UUID/);
+        if (!mode.thorough) return;
+        r = await run(env, 'login', '--flow', 'terraform', '--org-uuid', EMULATOR_API_KEYS.readWrite.apiKey);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /looks like a Datadog API key/);
+        r = await run(env, 'login', '--flow', 'terraform');
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /--org-uuid/);
+        r = await run(env, 'login', '--org-uuid', emulator.orgUuid);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /--flow/);
+        r = await run(env, 'login', '--flow', 'lambda', '--org-uuid', emulator.orgUuid);
+        assert.equal(r.code, 2);
+        assert.equal(emulator.requests.length, 0);
+      });
+
+      test('unknown flags, missing values and bad timeouts: exit 2 with the usage', async () => {
+        await each(mode, pick(mode, [['--bogus'], ['--timeout'], ['--timeout', 'soon'], ['--timeout', '0'], ['--format', 'sarif'], ['stray']]), async (more) => {
+          const r = await run(envFor(TEST_IDENTITIES.mappedRole), ...loginArgs('terraform', ...more));
+          assert.equal(r.code, 2, more.join(' '));
+          assert.match(r.stderr, /Usage: dd-wif login/, more.join(' '));
+        });
+      });
+
+      test('--format json on a usage refusal still prints one JSON object', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', 'nope', '--format', 'json');
+        assert.equal(r.code, 2);
+        assert.deepEqual(Object.keys(JSON.parse(r.stdout)), ['ok', 'status', 'reason']);
+      });
+
+      test('a server that never answers, with --timeout 1: exit 1, promptly', async () => {
+        emulator.fault('/api/v2/delegated-token', { kind: 'timeout' });
+        const started = Date.now();
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), ...loginArgs('terraform', '--timeout', '1'));
+        const took = Date.now() - started;
+        assert.equal(r.code, 1, r.stderr);
+        assert.ok(took < 5000, `took ${took} ms`);
+        assert.match(r.stderr, /within [\d.]+ seconds?/);
+      });
+
+      test('no AWS credentials: exit 1 with the words', async () => {
+        const r = await run(envFor(undefined), ...loginArgs('agent', '--format', 'json'));
+        assert.equal(r.code, 1);
+        const got = JSON.parse(r.stdout);
+        assert.equal(got.ok, false);
+        assert.equal(got.status, null);
+        assert.match(got.reason, /No AWS credentials were found/);
+      });
+    });
+
+    describe('dispatch', () => {
+      test('the usage lists whoami and login; mappings is not available yet (exit 2)', async () => {
+        const help = await run(envFor(undefined), '--help');
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, /whoami/);
+        assert.match(help.stdout, /login --flow/);
+        const r = await run(envFor(undefined), 'mappings', 'list');
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /not available/);
+      });
+
+      test('--help of each verb', async () => {
+        await each(mode, ['whoami', 'login'], async (verb) => {
+          const r = await run(envFor(undefined), verb, '--help');
+          assert.equal(r.code, 0);
+          assert.match(r.stdout, new RegExp(`Usage: dd-wif ${verb}`));
+        });
+      });
+    });
+  });
+}
+
+contract('dd-wif whoami / login in-process (main)', inProcess, { thorough: true, parallel: false }, false);
+contract('dd-wif whoami / login as the binary (node dist/cli.js)', binary, { thorough: false, parallel: true }, skipBinary);
+
+describe('main() stays synchronous for lint', () => {
+  test('a lint run answers a number, not a promise', () => {
+    const code = main(['lint', '--format', 'json', path.join(root, 'test', 'fixtures', 'cli', 'clean', 'datadog.yaml')], { out: () => undefined, err: () => undefined });
+    assert.equal(typeof code, 'number');
+    assert.equal(code, 0);
+  });
+});
