@@ -50,7 +50,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const emulator = await startEmulator(options);
-  process.stdout.write(`${JSON.stringify({ apiUrl: emulator.apiUrl, stsUrl: emulator.stsUrl, orgUuid: emulator.orgUuid })}\n`);
+  // The environment of each fake identity (and the fake Datadog keys), for scripts such as the demo.
+  const env = Object.fromEntries(
+    Object.entries(TEST_IDENTITIES).map(([name, t]) => [
+      name,
+      { AWS_ACCESS_KEY_ID: t.accessKeyId, AWS_SECRET_ACCESS_KEY: t.secretAccessKey, ...(t.sessionToken ? { AWS_SESSION_TOKEN: t.sessionToken } : {}), AWS_ENDPOINT_URL_STS: emulator.stsUrl },
+    ]),
+  );
+  const datadogKeys = { DD_API_KEY: EMULATOR_API_KEYS.readWrite.apiKey, DD_APP_KEY: EMULATOR_API_KEYS.readWrite.appKey };
+  process.stdout.write(`${JSON.stringify({ apiUrl: emulator.apiUrl, stsUrl: emulator.stsUrl, orgUuid: emulator.orgUuid, env, datadogKeys })}\n`);
 
   // These keys are the emulator's fake ones (they say EMULATOR): printing them is the point.
   const id = TEST_IDENTITIES.mappedRole;

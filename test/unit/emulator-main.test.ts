@@ -16,7 +16,7 @@ const RW = { 'dd-api-key': EMULATOR_API_KEYS.readWrite.apiKey, 'dd-application-k
 
 interface Started {
   child: ChildProcessWithoutNullStreams;
-  info: { apiUrl: string; stsUrl: string; orgUuid: string };
+  info: { apiUrl: string; stsUrl: string; orgUuid: string; env: Record<string, Record<string, string>>; datadogKeys: Record<string, string> };
   stderr: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -40,7 +40,15 @@ async function start(args: string[] = []): Promise<Started> {
 test('prints one JSON line, serves, and exits 0 on SIGTERM', { skip }, async () => {
   const s = await start();
   try {
-    assert.deepEqual(Object.keys(s.info), ['apiUrl', 'stsUrl', 'orgUuid']);
+    assert.deepEqual(Object.keys(s.info), ['apiUrl', 'stsUrl', 'orgUuid', 'env', 'datadogKeys']);
+    assert.deepEqual(s.info.env.mappedRole, {
+      AWS_ACCESS_KEY_ID: TEST_IDENTITIES.mappedRole.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_IDENTITIES.mappedRole.secretAccessKey,
+      AWS_SESSION_TOKEN: TEST_IDENTITIES.mappedRole.sessionToken,
+      AWS_ENDPOINT_URL_STS: s.info.stsUrl,
+    });
+    assert.equal('AWS_SESSION_TOKEN' in s.info.env.iamUser, false, 'a long-lived key has no session token');
+    assert.equal(s.info.datadogKeys.DD_API_KEY, RW['dd-api-key']);
     assert.match(s.info.apiUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(s.info.stsUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(s.info.orgUuid, EMULATOR_ORG_UUID);
