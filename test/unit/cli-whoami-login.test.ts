@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
+import { parseOptions } from '../../server/src/cli/args';
+import { UsageError } from '../../server/src/cli/files';
 import { startEmulator, TEST_IDENTITIES, EMULATOR_API_KEYS, type Emulator, type TestIdentity } from '../../emulator/src/index';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -324,6 +326,13 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         });
       });
 
+      test('a malformed --region is refused before anything is signed: exit 2', async () => {
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), ...loginArgs('terraform', '--region', 'moon-base'));
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /not an AWS region/);
+        assert.equal(emulator.requests.length, 0);
+      });
+
       test('--format json on a usage refusal still prints one JSON object', async () => {
         const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', 'nope', '--format', 'json');
         assert.equal(r.code, 2);
@@ -351,21 +360,22 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
     });
 
     describe('dispatch', () => {
-      test('the usage lists whoami and login; mappings is not available yet (exit 2)', async () => {
+      test('the usage lists whoami, login and mappings; mappings without keys is a usage error naming DD_API_KEY (exit 2)', async () => {
         const help = await run(envFor(undefined), '--help');
         assert.equal(help.code, 0);
         assert.match(help.stdout, /whoami/);
         assert.match(help.stdout, /login --flow/);
+        assert.match(help.stdout, /mappings list\|create\|delete/);
         const r = await run(envFor(undefined), 'mappings', 'list');
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /not available/);
+        assert.match(r.stderr, /DD_API_KEY/);
       });
 
       test('--help of each verb', async () => {
-        await each(mode, ['whoami', 'login'], async (verb) => {
+        await each(mode, ['whoami', 'login', 'mappings'], async (verb) => {
           const r = await run(envFor(undefined), verb, '--help');
           assert.equal(r.code, 0);
-          assert.match(r.stdout, new RegExp(`Usage: dd-wif ${verb}`));
+          assert.match(r.stdout, new RegExp(`Usage:\\s+dd-wif ${verb}`));
         });
       });
     });
@@ -380,5 +390,32 @@ describe('main() stays synchronous for lint', () => {
     const code = main(['lint', '--format', 'json', path.join(root, 'test', 'fixtures', 'cli', 'clean', 'datadog.yaml')], { out: () => undefined, err: () => undefined });
     assert.equal(typeof code, 'number');
     assert.equal(code, 0);
+  });
+});
+
+describe('parseOptions (the strict parser of whoami and login)', () => {
+  const specs = { name: { type: 'string' }, tag: { type: 'string', multiple: true }, yes: { type: 'boolean', short: 'y' } } as const;
+  const usage = (argv: string[], pattern: RegExp) => assert.throws(() => parseOptions(argv, specs), (e: unknown) => e instanceof UsageError && pattern.test(e.message));
+
+  test('--name value, --name=value (empty and dashed values too), repeatable options, short booleans', () => {
+    assert.deepEqual(parseOptions(['--name', 'a', '--tag=x', '--tag', 'y', '-y'], specs).values, { name: 'a', tag: ['x', 'y'], yes: true });
+    assert.deepEqual(parseOptions(['--name='], specs).values, { name: '' });
+    assert.deepEqual(parseOptions(['--name=-dash'], specs).values, { name: '-dash' });
+  });
+
+  test('positionals only when allowed; everything after -- is one', () => {
+    assert.deepEqual(parseOptions(['a', '--yes', '--', '--name'], specs, { positionals: true }), { values: { yes: true }, positionals: ['a', '--name'] });
+    usage(['a'], /unexpected argument "a"/);
+  });
+
+  test('mistakes are usage errors', () => {
+    usage(['--nope'], /unknown option --nope/);
+    usage(['-x'], /unknown option -x/);
+    usage(['-yy'], /unknown option -yy/);
+    usage(['--name'], /--name needs a value/);
+    usage(['--name', '--yes'], /--name needs a value/);
+    usage(['--name', 'a', '--name', 'b'], /--name given more than once/);
+    usage(['--yes=1'], /--yes takes no value/);
+    usage(['--__proto__', 'x'], /unknown option/);
   });
 });

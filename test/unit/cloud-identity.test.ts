@@ -205,6 +205,7 @@ describe('getCallerIdentity without the emulator', () => {
     const credentials: CredentialsSource = () => new Promise<AwsCredentials>(() => undefined);
     const err = await failure(getCallerIdentity({ credentials, endpoint: 'http://127.0.0.1:9', timeoutMs: 200 }));
     assert.equal(err.code, 'timeout');
+    assert.match(err.message, /AWS credentials could not be resolved within 0\.2 s/);
   });
 
   test('the region: given, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1', () => {

@@ -17,7 +17,7 @@ Commands:
   whoami [--profile P]        show the AWS caller identity and the pattern to map it
   login --flow agent|terraform --org-uuid UUID
                               test a live proof exchange with Datadog
-  mappings list|create|delete manage identity and intake mappings (not available yet)
+  mappings list|create|delete manage identity and intake mappings
 
 Run \`dd-wif <command> --help\` for a command's options.`;
 
@@ -50,18 +50,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return { usage: LOGIN_USAGE, run: (argv, { io }) => runLogin(argv, io, VERSION) };
     },
   },
+  mappings: {
+    load: async () => {
+      const { runMappings, MAPPINGS_USAGE } = await import('./mappings');
+      return { usage: MAPPINGS_USAGE, run: (argv, { io }) => runMappings(argv, io, process.env, { version: VERSION }) };
+    },
+  },
 };
 
-/** The commands of later releases: the contract is fixed in CLI.md, the code is not here yet. */
-const NOT_YET = new Set(['mappings']);
-
 /** The verbs that answer asynchronously (they talk to AWS and Datadog). */
-export type AsyncVerb = 'whoami' | 'login';
+export type AsyncVerb = 'whoami' | 'login' | 'mappings';
 
 /**
  * Runs one command line; exit codes as CLI.md says. `lint`, help, version and
- * usage errors answer synchronously with a number; `whoami` and `login` with a
- * promise of one.
+ * usage errors answer synchronously with a number; `whoami`, `login` and
+ * `mappings` with a promise of one.
  *
  * The second signature types a plain `string[]` as synchronous so that the
  * existing `lint` callers keep compiling; a caller that may pass a cloud verb
@@ -100,10 +103,6 @@ export function main(argv: readonly string[], io: CliIo = processIo, hcl?: HclRu
     }
     const verb = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (verb) return 'load' in verb ? verb.load().then(run, (err: unknown) => failed(err)) : run(verb);
-    if (NOT_YET.has(command)) {
-      io.err(`dd-wif ${command}: not available in this version yet (\`lint\`, \`whoami\` and \`login\` are).`);
-      return 2;
-    }
     io.err(`dd-wif: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   } catch (err) {

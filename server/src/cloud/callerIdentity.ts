@@ -33,6 +33,7 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
 
   const controller = new AbortController();
   let timedOut = false;
+  let phase: 'credentials' | 'sts' = 'credentials';
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
@@ -41,7 +42,7 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const stopped = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(timedOut ? timeout(timeoutMs) : cancelled()), { once: true });
+    controller.signal.addEventListener('abort', () => reject(timedOut ? timeout(timeoutMs, phase) : cancelled()), { once: true });
   });
   stopped.catch(() => undefined);
 
@@ -55,6 +56,7 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
       if (err instanceof CloudError) throw err;
       throw describeCredentialsError(err);
     }
+    phase = 'sts';
     client = new STSClient({
       region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -68,7 +70,7 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
       answer = await Promise.race([client.send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal }), stopped]);
     } catch (err) {
       if (err instanceof CloudError) throw err;
-      if (controller.signal.aborted) throw timedOut ? timeout(timeoutMs) : cancelled();
+      if (controller.signal.aborted) throw timedOut ? timeout(timeoutMs, phase) : cancelled();
       throw describeStsError(err, region, options.endpoint);
     }
     const arn = answer.Arn ?? '';
@@ -89,8 +91,12 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
 
 const cancelled = () => new CloudError('The AWS caller identity check was cancelled.', 'cancelled');
 
-const timeout = (ms: number) =>
-  new CloudError(`AWS STS did not answer within ${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s.`, 'timeout', 'check the network path to AWS STS (proxy, firewall), or try again with a longer timeout');
+const timeout = (ms: number, phase: 'credentials' | 'sts') => {
+  const within = `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+  return phase === 'credentials'
+    ? new CloudError(`AWS credentials could not be resolved within ${within}.`, 'timeout', 'check the profile (SSO, credential process, container or instance metadata), or try again with a longer timeout')
+    : new CloudError(`AWS STS did not answer within ${within}.`, 'timeout', 'check the network path to AWS STS (proxy, firewall), or try again with a longer timeout');
+};
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 

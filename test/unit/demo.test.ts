@@ -1,0 +1,30 @@
+// The README's first command (`npm run demo`) must keep working: it lints the
+// examples and runs login tests against the bundled emulator. Runs the real
+// script, as a newcomer would, and checks what it says.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { TEST_IDENTITIES, EMULATOR_API_KEYS } from '../../emulator/src/index';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const built = existsSync(path.join(root, 'dist', 'cli.js')) && existsSync(path.join(root, 'dist', 'emulator.js'));
+
+test('npm run demo: every step behaves as expected, the logins succeed, and no secret is printed', { skip: built ? false : 'dist/ not built (npm run build)' }, () => {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'demo.mjs')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const all = `${r.stdout}\n${r.stderr}`;
+  assert.equal(r.status, 0, all);
+  assert.match(r.stdout, /every step behaved as expected/);
+  assert.match(all, /arn:aws:sts::123456789012:assumed-role\/terraform-runner\/i-0abc1234/, 'whoami names the caller');
+  assert.match(all, /Login succeeded[^\n]*token/);
+  assert.match(all, /managed API key ending in …[0-9a-f]{4}\b/);
+  assert.match(all, /no mapping matches arn:aws:sts::123456789012:assumed-role\/unmapped-role/);
+  for (const id of Object.values(TEST_IDENTITIES)) {
+    assert.ok(!all.includes(id.secretAccessKey), `${id.name}'s secret key was printed`);
+    if (id.sessionToken) assert.ok(!all.includes(id.sessionToken), `${id.name}'s session token was printed`);
+  }
+  assert.ok(!all.includes(EMULATOR_API_KEYS.readWrite.apiKey) && !all.includes(EMULATOR_API_KEYS.readWrite.appKey), 'a Datadog key was printed');
+  assert.doesNotMatch(all, /eyJ[A-Za-z0-9_-]{10,}\./, 'a JWT was printed');
+  assert.doesNotMatch(all, /Delegated [A-Za-z0-9+/=]{20,}/, 'a proof was printed');
+});
