@@ -68,7 +68,7 @@ export function errorDetails(bodyText: string | undefined): string[] {
   const errors = parseApiErrors(bodyText) ?? [];
   return errors.map((e) => {
     const text = e.detail ?? e.title ?? '';
-    const withTitle = e.detail && e.title && !e.detail.toLowerCase().includes(e.title.toLowerCase()) ? `${e.title}: ${e.detail}` : text;
+    const withTitle = e.detail && e.title && !e.detail.toLowerCase().startsWith(e.title.toLowerCase()) ? `${e.title}: ${e.detail}` : text;
     return e.pointer ? `${withTitle} (at ${e.pointer})` : withTitle;
   });
 }

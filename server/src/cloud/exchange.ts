@@ -220,7 +220,7 @@ export async function exchangeProof(o: ExchangeOptions): Promise<ExchangeResult>
 
   if (status === 200) {
     const attrs = res.truncated ? undefined : attributesOf(res.bodyText);
-    if (!attrs) return fail('malformed', 'the 200 response was not the JSON Datadog sends (no data.attributes)', { details: [] });
+    if (!attrs) return fail('malformed', 'no data.attributes in the 200 response', { details: [] });
     if (flow === 'terraform') {
       const token = attrs.access_token;
       if (typeof token !== 'string' || !token.trim()) {

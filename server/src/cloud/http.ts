@@ -227,7 +227,6 @@ function sendOnce(req: HttpRequest, timeoutMs: number, budgetMs: number): Promis
           });
           res.on('end', () => succeed(out()));
           res.on('error', (err) => fail(networkError(err, url)));
-          res.on('aborted', () => fail(networkError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url)));
           res.on('close', () => {
             // A response cut off before its end: the connection was reset.
             if (!settled && !res.complete) fail(networkError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), url));
@@ -326,8 +325,17 @@ class PlannedDelayRetryStrategy extends StandardRetryStrategy {
   }
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** A wait that ends (and frees its timer) when the signal aborts. */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
@@ -373,7 +381,7 @@ function classifyError(err: unknown, mode: RetryMode): Classified {
 export async function sendWithRetry(req: HttpRequest, options: RetryOptions): Promise<RetriedResponse> {
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3));
   const maxWaitMs = Math.max(0, options.maxWaitMs ?? 10_000);
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms, req.signal));
   const now = options.now ?? (() => new Date());
   const strategy = new PlannedDelayRetryStrategy(maxAttempts);
   let token: StandardRetryToken = await strategy.acquireInitialRetryToken('datadog-wif');

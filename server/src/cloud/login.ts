@@ -230,7 +230,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
     try {
       const proof = await buildProof({ credentials, orgUuid, region, date: now(), userAgent: o.userAgent });
       proofValue = proof.value;
-      secrets.push(proof.value, proof.authorization);
+      secrets.push(proof.value, proof.authorization, /Signature=([0-9a-f]+)/.exec(proof.authorization)?.[1]);
       for (const part of proof.value.split('|')) if (part.length >= 16) secrets.push(part);
     } catch (err) {
       return fail('credentials', `could not sign the proof with these AWS credentials (${redact(err instanceof Error ? err.message : String(err))})`, 'check your AWS credentials', ctx);
@@ -367,7 +367,7 @@ function decisionHint(baseUrl: string): string {
 /** "45 seconds", "2 minutes", "1 hour". */
 export function formatDelay(seconds: number): string {
   if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds < 90 * 60 && seconds % 3600 !== 0) return `${Math.round(seconds / 60)} minutes`;
   const h = Math.round(seconds / 3600);
   return `${h} hour${h === 1 ? '' : 's'}`;
 }

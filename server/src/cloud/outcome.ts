@@ -40,14 +40,18 @@ export function tokenSubject(claims: Record<string, unknown> | undefined): strin
   return undefined;
 }
 
+/** Capitalised, with a final full stop. */
 function sentence(s: string): string {
   const t = s.trim();
-  return t ? t[0].toUpperCase() + t.slice(1) : t;
+  if (!t) return t;
+  const cap = t[0].toUpperCase() + t.slice(1);
+  return /[.?!]$/.test(cap) ? cap : `${cap}.`;
 }
 
+/** Our words first, then what the server said (its errors[].detail, already redacted). */
 function withDetails(lead: string, details: readonly string[]): string {
-  const server = details.filter((d) => d.trim()).slice(0, 5);
-  return server.length ? `${server.join(' ')} (${lead})` : sentence(lead);
+  const server = details.map((d) => d.trim()).filter(Boolean).slice(0, 5);
+  return server.length ? `${sentence(lead)} Datadog said: "${server.join('"; "')}".` : sentence(lead);
 }
 
 export function describeLoginOutcome(o: LoginOutcome): LoginDescription {
@@ -96,19 +100,20 @@ function describe(o: LoginOutcome): LoginDescription {
       };
     case 'forbidden': {
       const pattern = o.callerArn ? suggestedPattern(o.callerArn) : undefined;
-      const lead = o.callerArn ? `no ${mappingKindFor(o.flow)} matches ${o.callerArn}` : `no ${mappingKindFor(o.flow)} matches the verified identity`;
-      const map = pattern ? ` To map it, create an ${mappingKindFor(o.flow)} with the pattern ${pattern}.` : '';
+      const kind = mappingKindFor(o.flow);
+      const lead = o.callerArn ? `no ${kind} matches ${o.callerArn}` : `no ${kind} matches the verified identity`;
+      const map = pattern ? ` To map it, create an ${kind} with the pattern ${pattern}.` : ` Create an ${kind} whose pattern matches your caller (Show Caller Identity names it).`;
       return {
         ...base,
         severity: 'error',
-        detail: `${withDetails(lead, o.details)}.${map}`.replace(/\.\./g, '.'),
+        detail: `${withDetails(lead, o.details)}${map}`,
         actions: o.callerArn ? ['createMapping', 'copyArn', 'showCallerIdentity'] : ['createMapping', 'showCallerIdentity'],
         ...(pattern ? { pattern } : {}),
       };
     }
     case 'rate-limited': {
       const when = o.retryAfterSeconds !== undefined ? `try again in ${formatDelay(o.retryAfterSeconds)}` : 'try again in a minute';
-      return { ...base, severity: 'warning', detail: `Datadog is rate limiting these requests${status}: ${when}.`, actions: ['retry'] };
+      return { ...base, severity: 'warning', detail: withDetails(`Datadog is rate limiting these requests${status}: ${when}`, o.details), actions: ['retry'] };
     }
     case 'server':
       return { ...base, severity: 'error', detail: withDetails(`Datadog had a problem${status}, try again later`, o.details), actions: ['retry', 'openLogs'] };
