@@ -152,7 +152,9 @@ export async function runLogin(argv: string[], io: CliIo, version: string): Prom
 /** The outcome in words: the title, the detail, the caller, the next step. */
 function outcomeLines(outcome: LoginOutcome): string[] {
   const words = describeLoginOutcome(outcome);
-  const lines = [words.title];
+  // A detail that starts with the title's lead ("Login succeeded: Datadog issued…") says it once.
+  const lead = words.title.split(':')[0];
+  const lines = words.detail.startsWith(`${lead}:`) ? [] : [words.title];
   const seen = (s: string) => lines.some((l) => l.includes(s));
   if (words.detail && !seen(words.detail)) lines.push(...words.detail.split('\n'));
   if (!outcome.ok) for (const d of outcome.details) if (d && !seen(d)) lines.push(`  ${d}`);
