@@ -39,6 +39,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     // The lock file changes on disk (`terraform init -upgrade`) without being opened.
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.tf,.terraform.lock.hcl}') },
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
+    middleware: {
+      // A Test Login lens sends a proof: in an untrusted workspace it is not offered (linting still is).
+      provideCodeLenses: (document, token, next) => (vscode.workspace.isTrusted ? next(document, token) : []),
+    },
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
       closed: () => {
