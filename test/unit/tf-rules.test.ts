@@ -777,3 +777,24 @@ test('an empty string is "unset" to the provider: cloud_provider_type = "" is no
     assert.ok(!found.includes(code), `${code} should not fire: ${found.join(', ')}`);
   }
 });
+
+test('folder-mates read only for the folder facts keep their model, not their parse tree (wasm memory); the same file linted itself later is parsed again', () => {
+  const cache = () => (service as unknown as { cache: Map<string, { terraform?: { tree: { deleted: boolean } } }> }).cache;
+  const mates: SourceDocument[] = Array.from({ length: 20 }, (_, i) => ({ path: `/mono/m${i}.tf`, text: `resource "x" "y${i}" {}\n` }));
+  mates.push({ path: '/mono/providers.tf', text: 'provider "datadog" {\n  cloud_provider_type = "aws"\n}\n' });
+  const main = { path: '/mono/main.tf', text: 'terraform {\n  required_providers {\n    datadog = { source = "DataDog/datadog", version = "3.60.0" }\n  }\n}\n' };
+  try {
+    const first = service.lint(main, mates).map((f) => f.code);
+    assert.ok(first.includes('tf/provider-version-too-old'), 'cloud auth in a folder-mate still counts');
+    for (const m of mates) assert.equal(cache().get(m.path)?.terraform?.tree.deleted, true, `${m.path}: tree kept`);
+    assert.equal(cache().get(main.path)?.terraform?.tree.deleted, false, 'the linted file keeps its tree (incremental re-parse)');
+    // Linted itself, a folder-mate gets a tree again and its own findings.
+    const own = service.lint(mates[20], [main, ...mates.slice(0, 20)]).map((f) => f.code);
+    assert.ok(own.includes('tf/org-uuid-missing'), own.join(', '));
+    assert.equal(cache().get(mates[20].path)?.terraform?.tree.deleted, false);
+    assert.deepEqual(service.lint(main, mates).map((f) => f.code), first, 'the same findings from cached models');
+  } finally {
+    service.forget(main.path);
+    for (const m of mates) service.forget(m.path);
+  }
+});

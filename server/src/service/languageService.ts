@@ -90,7 +90,7 @@ export class LanguageService {
       const own = this.terraformAnalysis(doc, kind);
       const others = folder.filter((d) => d.path !== doc.path).flatMap((d) => {
         const k = this.kindOf(d);
-        return k === 'terraform' || k === 'terraform-lock' ? [this.terraformAnalysis(d, k).terraform!] : [];
+        return k === 'terraform' || k === 'terraform-lock' ? [this.folderMateAnalysis(d, k)] : [];
       });
       const findings = lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others]));
       return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), this.settings.severity);
@@ -101,8 +101,25 @@ export class LanguageService {
   private terraformAnalysis(doc: SourceDocument, kind: FileKind): Analysis {
     const previous = this.cache.get(doc.path)?.terraform;
     const a = this.analysis(doc);
+    // A folder-mate's analysis keeps only its model (its tree was freed): a file linted itself needs the tree.
+    if (a.terraform?.tree.deleted) a.terraform = undefined;
     a.terraform ??= analyseTerraform(this.hcl!, a.text, kind === 'terraform-lock', previous);
     return a;
+  }
+
+  /**
+   * A file read only for the folder's facts. Its tree is freed as soon as its
+   * model is extracted unless it had one already (an open document, whose tree
+   * the next edit re-parses from): in a large monorepo, keeping every
+   * folder-mate's tree exhausted tree-sitter's WebAssembly memory.
+   */
+  private folderMateAnalysis(doc: SourceDocument, kind: FileKind): TerraformAnalysis {
+    const cached = this.cache.get(doc.path);
+    if (cached?.terraform && cached.text === doc.text) return cached.terraform;
+    const hadTree = !!cached?.terraform && !cached.terraform.tree.deleted;
+    const a = this.terraformAnalysis(doc, kind);
+    if (!hadTree) a.terraform!.tree.delete();
+    return a.terraform!;
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {
