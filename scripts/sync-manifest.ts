@@ -63,6 +63,19 @@ export function configurationProperties(): Record<string, unknown> {
       scope: 'application',
       description: 'How long a login test, a caller identity check or a mapping call may take, AWS credential resolution included, before it gives up.',
     },
+    // Which path family the mapping API is called under ([drift]); changes no host, so any scope may set it.
+    'datadogWif.mappingApiPaths': {
+      type: 'string',
+      enum: ['auto', 'cloud_auth', 'wif'],
+      enumDescriptions: [
+        'Try /api/v2/cloud_auth/aws/… first; on a 404 try /api/v2/wif/aws/… once and remember which one answered.',
+        'Always /api/v2/cloud_auth/aws/persona_mapping and …/intake_mapping.',
+        'Always /api/v2/wif/aws/persona_mapping and …/intake_mapping (the newest API reference).',
+      ],
+      default: 'auto',
+      scope: 'window',
+      markdownDescription: 'Which path family the mapping commands and the Workload Identity Federation view call: Datadog has published the mapping API under both `/api/v2/cloud_auth/aws/…` and `/api/v2/wif/aws/…`.',
+    },
     'datadogWif.codeLens.enabled': {
       type: 'boolean',
       default: true,

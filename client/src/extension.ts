@@ -10,6 +10,7 @@ import { AwsProfiles } from './awsProfile';
 import { runTestLogin } from './commands/testLogin';
 import { showCallerIdentity } from './commands/callerIdentity';
 import { recordingChannel } from './outputRecorder';
+import { registerMappingFeatures, type MappingFeatures } from './mappings/register';
 
 let client: LanguageClient | undefined;
 
@@ -21,6 +22,8 @@ export interface DatadogWifApi {
   readonly logUri: vscode.Uri;
   /** The last lines written to the "Datadog WIF" output channel, by us or the language client. */
   readonly recentOutput: readonly string[];
+  /** The mapping features: the Workload Identity Federation tree and the credential store. */
+  readonly mappings: MappingFeatures;
 }
 
 declare const DD_WIF_VERSION: string | undefined;
@@ -70,7 +73,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
 
   const profiles = new AwsProfiles(context.workspaceState, output);
   const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
-  const loginDeps = { output, profiles, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
+  const mappingFeatures = registerMappingFeatures(context, output, { profiles });
+  const loginDeps = { output, profiles, onSecret: mappingFeatures.onLoginSecret, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('datadogWif.restartServer', async () => {
@@ -99,6 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
       return status.text;
     },
     logUri: context.logUri,
+    mappings: mappingFeatures,
     get recentOutput() {
       return output.recent;
     },

@@ -12,7 +12,7 @@ import { isUuid, secretKind } from '../../../server/src/service/common/identifie
 import { findSite } from '../../../server/src/service/common/sites';
 import { FlowCancelled, inputStep, pickStep, runFlow } from './multiStep';
 import type { CredentialStore } from './secrets';
-import { KIND_LABEL, ProblemError, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
+import { KIND_LABEL, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
 import { targetOf, type MappingsTreeProvider } from './tree';
 
 /** What other commands and tests may pass. `confirm: true` with everything given runs without asking. */
@@ -26,7 +26,7 @@ export interface CreateMappingArgs {
 
 export type CreateMappingResult =
   | { ok: true; site: string; kind: MappingKind; mapping: Mapping }
-  | { ok: false; message: string; nextStep?: string; code: 'invalid-pattern' | 'invalid-account' | 'duplicate' | 'overlap' | 'no-credentials' | 'untrusted' | 'api'; conflict?: Mapping };
+  | { ok: false; message: string; nextStep?: string; code: 'invalid-pattern' | 'invalid-account' | 'duplicate' | 'overlap' | 'unknown-site' | 'no-credentials' | 'untrusted' | 'api'; conflict?: Mapping };
 
 export interface CreateMappingDeps {
   store: CredentialStore;
@@ -124,7 +124,7 @@ export async function createMapping(kind: MappingKind, deps: CreateMappingDeps, 
   if (args.site && !findSite(args.site) && !sites.includes(args.site)) {
     const message = `"${args.site}" is not a known Datadog site.`;
     void vscode.window.showErrorMessage(`Datadog WIF: ${message}`);
-    return fail('no-credentials', message);
+    return fail('unknown-site', message);
   }
   if (sites.length === 0 || (args.site && !sites.includes(args.site))) {
     const where = args.site ?? 'any site';
@@ -299,9 +299,4 @@ export async function createMapping(kind: MappingKind, deps: CreateMappingDeps, 
       if (choice === 'Test Login') void vscode.commands.executeCommand(TEST_LOGIN_COMMAND[kind], { site });
     });
   return result;
-}
-
-/** Thrown values other than ProblemError that a command should not turn into a toast. */
-export function isQuietFailure(err: unknown): boolean {
-  return err instanceof FlowCancelled || (err instanceof ProblemError && !!err.problem.cancelled);
 }

@@ -12,7 +12,7 @@ import { affectsMappings } from './config';
 import { createMapping } from './createMapping';
 import { deleteMapping } from './deleteMapping';
 import { clearApiKeys, setApiKeys } from './keys';
-import { credentialStore, type CredentialStore } from './secrets';
+import { credentialStore, storeLoginToken, type CredentialStore } from './secrets';
 import { MappingsService } from './service';
 import { MappingsTreeProvider, type MappingNode } from './tree';
 import { whyCantILogIn } from './whyCantILogIn';
@@ -28,6 +28,12 @@ export interface MappingFeatures {
   readonly store: CredentialStore;
   readonly service: MappingsService;
   readonly view: vscode.TreeView<unknown>;
+  /**
+   * For Test Login's `onSecret`: keeps a Terraform-flow login's token
+   * (storeLoginToken) so the view and the mapping commands can use it until it
+   * expires. The Agent flow's API key is not kept: it cannot call this API.
+   */
+  readonly onLoginSecret: (secret: { flow: string; site?: string; accessToken?: string; expiresAt?: Date }) => void;
 }
 
 /** The site a command argument names: `{ site }` from a caller, or a tree node (which carries its site). */
@@ -104,5 +110,17 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
       whyCantILogIn({ store, service, profiles, output, onCallerIdentity: (identity) => (lastIdentity = { profile: profiles.current, identity }) }, arg),
     ),
   );
-  return { tree, store, service, view: view as vscode.TreeView<unknown> };
+  const onLoginSecret: MappingFeatures['onLoginSecret'] = (secret) => {
+    if (secret.flow !== 'terraform' || !secret.accessToken) return;
+    if (!secret.site) {
+      output.debug('Test Login gave a token without a site: not kept for the mapping view.');
+      return;
+    }
+    const site = secret.site;
+    storeLoginToken(context, site, secret.accessToken, secret.expiresAt).then(
+      () => output.info(`Kept the login token for ${site} (until ${secret.expiresAt?.toISOString() ?? 'it expires'}) for the Workload Identity Federation view.`),
+      (err: unknown) => output.warn(redact(`Keeping the login token for ${site} failed: ${err instanceof Error ? err.message : String(err)}`)),
+    );
+  };
+  return { tree, store, service, view: view as vscode.TreeView<unknown>, onLoginSecret };
 }

@@ -145,14 +145,20 @@ export class CredentialStore implements vscode.Disposable {
     return { hadKeys, hadToken };
   }
 
-  /** One line about a site's credentials, for the tree and pickers: never more than the last 4 characters. */
-  async describe(site: string, now = Date.now()): Promise<string> {
+  /**
+   * One line about a site's credentials, for the tree and pickers: never more
+   * than the last 4 characters. `short` for the tree's narrow description.
+   */
+  async describe(site: string, options: { short?: boolean; now?: number } = {}): Promise<string> {
+    const now = options.now ?? Date.now();
     const keys = await this.keys(site);
-    if (keys) return `API key ${lastFour(keys.apiKey)}, application key ${lastFour(keys.appKey)}`;
+    if (keys) return options.short ? `API key ${lastFour(keys.apiKey)}` : `API key ${lastFour(keys.apiKey)}, application key ${lastFour(keys.appKey)}`;
     const token = await this.token(site);
     if (!token) return 'no credentials';
+    if (token.expiresAt - EXPIRY_MARGIN_MS <= now) return 'login token expired';
     const minutes = Math.round((token.expiresAt - now) / 60_000);
-    return token.expiresAt - EXPIRY_MARGIN_MS > now ? `login token ${lastFour(token.token)}, expires in ${minutes < 1 ? 'less than a minute' : `${minutes} min`}` : 'login token expired';
+    const left = minutes < 1 ? 'less than a minute' : `${minutes} min`;
+    return options.short ? `login token, ${left} left` : `login token ${lastFour(token.token)} (Test Login), expires in ${left}`;
   }
 }
 

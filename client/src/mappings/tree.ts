@@ -52,7 +52,8 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
   /** Per site: the pending or finished fetch of both lists. */
   private readonly lists = new Map<string, Promise<Record<MappingKind, ListState>>>();
   private readonly siteNodes = new Map<string, SiteNode>();
-  private readonly descriptions = new Map<string, string>();
+  /** Per site: [short description, tooltip], computed when the roots are (async), shown by getTreeItem (sync). */
+  private readonly descriptions = new Map<string, [string, string]>();
 
   constructor(
     private readonly store: CredentialStore,
@@ -63,19 +64,20 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
     this.changed.dispose();
   }
 
-  /** Fetches again: one site's lists, or everything. */
+  /**
+   * Fetches again: one site's lists (the others stay cached), or everything.
+   * The tree is redrawn from its root either way: it is small, and VS Code
+   * redraws a whole tree more dependably than one element's children.
+   */
   refresh(site?: string): void {
-    if (site === undefined) {
-      this.lists.clear();
-      this.descriptions.clear();
-      this.changed.fire(undefined);
-      return;
-    }
-    this.lists.delete(site);
-    this.descriptions.delete(site);
-    // Firing for the site node alone is not enough when the site list itself changed.
-    const node = this.siteNodes.get(site);
-    this.changed.fire(node && this.store.sites().includes(site) ? node : undefined);
+    if (site === undefined) this.lists.clear();
+    else this.lists.delete(site);
+    this.changed.fire(undefined);
+  }
+
+  private async describeSite(site: string): Promise<void> {
+    const [short, long] = await Promise.all([this.store.describe(site, { short: true }), this.store.describe(site)]);
+    this.descriptions.set(site, [short, long]);
   }
 
   /** The mappings of `site` as last fetched (fetching when needed). Throws ProblemError on failure. */
@@ -111,7 +113,7 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
   async getChildren(element?: MappingsTreeNode): Promise<MappingsTreeNode[]> {
     if (!element) {
       const sites = this.store.sites();
-      await Promise.all(sites.map(async (s) => this.descriptions.set(s, await this.store.describe(s))));
+      await Promise.all(sites.map((s) => this.describeSite(s)));
       // No sites: an empty tree, so the welcome view (Set API Keys) shows.
       return sites.map((s) => this.siteNode(s));
     }
@@ -157,8 +159,9 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
         const item = new vscode.TreeItem(element.site, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `site:${element.site}`;
         item.iconPath = new vscode.ThemeIcon('globe');
-        item.description = this.descriptions.get(element.site);
-        item.tooltip = `Datadog site ${element.site}: ${this.descriptions.get(element.site) ?? ''}`;
+        const [short, long] = this.descriptions.get(element.site) ?? ['', ''];
+        item.description = short;
+        item.tooltip = `Datadog site ${element.site}: ${long}`;
         item.contextValue = 'datadogWif.site';
         return item;
       }

@@ -111,7 +111,7 @@ export async function whyCantILogIn(deps: WhyDeps, rawArgs?: unknown): Promise<W
       try {
         let callerArn = args.callerArn;
         if (!callerArn) {
-          progress.report({ message: `asking AWS STS who ${deps.profiles.describe()} is` });
+          progress.report({ message: `asking AWS STS who you are (${deps.profiles.describe()})` });
           try {
             const identity = await getCallerIdentity({ credentials: deps.profiles.source(deps.profiles.current, requestTimeoutMs), timeoutMs: requestTimeoutMs, signal: controller.signal });
             deps.onCallerIdentity(identity);

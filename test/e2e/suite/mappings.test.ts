@@ -31,6 +31,10 @@ interface MappingsApi {
     getTreeItem(node: TreeNode): vscode.TreeItem;
     refresh(site?: string): void;
   };
+  store: {
+    setToken(site: string, token: string, expiresAt: Date | number): Promise<void>;
+    credentials(site: string): Promise<{ kind: 'keys' | 'bearer' } | undefined>;
+  };
 }
 interface EmulatorState {
   identityMappings: { id: string; attributes: { arn_pattern: string; account_identifier?: string } }[];
@@ -69,6 +73,12 @@ async function waitForTree(api: MappingsApi, what: string, probe: (nodes: TreeNo
   }, 15_000, 200);
 }
 
+/** The runner shoots when it reads the request: give the view time to redraw first. */
+async function settleThenScreenshot(name: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1500));
+  await requestScreenshot(name);
+}
+
 suite('mappings', function () {
   let api: MappingsApi;
 
@@ -96,6 +106,8 @@ suite('mappings', function () {
     assert.deepStrictEqual(await api.tree.getChildren(), []);
     const result = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: DEPLOY_PATTERN, account: 'deploy@example.com', site: SITE, confirm: true })) as { ok: boolean; code?: string };
     assert.deepStrictEqual([result.ok, result.code], [false, 'no-credentials']);
+    await vscode.commands.executeCommand('datadogWif.mappings.focus');
+    await settleThenScreenshot('mappings-welcome');
   });
 
   test('Set API Keys keeps the keys per site; the tree lists both kinds of mapping, never showing a key', async () => {
@@ -109,7 +121,8 @@ suite('mappings', function () {
     const [site] = await api.tree.getChildren();
     const siteItem = api.tree.getTreeItem(site);
     assert.strictEqual(siteItem.label, SITE);
-    assert.match(String(siteItem.description), /…a001/);
+    assert.strictEqual(siteItem.description, 'API key …a001');
+    assert.match(String(siteItem.tooltip), /API key …a001, application key …a001/);
     for (const n of nodes) {
       const item = api.tree.getTreeItem(n);
       assert.ok(!JSON.stringify({ label: item.label, description: item.description, tooltip: item.tooltip }).includes(apiKey.slice(0, 20)), 'a tree item shows a key');
@@ -121,8 +134,7 @@ suite('mappings', function () {
     assert.strictEqual(api.tree.getTreeItem(identity[0]).description, '→ terraform@example.com');
     assert.strictEqual(api.tree.getTreeItem(identity[0]).contextValue, 'datadogWif.mapping.identity');
 
-    await vscode.commands.executeCommand('datadogWif.mappings.focus');
-    await requestScreenshot('mappings-view');
+    await settleThenScreenshot('mappings-view');
   });
 
   test('Create Identity Mapping (scripted) creates through the API and the tree shows it', async () => {
@@ -169,11 +181,13 @@ suite('mappings', function () {
 
   test('Create Intake Mapping through the real quick input: prefilled pattern, step titles, confirmation', async () => {
     const pattern = 'arn:aws:sts::123456789012:assumed-role/agent-hosts/*';
-    const running = vscode.commands.executeCommand('datadogWif.createIntakeMapping', { pattern, site: SITE }) as Thenable<{ ok: boolean } | undefined>;
-    // Step 1 (the pattern, prefilled), then step 2 (the confirmation, "Create" first): accept both.
-    for (let step = 0; step < 2; step++) {
-      await new Promise((r) => setTimeout(r, 800));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    let done = false;
+    const running = Promise.resolve(vscode.commands.executeCommand('datadogWif.createIntakeMapping', { pattern, site: SITE }) as Thenable<{ ok: boolean } | undefined>).finally(() => (done = true));
+    // Step 1 (the pattern, prefilled), then step 2 (the confirmation, "Create" first): press Enter
+    // until the command returns (an Enter with no quick input open does nothing).
+    for (let i = 0; i < 40 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     }
     const result = await running;
     assert.ok(result?.ok, JSON.stringify(result));
@@ -207,7 +221,7 @@ suite('mappings', function () {
       assert.strictEqual(api.tree.getTreeItem(next).command?.command, 'datadogWif.setApiKeys');
       // The other kind still lists: one failing list does not hide the other.
       assert.ok(nodes.some((x) => x.type === 'group' && x.kind === 'intake'));
-      await requestScreenshot('mappings-view-error');
+      await settleThenScreenshot('mappings-view-error');
     } finally {
       await control('DELETE', 'faults');
     }
@@ -234,6 +248,28 @@ suite('mappings', function () {
     assert.deepStrictEqual(unmapped.explanation.matched, []);
     assert.strictEqual(unmapped.explanation.suggestedPattern, 'arn:aws:sts::123456789012:assumed-role/unmapped-role/*');
     assert.strictEqual(unmapped.explanation.closest?.mapping.arnPattern, DEFAULT_PATTERN);
+  });
+
+  test("without keys, Test Login (Terraform)'s token is used until it expires; keys win over it", async () => {
+    await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
+    const login = (await vscode.commands.executeCommand('datadogWif.testLoginTerraform', { orgUuid: process.env.E2E_EMULATOR_ORG_UUID, site: SITE, interactive: false })) as { ok: boolean };
+    assert.ok(login?.ok, JSON.stringify(login));
+    await waitFor('the login token in SecretStorage', async () => ((await api.store.credentials(SITE))?.kind === 'bearer' ? true : undefined), 10_000);
+    const nodes = await waitForTree(api, 'the mappings listed with the token', (n) => n.some((x) => x.type === 'mapping' && x.kind === 'identity'));
+    assert.match(String(api.tree.getTreeItem(nodes[0]).description), /^login token, \d+ min left$/);
+    assert.match(String(api.tree.getTreeItem(nodes[0]).tooltip), /login token …\S{4} \(Test Login\), expires in/);
+
+    const { apiKey, appKey } = EMULATOR_API_KEYS.readWrite;
+    await vscode.commands.executeCommand('datadogWif.setApiKeys', { site: SITE, apiKey, appKey });
+    assert.strictEqual((await api.store.credentials(SITE))?.kind, 'keys');
+
+    // An expired token alone is ignored: the view says so and offers the keys.
+    await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
+    await api.store.setToken(SITE, 'expired-token-of-a-test', Date.now() - 60_000);
+    assert.strictEqual(await api.store.credentials(SITE), undefined);
+    const expired = await waitForTree(api, 'the expired-token error', (n) => n.some((x) => x.type === 'message' && x.severity === 'error'));
+    assert.match(expired.find((x) => x.severity === 'error')!.label!, /login token for datadoghq\.com has expired/);
+    assert.strictEqual(api.tree.getTreeItem(expired.find((x) => x.severity === 'next-step')!).command?.command, 'datadogWif.setApiKeys');
   });
 
   test('Clear API Keys forgets the site: the tree is empty again (welcome view)', async () => {
