@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { CallerIdentity } from '../../../server/src/cloud/types';
 import { lintArnPattern, overlapWitness } from '../../../server/src/service/arn';
-import { isUuid, secretKind } from '../../../server/src/service/common/identifiers';
+import { accountIdentifierKind, secretKind } from '../../../server/src/service/common/identifiers';
 import { findSite } from '../../../server/src/service/common/sites';
 import { FlowCancelled, inputStep, pickStep, runFlow } from './multiStep';
 import type { CredentialStore } from './secrets';
@@ -75,16 +75,15 @@ export function conflictWith(pattern: string, kind: MappingKind, existing: reado
   return undefined;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HANDLE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 /** The account an identity mapping acts as: an email or a service-account UUID; a handle passes with a warning. */
 export function judgeAccount(value: string): vscode.InputBoxValidationMessage | undefined {
   const v = value.trim();
   if (!v) return error("The Datadog account is required: a user's email (e.g. terraform@example.com) or a service account's UUID.");
-  if (secretKind(v)) return error(`This looks like a Datadog ${secretKind(v)}, not an account. Never paste keys here.`);
-  if (EMAIL.test(v) || isUuid(v)) return undefined;
-  if (HANDLE.test(v)) return warning(`"${v}" is neither an email nor a UUID: it will be sent as a user handle, which must match an existing user exactly.`);
+  const kind = accountIdentifierKind(v);
+  if (kind === 'pasted-key') return error(`This looks like a Datadog ${secretKind(v)}, not an account. Never paste keys here.`);
+  if (kind === 'email' || kind === 'uuid') return undefined;
+  if (kind === 'handle') return warning(`"${v}" is neither an email nor a UUID: it will be sent as a user handle, which must match an existing user exactly.`);
   return error(`"${v}" is not an account: use a user's email or a service account's UUID (8-4-4-4-12 hex digits).`);
 }
 

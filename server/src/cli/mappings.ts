@@ -10,7 +10,7 @@ import { resolveApiBaseUrl } from '../cloud/hostPolicy';
 import { createMappingsClient, isMappingApiPaths, type Mapping, type MappingApiPaths, type MappingKind, type MappingsClient } from '../cloud/mappingsApi';
 import { CloudError } from '../cloud/types';
 import { lintArnPattern } from '../service/arn';
-import { isUuid, secretKind } from '../service/common/identifiers';
+import { accountIdentifierKind, secretKind } from '../service/common/identifiers';
 import { redactKnown } from '../shared/redact';
 import { formatOption, parseOptions } from './args';
 import { UsageError } from './files';
@@ -84,8 +84,6 @@ const COMMON = ['site', 'api-url', 'allow-host', 'paths', 'timeout', 'format', '
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const MAX_TIMEOUT_SECONDS = 3600;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HANDLE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 /** The JSON shape of a mapping (CLI.md contract: scripts read it). */
 export interface MappingJson {
@@ -183,7 +181,7 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
         secrets.push(account);
         throw new UsageError(`--account looks like a Datadog ${pasted}, not an account identifier: never pass a key there; give the user's email or handle, or a service account UUID`);
       }
-      if (!(EMAIL.test(account) || isUuid(account) || HANDLE.test(account))) throw new UsageError(`--account must be a user's email, a handle or a service account UUID, not "${account}"`);
+      if (accountIdentifierKind(account) === 'invalid') throw new UsageError(`--account must be a user's email, a handle or a service account UUID, not "${account}"`);
     } else if (account !== undefined) {
       throw new UsageError('--account applies to identity mappings only (an intake mapping acts as no user)');
     }

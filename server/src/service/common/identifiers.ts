@@ -22,3 +22,20 @@ export function isSecretHandle(value: string): boolean {
 export function isShellReference(value: string): boolean {
   return /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(value.trim());
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const HANDLE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/**
+ * What an identity mapping's `account_identifier` is (PROTOCOL.md §3: a user's
+ * email, a handle, or a service-account UUID): one judgement for the Terraform
+ * rule, the CLI and the Create Identity Mapping input.
+ */
+export function accountIdentifierKind(value: string): 'email' | 'uuid' | 'handle' | 'pasted-key' | 'invalid' {
+  const v = value.trim();
+  if (secretKind(v)) return 'pasted-key';
+  if (EMAIL.test(v)) return 'email';
+  if (isUuid(v)) return 'uuid';
+  if (HANDLE.test(v)) return 'handle';
+  return 'invalid';
+}

@@ -4,7 +4,7 @@
 
 import type { QuickFix, TextEdit } from '../common/types';
 import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../common/awsRegions';
-import { isUuid, secretKind } from '../common/identifiers';
+import { accountIdentifierKind, isUuid, secretKind } from '../common/identifiers';
 import { DATADOG_SITES } from '../common/sites';
 import { closest } from '../common/strings';
 import { findOverlaps, lintArnPattern } from '../arn';
@@ -188,8 +188,6 @@ function versionConstraints(ctx: TfRuleContext): void {
   }
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HANDLE = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 
 /** Identity and the older persona mappings are one kind; intake mappings another. */
 const kindOf = (r: TfMappingResource) => (r.type === 'datadog_aws_wif_intake_mapping' ? 'intake' : 'identity');
@@ -199,7 +197,7 @@ function mappings(ctx: TfRuleContext): void {
   for (const r of ctx.model.mappings) {
     const account = r.accountIdentifier;
     const accountValue = account && literalString(account.value);
-    if (account && accountValue !== undefined && r.type !== 'datadog_aws_wif_intake_mapping' && !(EMAIL.test(accountValue) || isUuid(accountValue) || HANDLE.test(accountValue))) {
+    if (account && accountValue !== undefined && r.type !== 'datadog_aws_wif_intake_mapping' && accountIdentifierKind(accountValue) === 'invalid') {
       ctx.report('tf/account-identifier-invalid', account.value.span, `\`account_identifier\` must be a user's email, a handle or a service account UUID, not "${accountValue}".`);
     }
     const a = r.arnPattern;
