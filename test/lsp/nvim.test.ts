@@ -30,12 +30,13 @@ interface NvimResult {
   diagnosticsTimedOut: boolean;
   hovers: { position: Pos; result: unknown; error: unknown; text: string }[];
   codeActions: { title: string; kind?: string; isPreferred?: boolean; edit?: { changes?: Record<string, { range: { start: Pos; end: Pos }; newText: string }[]> } }[] | null;
+  codeLenses?: { range: { start: Pos; end: Pos }; command?: { title: string; command: string; arguments?: unknown[] } }[];
   serverInfo?: { name?: string; version?: string };
   nvim: string;
   ms: number;
 }
 interface NvimModule {
-  runNeovimLsp(o: { server: string; file: string; hovers?: Pos[]; codeActions?: boolean; timeoutMs?: number }): Promise<NvimResult>;
+  runNeovimLsp(o: { server: string; file: string; hovers?: Pos[]; codeActions?: boolean; codeLens?: boolean; timeoutMs?: number }): Promise<NvimResult>;
   neovimVersion(): number[];
   NeovimNotInstalledError: new (...args: unknown[]) => Error;
 }
@@ -136,5 +137,22 @@ describe('language server under Neovim (headless, built-in LSP client)', async (
     assert.equal(action.isPreferred, true);
     const changes = Object.values(action.edit?.changes ?? {});
     assert.deepEqual(changes, [[{ range: { start: { line: 3, character: 2 }, end: { line: 3, character: 9 } }, newText: 'provider' }]]);
+  });
+
+  test('the Test Login code lens reaches Neovim on the delegated_auth line, with the section\'s values as its argument', { skip, timeout: 60_000 }, async (t) => {
+    const { nvim } = ready as { nvim: NvimModule };
+    // The quick-fix fixture has a delegated_auth section (and one diagnostic, which the session waits for).
+    const file = path.join(fixtures, 'nvim-quickfix', 'datadog.yaml');
+    const r = await run(t, nvim, { server: serverJs, file, codeLens: true, timeoutMs: 30_000 });
+    if (!r) return;
+    const lenses = r.codeLenses ?? [];
+    assert.equal(lenses.length, 1, JSON.stringify(lenses));
+    const [lens] = lenses;
+    const text = fs.readFileSync(file, 'utf8').split('\n');
+    assert.match(text[lens.range.start.line], /^delegated_auth:/);
+    assert.equal(lens.command?.command, 'datadogWif.testLoginAgent');
+    assert.match(lens.command?.title ?? '', /Test Login \(Agent\)/);
+    const arg = (lens.command?.arguments ?? [])[0] as { orgUuid?: string };
+    assert.match(arg?.orgUuid ?? '', /^[0-9a-f-]{36}$/);
   });
 });

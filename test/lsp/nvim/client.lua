@@ -11,12 +11,13 @@
 --   root              workspace root sent to the server
 --   hovers            [{line, character}] zero-based positions to hover, in order
 --   codeActions       true: ask textDocument/codeAction for the first diagnostic
+--   codeLens          true: then ask textDocument/codeLens for the document
 --   diagnosticsWaitMs how long to wait for a non-empty publishDiagnostics
 --   timeoutMs         hard limit for the whole job
 --   settings          answers to workspace/configuration (optional)
 --   out               where to write the result
 -- Result (JSON): { diagnostics, diagnosticsTimedOut, hovers = [{position, result, error}],
---                  codeActions, serverInfo, nvim, ms } or { error = "..." }.
+--                  codeActions, codeLenses, serverInfo, nvim, ms } or { error = "..." }.
 
 local job = vim.fn.json_decode(table.concat(vim.fn.readfile(assert(os.getenv('DD_WIF_NVIM_JOB'))), '\n'))
 local started = vim.loop.hrtime()
@@ -51,10 +52,20 @@ local result = { diagnostics = {}, diagnosticsTimedOut = false, hovers = {}, cod
 local client -- set once start_client returns
 local phase = 'waiting-for-diagnostics'
 
--- Step 3: code actions for the first diagnostic, then done.
+-- Step 4: code lenses (the Test Login lenses), then done.
+local function request_code_lenses()
+  if not job.codeLens then return finish(result) end
+  client.request('textDocument/codeLens', { textDocument = { uri = uri } }, guarded(function(err, lenses)
+    if err then result.codeLensError = err.message or vim.inspect(err) end
+    result.codeLenses = lenses or {}
+    finish(result)
+  end), bufnr)
+end
+
+-- Step 3: code actions for the first diagnostic.
 local function request_code_actions()
   local first = result.diagnostics[1]
-  if not job.codeActions or not first then return finish(result) end
+  if not job.codeActions or not first then return request_code_lenses() end
   local params = {
     textDocument = { uri = uri },
     range = first.range,
@@ -63,7 +74,7 @@ local function request_code_actions()
   client.request('textDocument/codeAction', params, guarded(function(err, actions)
     if err then result.codeActionsError = err.message or vim.inspect(err) end
     result.codeActions = actions or {}
-    finish(result)
+    request_code_lenses()
   end), bufnr)
 end
 

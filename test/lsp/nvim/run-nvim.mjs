@@ -65,6 +65,7 @@ function hoverText(hover) {
  * @param {string} o.file             document to open
  * @param {Array<{line:number,character:number}>} [o.hovers]
  * @param {boolean} [o.codeActions]
+ * @param {boolean} [o.codeLens]          textDocument/codeLens for the document, last
  * @param {number} [o.timeoutMs]          whole session (default 20000)
  * @param {number} [o.diagnosticsWaitMs]  wait for non-empty diagnostics (default: timeoutMs / 2)
  * @param {string} [o.root]           workspace root (default: the file's folder)
@@ -72,7 +73,7 @@ function hoverText(hover) {
  * @param {boolean} [o.keepTmp]       keep the temp folder (Neovim + LSP logs)
  */
 export async function runNeovimLsp({
-  server, file, hovers = [], codeActions = false, timeoutMs = 20_000, diagnosticsWaitMs, root, settings, keepTmp = false,
+  server, file, hovers = [], codeActions = false, codeLens = false, timeoutMs = 20_000, diagnosticsWaitMs, root, settings, keepTmp = false,
 }) {
   if (!server) throw new Error('runNeovimLsp: `server` is required');
   if (!file) throw new Error('runNeovimLsp: `file` is required');
@@ -103,6 +104,7 @@ export async function runNeovimLsp({
     root: path.resolve(root || path.dirname(absFile)),
     hovers: hovers.map(({ line, character }) => ({ line, character })),
     codeActions: !!codeActions,
+    codeLens: !!codeLens,
     timeoutMs,
     diagnosticsWaitMs: diagnosticsWaitMs ?? Math.floor(timeoutMs / 2),
     settings,
@@ -137,6 +139,7 @@ export async function runNeovimLsp({
     result.diagnostics = list(result.diagnostics);
     result.hovers = list(result.hovers).map((h) => ({ ...h, text: hoverText(h.result) }));
     if (result.codeActions !== null) result.codeActions = list(result.codeActions);
+    if (result.codeLenses !== undefined) result.codeLenses = list(result.codeLenses);
     return result;
   } finally {
     if (keepTmp) console.error(`[nvim] temp folder kept: ${tmp}`);
