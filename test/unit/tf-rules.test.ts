@@ -798,3 +798,14 @@ test('folder-mates read only for the folder facts keep their model, not their pa
     for (const m of mates) service.forget(m.path);
   }
 });
+
+test('a provider under another local name declared in another file of the folder is judged (Terraform reads a module as one)', () => {
+  const versions: SourceDocument = { path: VERSIONS, text: 'terraform {\n  required_providers {\n    dd = { source = "DataDog/datadog", version = ">= 3.70.0" }\n    other = { source = "hashicorp/aws" }\n  }\n}\n' };
+  const main = 'provider "dd" {\n  cloud_provider_type = "aws"\n}\nprovider "other" {\n  cloud_provider_type = "gcp"\n}\nprovider "stranger" {\n  cloud_provider_type = "aws"\n}\n';
+  const found = hits(main, 'tf/org-uuid-missing', [versions]);
+  assert.equal(found.length, 1, JSON.stringify(found));
+  assert.equal(found[0][2].start.line, 1, 'the dd block (line 2) is judged; "other" maps to hashicorp/aws and "stranger" to nothing Datadog');
+  assert.deepEqual(codes(main, []).filter((c) => c.startsWith('tf/')), [], 'without versions.tf, "dd" is not known to be Datadog');
+  // The folder's cloud auth comes from the dd block: the version rule applies to versions.tf.
+  assert.deepEqual(codes(versions.text.replace('>= 3.70.0', '~> 3.60.0'), [{ path: MAIN, text: main }], VERSIONS), ['tf/provider-version-too-old']);
+});

@@ -12,6 +12,8 @@ export interface FolderFacts {
   cloudAuth: boolean;
   /** The lock file's pinned datadog/datadog version, when the folder has one. */
   lockedVersion?: string;
+  /** Local names some file of the folder maps to datadog/datadog in `required_providers` (and `datadog`). */
+  datadogLocalNames: ReadonlySet<string>;
 }
 
 export class TfRuleContext {

@@ -23,17 +23,28 @@ export function analyseTerraform(runtime: HclRuntime, text: string, isLock: bool
 
 /** What one folder's files say together: cloud auth anywhere, and the lock file's pin. */
 export function folderFacts(analyses: readonly TerraformAnalysis[]): FolderFacts {
-  const facts: FolderFacts = { cloudAuth: analyses.some((a) => a.model?.providers.some(usesCloudAuth)) };
+  // Terraform reads a module's files as one: a local name declared in versions.tf names main.tf's provider.
+  const datadogLocalNames = new Set(['datadog']);
+  for (const a of analyses) for (const r of a.model?.datadogRequirements ?? []) datadogLocalNames.add(r.localName);
+  const cloudAuth = analyses.some((a) => a.model && datadogProviders(a.model, datadogLocalNames).some(usesCloudAuth));
+  const facts: FolderFacts = { cloudAuth, datadogLocalNames };
   const locked = analyses.find((a) => a.lock?.datadog?.version)?.lock?.datadog?.version;
   const version = locked && literalString(locked.value);
   if (version) facts.lockedVersion = version;
   return facts;
 }
 
-const EMPTY_MODEL: TerraformModel = { providers: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
+const EMPTY_MODEL: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
+
+/** The file's Datadog provider blocks, counting those whose local name another file of the folder declares. */
+export function datadogProviders(model: TerraformModel, folderNames: ReadonlySet<string>): TerraformModel['providers'] {
+  const more = model.otherProviders.filter((p) => folderNames.has(p.localName));
+  return more.length ? [...model.providers, ...more].sort((x, y) => x.span.start - y.span.start) : model.providers;
+}
 
 export function lintTerraform(a: TerraformAnalysis, index: TextIndex, folder: FolderFacts): Finding[] {
-  const ctx = new TfRuleContext(a.model ?? EMPTY_MODEL, index, folder);
+  const model = a.model ? { ...a.model, providers: datadogProviders(a.model, folder.datadogLocalNames) } : EMPTY_MODEL;
+  const ctx = new TfRuleContext(model, index, folder);
   for (const p of syntaxProblems(a.tree)) ctx.report('tf/hcl-syntax', p.span, `HCL syntax: ${p.message}`);
   if (a.model) runTerraformRules(ctx);
   if (a.lock) lockFileRules(ctx, a.lock);

@@ -188,6 +188,12 @@ export interface TfRequiredProvider {
 
 export interface TerraformModel {
   providers: TfProviderBlock[];
+  /**
+   * Provider blocks under a local name this file does not map to datadog/datadog
+   * (`provider "dd"`): another file of the folder may (`dd = { source =
+   * "datadog/datadog" }` in versions.tf). The folder decides (lint.ts).
+   */
+  otherProviders: TfProviderBlock[];
   /** Every entry of every `terraform { required_providers { … } }`. */
   requiredProviders: TfRequiredProvider[];
   /** The entries that are the Datadog provider. */
@@ -240,7 +246,7 @@ export function extractTerraformModel(tree: HclTree): TerraformModel {
 
 function extractFrom(tree: HclTree, blocks: RawBlock[]): TerraformModel {
   const text = tree.text;
-  const model: TerraformModel = { providers: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
+  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
   const providerBlocks: RawBlock[] = [];
   for (const b of blocks) {
     if (b.type === 'terraform') {
@@ -265,10 +271,13 @@ function extractFrom(tree: HclTree, blocks: RawBlock[]): TerraformModel {
   const localNames = new Set(['datadog', ...model.datadogRequirements.map((r) => r.localName)]);
   for (const b of providerBlocks) {
     const label = b.labels[0];
-    if (!localNames.has(label.value)) continue;
+    // A name this file maps to another source is not Datadog's, whatever other files say.
+    const elsewhere = model.requiredProviders.some((r) => r.localName === label.value && !r.isDatadog);
+    if (!localNames.has(label.value) && elsewhere) continue;
     const body = readBody(b.items, text);
     const alias = attributeNamed(body, 'alias');
-    model.providers.push({ ...blockInfo(b, body.attributes), localName: label.value, label, alias: alias?.value.kind === 'string' ? alias.value.value : undefined });
+    const block = { ...blockInfo(b, body.attributes), localName: label.value, label, alias: alias?.value.kind === 'string' ? alias.value.value : undefined };
+    (localNames.has(label.value) ? model.providers : model.otherProviders).push(block);
   }
   return model;
 }
