@@ -51,3 +51,29 @@ test('no completion outside a datadog provider block', () => {
   const m = marked('provider "aws" {\n  ‸\n}\n');
   assert.deepEqual(service.complete({ path: '/c/x.tf', text: m.text }, m.cursor!), []);
 });
+
+test('hover on a required_providers version: what the constraint admits against the cloud-auth minimum', () => {
+  const at = (constraint: string) => {
+    const m = marked(`terraform {\n  required_providers {\n    datadog = { source = "DataDog/datadog", version = «"${constraint.slice(0, 1)}‸${constraint.slice(1)}"» }\n  }\n}\n`);
+    const h = service.hover({ path: '/h/versions.tf', text: m.text }, m.cursor!);
+    try {
+      assert.ok(h, constraint);
+      assert.deepEqual(h.range, m.ranges[0]);
+      return h.contents;
+    } finally {
+      service.forget('/h/versions.tf');
+    }
+  };
+  assert.match(at('~> 3.7'), /admits 3\.7\.0, below 3\.70\.0: those versions do not know cloud auth/);
+  assert.match(at('>= 3.70.0, < 4.0.0'), /admits only versions 3\.70\.0 or later \(lowest: 3\.70\.0\): cloud auth is available/);
+  assert.match(at('< 3.0'), /admits no version 3\.70\.0 or later/);
+  assert.match(at('>== 3'), /is not a version constraint Terraform accepts/);
+  // On the entry's name too; not on another provider's entry.
+  const m = marked('terraform {\n  required_providers {\n    «da‸tadog» = { source = "DataDog/datadog" }\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\n');
+  const h = service.hover({ path: '/h/v2.tf', text: m.text }, m.cursor!);
+  assert.match(h?.contents ?? '', /No version constraint/);
+  const aws = m.text.indexOf('~> 5.0');
+  const lines = m.text.slice(0, aws).split('\n');
+  assert.equal(service.hover({ path: '/h/v2.tf', text: m.text }, { line: lines.length - 1, character: lines[lines.length - 1].length + 1 }), null);
+  service.forget('/h/v2.tf');
+});

@@ -6,8 +6,9 @@ import type { TextIndex } from '../common/textIndex';
 import { describeArn } from '../arn';
 import { providerAttribute } from './attributes';
 import type { Span } from './hcl';
-import type { TerraformModel } from './model';
+import { literalString, type TerraformModel, type TfRequiredProvider } from './model';
 import { MINIMUM_PROVIDER_VERSION } from './rules';
+import { analyseMinimum } from './versionConstraint';
 
 const inside = (span: Span, offset: number) => offset >= span.start && offset <= span.end;
 
@@ -25,6 +26,13 @@ export function terraformHover(model: TerraformModel, index: TextIndex, pos: Pos
       return { contents: lines.join('\n'), range: index.range(a.nameSpan.start, a.nameSpan.end) };
     }
   }
+  for (const r of model.datadogRequirements) {
+    const v = r.version?.value;
+    if (inside(r.keySpan, offset) || (v && inside(v.span, offset))) {
+      const span = v && inside(v.span, offset) ? v.span : r.keySpan;
+      return { contents: requirementHover(r), range: index.range(span.start, span.end) };
+    }
+  }
   for (const m of model.mappings) {
     const v = m.arnPattern?.value;
     if (!v || !inside(v.span, offset)) continue;
@@ -33,4 +41,22 @@ export function terraformHover(model: TerraformModel, index: TextIndex, pos: Pos
     return { contents: describeArn(pattern), range: index.range(v.span.start, v.span.end) };
   }
   return null;
+}
+
+/** What a `required_providers` entry for the Datadog provider admits, against what cloud auth needs. */
+function requirementHover(r: TfRequiredProvider): string {
+  const source = r.source ? literalString(r.source.value) : undefined;
+  const constraint = r.version ? literalString(r.version.value) : undefined;
+  const lines = [`**Datadog provider** \`${source ?? 'datadog/datadog'}\` · \`${r.localName}\``, ''];
+  if (constraint === undefined) {
+    lines.push(r.version ? 'The version constraint is an expression: not judged.' : 'No version constraint: `terraform init` takes the newest release (cloud auth needs ' + MINIMUM_PROVIDER_VERSION + ' or later).');
+  } else {
+    const a = analyseMinimum(constraint);
+    if (a.error) lines.push(`\`${constraint}\` is not a version constraint Terraform accepts: ${a.error}.`);
+    else if (!a.admitsAtLeastMinimum) lines.push(`\`${constraint}\` admits no version ${MINIMUM_PROVIDER_VERSION} or later: cloud auth (\`cloud_provider_type\`) is not available.`);
+    else if (a.admitsBelowMinimum) lines.push(`\`${constraint}\` admits ${a.exampleBelow}, below ${MINIMUM_PROVIDER_VERSION}: those versions do not know cloud auth.`);
+    else lines.push(`\`${constraint}\` admits only versions ${MINIMUM_PROVIDER_VERSION} or later (lowest: ${a.exampleAtLeast}): cloud auth is available.`);
+  }
+  lines.push('', `Cloud auth (\`cloud_provider_type\`, \`org_uuid\`) arrived in ${MINIMUM_PROVIDER_VERSION}; the \`datadog_aws_wif_*\` mapping resources in 4.x. The version actually used is the one \`.terraform.lock.hcl\` pins.`);
+  return lines.join('\n');
 }
