@@ -238,3 +238,21 @@ describe('severity overrides', () => {
     for (const l of ['hint', 'Error', '', 1, undefined]) assert.ok(!isSeverityLevel(l));
   });
 });
+
+test('YAML: "# datadog-wif-ignore" inside a quoted string or a block scalar is text, not a suppression comment', () => {
+  const text = [
+    'a: "x # datadog-wif-ignore"', // 0: inside a double-quoted string
+    "b: 'y # datadog-wif-ignore agent/unknown-key'", // 1: inside a single-quoted string
+    'c: |', // 2
+    '  # datadog-wif-ignore', // 3: a line of a block scalar
+    'd: 1 # datadog-wif-ignore agent/unknown-key', // 4: a real comment after code
+    '# datadog-wif-ignore', // 5: a real comment alone: covers 5 and 6
+    'e: 2',
+  ].join('\r\n');
+  const lines = suppressedLines(text, 'yaml');
+  assert.deepEqual([...lines.keys()].sort(), [4, 5, 6]);
+  assert.deepEqual([...(lines.get(4) as Set<string>)], ['agent/unknown-key']);
+  assert.equal(lines.get(6), 'all');
+  // HCL keeps its line scan (no YAML quoting rules there).
+  assert.deepEqual([...suppressedLines('x = 1 # datadog-wif-ignore\n', 'hcl').keys()], [0]);
+});

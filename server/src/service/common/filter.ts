@@ -1,6 +1,7 @@
 // The last step before findings become diagnostics: suppression comments and
 // per-code severity overrides (settings, CLI flags).
 
+import { Lexer } from 'yaml';
 import type { Finding, SeverityLevel } from './types';
 
 export type SeverityOverrides = Readonly<Record<string, SeverityLevel>>;
@@ -21,10 +22,17 @@ export function suppressedLines(text: string, style: CommentStyle): Map<number, 
   const result = new Map<number, Set<string> | 'all'>();
   if (!text.includes('datadog-wif-ignore')) return result;
   const lines = text.split(/\r\n|\r|\n/);
+  const yamlComments = style === 'yaml' ? yamlCommentStarts(text) : undefined;
+  let lineStart = 0;
   lines.forEach((line, i) => {
+    const start = lineStart;
+    lineStart += line.length + (text.startsWith('\r\n', start + line.length) ? 2 : 1);
     if (!line.includes('datadog-wif-ignore')) return;
     const m = IGNORE.exec(line);
     if (!m || (style === 'yaml' && m[0].trimStart().startsWith('//'))) return;
+    // In YAML, a `#` inside a quoted string or a block scalar is text, not a comment.
+    const hash = m.index + m[0].length - m[0].trimStart().length;
+    if (yamlComments && !yamlComments.has(start + hash)) return;
     // Every word that looks like a code counts, even a misspelt one: a typo
     // must silence nothing rather than everything. Other words are a reason.
     const codes = m[1]
@@ -33,7 +41,7 @@ export function suppressedLines(text: string, style: CommentStyle): Map<number, 
       .filter((c) => /^[A-Za-z]+\/\S+$/.test(c));
     const value: Set<string> | 'all' = codes.length ? new Set(codes) : 'all';
     // A comment alone on its line covers the next line; one after code covers only its own line.
-    const alone = line.slice(0, m.index + m[0].length - m[0].trimStart().length).trim() === '';
+    const alone = line.slice(0, hash).trim() === '';
     for (const target of alone ? [i, i + 1] : [i]) {
       const prior = result.get(target);
       if (prior === 'all' || value === 'all') result.set(target, 'all');
@@ -41,6 +49,19 @@ export function suppressedLines(text: string, style: CommentStyle): Map<number, 
     }
   });
   return result;
+}
+
+/** Offsets where YAML comments start, as the YAML library's lexer sees them. */
+function yamlCommentStarts(text: string): Set<number> {
+  const starts = new Set<number>();
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's control tokens (document start, flow error end, scalar) are not source text.
+    if (token === '\x02' || token === '\x18' || token === '\x1f') continue;
+    if (token.startsWith('#')) starts.add(offset);
+    offset += token.length;
+  }
+  return starts;
 }
 
 export function applySuppressions(findings: Finding[], text: string, style: CommentStyle): Finding[] {
