@@ -321,13 +321,21 @@ describe('quoted and block scalars', () => {
         ['agent/unknown-site', widen(m.ranges[0])],
         ['agent/provider-invalid', widen(m.ranges[1])],
         ['agent/legacy-key', m.ranges[2]],
-        ['agent/region-invalid', widen(m.ranges[3])],
+        // (The region in logs_config has no effect: agent/product-key-ignored says so, and its value is not judged.)
       ],
     );
     assert.equal(fixed(m.text, widen(m.ranges[0]), 'agent/unknown-site'), m.text.replace(`'datadoghq.co'`, `'datadoghq.com'`));
     assert.equal(fixed(m.text, widen(m.ranges[1]), 'agent/provider-invalid'), m.text.replace('"gcp"', '"aws"'));
     assert.equal(fixed(m.text, m.ranges[2], 'agent/legacy-key'), m.text.replace(`aws_region: 'eu-west-1'`, `aws:\n    region: 'eu-west-1'`));
-    assert.equal(fixed(m.text, widen(m.ranges[3]), 'agent/region-invalid'), m.text.replace('"us-eest-1"', '"us-east-1"'));
+    const g = marked(yaml`
+      api_key: k
+      delegated_auth:
+        org_uuid: "${UUID}"
+        aws:
+          region: "«us-eest-1»"
+    `);
+    assert.deepEqual(summary(lint(g.text)).map(([code, , range]) => [code, range]), [['agent/region-invalid', widen(g.ranges[0])]]);
+    assert.equal(fixed(g.text, widen(g.ranges[0]), 'agent/region-invalid'), g.text.replace('"us-eest-1"', '"us-east-1"'));
   });
 
   test('product-key-ignored move keeps the quoted value as written', () => {

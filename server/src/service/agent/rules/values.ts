@@ -77,7 +77,8 @@ export function shorten(text: string, max = 48): string {
 
 export function providerValue(ctx: AgentRuleContext): void {
   for (const s of ctx.model.sections) {
-    if (!s.supported || s.value.kind !== 'map') continue;
+    // In a per-product section the key has no effect: agent/product-key-ignored says so, once.
+    if (!s.supported || s.parent !== null || s.value.kind !== 'map') continue;
     const entry = lastEntry(s.value, 'provider');
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
     const text = scalarString(entry.value);
@@ -89,7 +90,8 @@ export function providerValue(ctx: AgentRuleContext): void {
 
 export function awsRegion(ctx: AgentRuleContext): void {
   for (const s of ctx.model.sections) {
-    if (!s.supported || s.value.kind !== 'map') continue;
+    // In a per-product section the key has no effect: agent/product-key-ignored says so, once.
+    if (!s.supported || s.parent !== null || s.value.kind !== 'map') continue;
     const aws = lastEntry(s.value, 'aws');
     if (aws?.value.kind !== 'map') continue;
     const entry = lastEntry(aws.value, 'region');
@@ -112,7 +114,8 @@ export function awsRegion(ctx: AgentRuleContext): void {
 
 export function refreshInterval(ctx: AgentRuleContext): void {
   for (const s of ctx.model.sections) {
-    if (!s.supported || s.value.kind !== 'map') continue;
+    // In a per-product section the key has no effect: agent/product-key-ignored says so, once.
+    if (!s.supported || s.parent !== null || s.value.kind !== 'map') continue;
     const entry = lastEntry(s.value, 'refresh_interval_mins');
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
     const raw = entry.value.value;
