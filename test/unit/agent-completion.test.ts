@@ -161,6 +161,11 @@ describe('values', () => {
     assertRanges(`delegated_auth:\n  aws:\n    region: "«eu‸»\n`);
   });
 
+  test('no provider or region values in a per-product section, where those keys have no effect', () => {
+    assert.deepEqual(labels(`logs_config:\n  delegated_auth:\n    provider: ‸\n`), []);
+    assert.deepEqual(labels(`logs_config:\n  delegated_auth:\n    aws:\n      region: ‸\n`), []);
+  });
+
   test('site: every Datadog site with its API host and Agent flow', () => {
     const items = assertRanges(`api_key: k\nsite: «us‸»\n`);
     assert.deepEqual(items.map((i) => i.label), SITES);

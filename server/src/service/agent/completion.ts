@@ -163,10 +163,11 @@ function valueItems(path: string[], range: CompletionItem['range']): CompletionI
       sortText: String(i).padStart(2, '0'),
     }));
   }
-  if (key === 'provider' && isSectionPath(parents)) {
+  // provider and aws.region have an effect in the global section only: no values offered elsewhere.
+  if (key === 'provider' && isSectionPath(parents)?.parent === null) {
     return [{ label: 'aws', kind: 'enum', detail: 'Amazon Web Services (the only provider)', range }];
   }
-  if (key === 'region' && parents[parents.length - 1] === 'aws' && isSectionPath(parents.slice(0, -1))) {
+  if (key === 'region' && parents[parents.length - 1] === 'aws' && isSectionPath(parents.slice(0, -1))?.parent === null) {
     return AWS_REGIONS.map((r, i) => ({ label: r, kind: 'enum' as const, detail: 'AWS region (STS endpoint sts.' + r + '.amazonaws.com)', range, sortText: String(i).padStart(2, '0') }));
   }
   return [];
