@@ -62,6 +62,8 @@ export interface ExchangeOptions {
   now?: () => Date;
   maxAttempts?: number;
   maxWaitMs?: number;
+  /** Other secrets of this login (AWS secret, session token), scrubbed exactly from the server's words with the proof. */
+  secrets?: readonly (string | undefined)[];
 }
 
 export type ExchangeFailureKind =
@@ -206,7 +208,7 @@ export async function exchangeProof(o: ExchangeOptions): Promise<ExchangeResult>
 
   const status = res.status;
   const attempts = res.attempts;
-  const details = errorDetails(res.bodyText);
+  const details = errorDetails(res.bodyText, [o.proof, ...o.proof.split('|').filter((p) => p.length >= 16), ...(o.secrets ?? [])]);
   const fail = (kind: ExchangeFailureKind, message: string, extra: Partial<Extract<ExchangeResult, { ok: false }>> = {}): ExchangeResult => ({
     ok: false,
     flow,

@@ -275,6 +275,14 @@ export interface RetriedResponse extends HttpResponse {
  * Undefined when neither is present or readable.
  */
 export function parseRetryAfter(headers: Record<string, string | undefined>, now: Date = new Date()): number | undefined {
+  const ms = readRetryAfter(headers, now);
+  // A server asking for longer than a day (or for 10^400 seconds) is capped: the wait stays a number words can say.
+  return ms === undefined || Number.isNaN(ms) ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+function readRetryAfter(headers: Record<string, string | undefined>, now: Date): number | undefined {
   const get = (name: string) => {
     for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name && typeof v === 'string') return v.trim();
     return undefined;

@@ -157,8 +157,10 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
         secrets.push(orgUuid);
         return fail('usage', `the org UUID looks like a Datadog ${kind}, not an org UUID`, `${ORG_UUID_NEXT}; and do not paste keys here`);
       }
-      const shown = orgUuid.length > 60 ? `${orgUuid.slice(0, 60)}…` : orgUuid;
-      return fail('usage', `"${redact(shown)}" is not an org UUID (8-4-4-4-12 hexadecimal digits)`, ORG_UUID_NEXT);
+      // Redacted before it is cut: a cut token is a fragment no rule recognises.
+      const safe = redact(orgUuid);
+      const shown = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
+      return fail('usage', `"${shown}" is not an org UUID (8-4-4-4-12 hexadecimal digits)`, ORG_UUID_NEXT);
     }
     const region = o.region?.trim() || undefined;
     if (region && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
@@ -247,6 +249,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
       userAgent: o.userAgent ?? DEFAULT_USER_AGENT,
       sleep: o.sleep,
       now,
+      secrets,
     });
 
     const waitIdentity = async (): Promise<CallerIdentity | undefined> => {

@@ -214,8 +214,8 @@ export function createMappingsClient(options: MappingsClientOptions): MappingsCl
 
   async function httpFailure(o: Operation, res: RetriedResponse, family: PathFamily, families: PathFamily[], signal: AbortSignal | undefined): Promise<MappingApiError> {
     const status = res.status;
-    const errors = parseApiErrors(res.bodyText) ?? [];
-    const details = errorDetails(res.bodyText);
+    const errors = parseApiErrors(res.bodyText, secrets) ?? [];
+    const details = errorDetails(res.bodyText, secrets);
     const said = details.length ? `: ${details.join('; ')}` : '';
     const http = (message: string, nextStep: string, failure: MappingFailure, extra: { retryAfterMs?: number; conflicting?: readonly Mapping[] } = {}) => fail(message, 'http', nextStep, status, details, failure, extra);
     const write = o.op === 'create' || o.op === 'delete';
@@ -400,6 +400,8 @@ export function createMappingsClient(options: MappingsClientOptions): MappingsCl
 
   function checkId(kind: MappingKind, id: string): string {
     if (typeof id !== 'string' || !id.trim()) throw usage(`An ${KIND_WORDS[kind]} id is needed.`, `List the ${KIND_WORDS[kind]}s to see their ids.`);
+    // A URL resolves `.` and `..` as path segments even encoded by encodeURIComponent: the request would go to another path.
+    if (id.trim() === '.' || id.trim() === '..') throw usage(`"${id.trim()}" is not an ${KIND_WORDS[kind]} id.`, `List the ${KIND_WORDS[kind]}s to see their ids.`);
     return id.trim();
   }
 

@@ -1,11 +1,13 @@
 // One place that knows what a secret looks like, so no log line, output
 // channel or error message ever carries one. Used by every logger.
 
-const PATTERNS: readonly [RegExp, (m: string) => string][] = [
+const PATTERNS: readonly ([RegExp, (m: string) => string] | ((text: string) => string))[] = [
   // `Authorization: Delegated <proof>` / `Bearer <token>` headers and their values
   [/\b(Delegated|Bearer)\s+[A-Za-z0-9+/=._|-]{8,}/g, (m) => `${m.split(/\s+/)[0]} [redacted]`],
   // JWTs
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, () => '[redacted jwt]'],
+  redactJwts,
+  // SigV4 signatures (a proof's, or any signed request's)
+  [/\bSignature=[0-9a-fA-F]{64}\b/g, () => 'Signature=[redacted]'],
   // AWS access key ids
   [/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, (m) => `[redacted key id …${m.slice(-4)}]`],
   // Datadog API (32 hex) and application (40 hex) keys
@@ -20,8 +22,30 @@ const PATTERNS: readonly [RegExp, (m: string) => string][] = [
 /** Replaces anything secret-shaped; leaves ordinary text alone. */
 export function redact(text: string): string {
   let out = text;
-  for (const [re, fn] of PATTERNS) out = out.replace(re, fn);
+  for (const rule of PATTERNS) out = typeof rule === 'function' ? rule(out) : out.replace(rule[0], rule[1]);
   return out;
+}
+
+/**
+ * JWTs (`eyJ<5+>.<5+>.<sig>`), in linear time: the regex form
+ * `\beyJ[…]{5,}\.…` rescans the rest of a run from every `-eyJ` in it, which
+ * is quadratic (a 1 MB response body took minutes). Each run that starts
+ * with `eyJ` is tried once; when it is no JWT, the search goes on after its
+ * first segment (a JWT cannot start later in that segment).
+ */
+function redactJwts(text: string): string {
+  const start = /\beyJ[A-Za-z0-9_-]*/g;
+  const jwt = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/y;
+  let out = '';
+  let last = 0;
+  for (let m = start.exec(text); m; m = start.exec(text)) {
+    jwt.lastIndex = m.index;
+    const found = jwt.exec(text);
+    if (!found) continue;
+    out += `${text.slice(last, m.index)}[redacted jwt]`;
+    last = start.lastIndex = m.index + found[0].length;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** Redacts known secret values exactly, then anything secret-shaped. */
@@ -33,7 +57,8 @@ export function redactKnown(text: string, secrets: readonly (string | undefined)
 
 /** A 40-character run that is random like a secret key, not a path or a word. */
 function looksRandom(s: string): boolean {
-  return /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s) && (s.match(/\//g)?.length ?? 0) <= 2;
+  // Random base64 has a slash every 64 characters: 3 or more in 40 happen in 1 key of 40 (and in every emulator key).
+  return /[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s) && (s.match(/\//g)?.length ?? 0) <= 6;
 }
 
 /** A long run with a slash every few characters is a file path, not a token. */
