@@ -4,7 +4,8 @@
 //   1. type-check and build (tsc into out/, esbuild into dist/)
 //   2. unit tests of the language service and the CLI   (node --test out/test/unit/)
 //   3. LSP tests: our JSON-RPC client and Neovim         (node --test out/test/lsp/)
-//   4. the real-VS-Code suite in code-server             (test/e2e/run-vscode.mjs)
+//   4. the real-VS-Code suite in code-server             (test/e2e/run-vscode.mjs),
+//      then its untrusted-workspace files in Restricted Mode (E2E_UNTRUSTED=1)
 // Set DD_WIF_SKIP_E2E=1 to leave out step 4 (e.g. in a quick local loop).
 
 import { spawnSync } from 'node:child_process';
@@ -64,32 +65,44 @@ if (r.status !== 0) {
 nodeTests('unit tests', 'out/test/unit/');
 if (existsSync(join(root, 'out/test/lsp'))) nodeTests('LSP tests (JSON-RPC client, Neovim)', 'out/test/lsp/');
 
-// 4. Real VS Code.
+// 4. Real VS Code: the suite in a trusted workspace, then its untrusted*.test.js
+// files again in an UNTRUSTED one (E2E_UNTRUSTED=1: Restricted Mode).
+/** Adds one real-VS-Code run's `E2E-RESULT passed=N failed=M` to the totals. */
+function countE2e(title, r) {
+  const m = /E2E-RESULT passed=(\d+) failed=(\d+)/.exec(r.stdout ?? '');
+  if (!m) {
+    totals.failed += 1;
+    problems.push(`${title} gave no result (exit ${r.status})`);
+    return;
+  }
+  totals.passed += Number(m[1]);
+  totals.failed += Number(m[2]);
+  if (Number(m[2])) problems.push(`${title}: ${m[2]} failed`);
+  if (r.status !== 0 && Number(m[2]) === 0) {
+    totals.failed += 1;
+    problems.push(`${title} exited ${r.status}`);
+  }
+}
+
 if (process.env.DD_WIF_SKIP_E2E === '1') {
   console.log('\n=== real VS Code suite: skipped (DD_WIF_SKIP_E2E=1) ===');
 } else {
-  r = run('real VS Code suite (code-server + headless Chromium)', process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true });
+  const TRUSTED = 'real VS Code suite (code-server + headless Chromium)';
+  const UNTRUSTED = 'real VS Code suite in an untrusted workspace (Restricted Mode)';
+  r = run(TRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: { E2E_UNTRUSTED: '' } });
   if (r.status === 3 && process.getuid?.() === 0) {
     // First run on a fresh machine, as root (CI): install the tools, then try again.
     const setup = run('installing the real-VS-Code tools (.ci/setup-tools.sh)', 'bash', ['.ci/setup-tools.sh']);
-    if (setup.status === 0) r = run('real VS Code suite (code-server + headless Chromium)', process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true });
+    if (setup.status === 0) r = run(TRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: { E2E_UNTRUSTED: '' } });
   }
-  const m = /E2E-RESULT passed=(\d+) failed=(\d+)/.exec(r.stdout ?? '');
   if (r.status === 3) {
+    // Neither run can happen: one problem, not two.
     console.log('The real-VS-Code tools are not installed: run `bash .ci/setup-tools.sh` (as root: it uses apt) and run the tests again.');
     totals.failed += 1;
     problems.push('real VS Code suite not run: tools missing');
-  } else if (m) {
-    totals.passed += Number(m[1]);
-    totals.failed += Number(m[2]);
-    if (Number(m[2])) problems.push(`real VS Code suite: ${m[2]} failed`);
-    if (r.status !== 0 && Number(m[2]) === 0) {
-      totals.failed += 1;
-      problems.push(`real VS Code suite exited ${r.status}`);
-    }
   } else {
-    totals.failed += 1;
-    problems.push(`real VS Code suite gave no result (exit ${r.status})`);
+    countE2e(TRUSTED, r);
+    countE2e(UNTRUSTED, run(UNTRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: { E2E_UNTRUSTED: '1' } }));
   }
 }
 

@@ -28,6 +28,11 @@
 //                         ("1" means docs/images of the repository); unset: ignored
 //   E2E_KEEP_TMP=1        keep the whole run folder (it is always kept on failure)
 //   E2E_VERBOSE=1         print every workbench console / automation log line
+//   E2E_UNTRUSTED=1       the untrusted-workspace run: workspace trust on (no
+//                         --disable-workspace-trust, `security.workspace.trust.enabled`
+//                         true, no startup prompt or banner), so the folder opens in
+//                         Restricted Mode; the suite then runs only its
+//                         untrusted*.test.js files (index.ts; the normal run skips them)
 //
 // The emulator: before VS Code starts, the runner starts the local emulator of
 // AWS STS and Datadog (`node dist/emulator.js`, built by `npm run build`) and
@@ -40,6 +45,15 @@
 // emulator) and `datadogWif.allowedApiHosts` (its host:port). No AWS_* variable
 // of the caller's environment reaches the extension host. The emulator is
 // stopped at the end (emulator.log in the run folder has its stderr).
+//
+// The workbench bridge: what the extension host cannot see or do (the text of
+// the quick input's validation message, typing into it, clicking a
+// notification's button) the suite asks of this runner, which drives the page
+// with playwright as a user would. The suite prints
+//   [suite] UI <id> {"op": "quickInput" | "fill" | "press" | "click" | "texts", ...}
+// and polls for <E2E_UI_DIR>/<id>.json, the answer ({ ok, ... } or { ok: false,
+// error }); E2E_UI_DIR (a folder of the run folder) is in the extension host's
+// environment. See workbenchUi() in suite/index.ts.
 //
 // Output: the suite's "[suite]" lines, then one machine-readable line
 //   E2E-RESULT passed=N failed=M
@@ -68,6 +82,7 @@ const TESTS = path.resolve(process.env.E2E_TESTS_PATH || path.join(EXTENSION, 'o
 const WORKSPACE_FIXTURE = path.resolve(process.env.E2E_WORKSPACE || path.join(REPO, 'test/e2e/workspace'));
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
 const VERBOSE = process.env.E2E_VERBOSE === '1';
+const UNTRUSTED = process.env.E2E_UNTRUSTED === '1';
 const SHOTS_DIR = !process.env.E2E_SCREENSHOTS_DIR ? undefined
   : ['1', 'true'].includes(process.env.E2E_SCREENSHOTS_DIR) ? path.join(REPO, 'docs/images')
   : path.resolve(process.env.E2E_SCREENSHOTS_DIR);
@@ -126,6 +141,7 @@ function makeRunFolder(emulator) {
     tmp: path.join(root, 'tmp'),
     xdg: path.join(root, 'xdg'),
     chromeProfile: path.join(root, 'chrome-profile'),
+    ui: path.join(root, 'ui'), // the workbench bridge's answers
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   for (const x of ['config', 'data', 'cache', 'state']) fs.mkdirSync(path.join(dirs.xdg, x));
@@ -144,7 +160,9 @@ function makeRunFolder(emulator) {
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'extensions.ignoreRecommendations': true,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': UNTRUSTED,
+    // The untrusted run: Restricted Mode without a modal asking to trust the folder.
+    ...(UNTRUSTED ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {}),
     'update.mode': 'none',
     // Login tests go to the emulator: user-level settings, as a user would set them.
     'datadogWif.apiUrl': emulator.apiUrl,
@@ -273,7 +291,9 @@ function startServer(dirs, port, extraEnv = {}) {
     '--accept-server-license-terms',
     '--enable-smoke-test-driver',
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    // The web workbench gets `enableWorkspaceTrust: !--disable-workspace-trust`:
+    // only the untrusted run leaves trust on (with the settings of makeRunFolder).
+    ...(UNTRUSTED ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', dirs.userData,
     '--server-data-dir', dirs.serverData,
     '--extensions-dir', dirs.extensions,
@@ -336,6 +356,7 @@ class SuiteWatcher {
     this.result = undefined; // { passed, failed } from "[suite] RESULT ..."
     this.channel = undefined; // the suite's lines may arrive on two channels: keep the first one
     this.shots = Promise.resolve();
+    this.uiQueue = Promise.resolve(); // the bridge's requests, one at a time, in order
     this.reported = new Set();
   }
 
@@ -360,7 +381,7 @@ class SuiteWatcher {
       // "(at file:line)" source hint: drop both.
       const line = raw.replace(/%c/g, '').replace(/\s+\(at [^)]*\)\s*$/, '').replace(/\s+color:\s*[^;]*;?\s*$/, '');
       if (!line.startsWith('[suite] ')) continue;
-      console.log(line);
+      if (!line.startsWith('[suite] UI ')) console.log(line); // the bridge's requests: with E2E_VERBOSE=1 only
       this.onSuiteLine(line.slice('[suite] '.length));
     }
   }
@@ -371,6 +392,23 @@ class SuiteWatcher {
     else if (/^\s+✗ /.test(line)) this.failed++;
     else if ((m = /^RESULT passed=(\d+) failed=(\d+)/.exec(line))) this.result = { passed: +m[1], failed: +m[2] };
     else if ((m = /^SCREENSHOT ([A-Za-z0-9._-]+)$/.exec(line))) this.screenshot(m[1]);
+    else if ((m = /^UI ([A-Za-z0-9._-]+) (\{.*\})$/.exec(line))) this.ui(m[1], m[2]);
+  }
+
+  /** The workbench bridge (see the header): does what the suite asked, and answers in <ui dir>/<id>.json. */
+  ui(id, json) {
+    this.uiQueue = this.uiQueue.then(async () => {
+      let answer;
+      try {
+        answer = { ok: true, ...(await workbenchOp(this.page, JSON.parse(json))) };
+      } catch (e) {
+        answer = { ok: false, error: String(e?.message ?? e).split('\n')[0] };
+      }
+      if (VERBOSE) say(`UI ${id} ${json} -> ${JSON.stringify(answer)}`);
+      const file = path.join(this.uiDir, `${id}.json`);
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify(answer));
+      fs.renameSync(`${file}.tmp`, file); // the suite never reads half a file
+    }).catch((e) => say(`UI ${id} could not answer: ${e.message}`));
   }
 
   screenshot(name) {
@@ -382,6 +420,41 @@ class SuiteWatcher {
       const rel = path.relative(process.cwd(), file);
       say(`screenshot ${name}: ${rel.startsWith('..') ? file : rel}`);
     }).catch((e) => say(`screenshot ${name} failed: ${e.message}`));
+  }
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+
+/** One request of the workbench bridge, done in the page as a user would. */
+async function workbenchOp(page, req) {
+  const timeout = Math.min(Number(req.timeoutMs) || 5000, 20_000);
+  switch (req.op) {
+    case 'quickInput': // what the quick input shows now
+      return page.evaluate((sel) => {
+        const w = document.querySelector(sel);
+        const visible = !!w && w.style.display !== 'none' && w.getBoundingClientRect().height > 0;
+        if (!visible) return { visible: false };
+        const text = (q) => w.querySelector(q)?.textContent?.trim() ?? '';
+        const input = w.querySelector('.quick-input-box input');
+        const box = w.querySelector('.quick-input-box .monaco-inputbox');
+        const severity = ['error', 'warning', 'info'].find((c) => box?.classList.contains(c)) ?? 'none';
+        const rows = [...w.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? r.textContent ?? '');
+        return { visible, title: text('.quick-input-title'), value: input?.value ?? '', placeholder: input?.getAttribute('placeholder') ?? '', message: text('.quick-input-message'), severity, rows };
+      }, QUICK_INPUT);
+    case 'fill': // replace the quick input's text (input events, as typing does)
+      await page.fill(QUICK_INPUT_BOX, String(req.text ?? ''), { timeout });
+      return {};
+    case 'press': // a key, in the quick input unless another selector is given
+      await page.press(req.selector ?? QUICK_INPUT_BOX, String(req.key), { timeout });
+      return {};
+    case 'click':
+      await page.click(String(req.selector), { timeout });
+      return {};
+    case 'texts': // the visible text of every element matching a selector
+      return { texts: await page.locator(String(req.selector)).allInnerTexts() };
+    default:
+      throw new Error(`unknown UI op ${JSON.stringify(req.op)}: quickInput, fill, press, click, texts`);
   }
 }
 
@@ -417,6 +490,7 @@ async function runInBrowser(port, dirs, screenshotPath) {
   try {
     const page = context.pages()[0] || (await context.newPage());
     const watcher = new SuiteWatcher(page);
+    watcher.uiDir = dirs.ui;
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
     // The workbench calls these globals when it runs under automation:
@@ -475,7 +549,9 @@ async function main() {
   say(`extension ${EXTENSION}`);
   say(`tests     ${TESTS}`);
 
-  const server = startServer(dirs, port, awsEnv);
+  if (UNTRUSTED) say('untrusted workspace: workspace trust on, the folder in Restricted Mode');
+  // E2E_UI_DIR: the workbench bridge. E2E_UNTRUSTED: index.ts picks the untrusted*.test.js files.
+  const server = startServer(dirs, port, { ...awsEnv, E2E_UI_DIR: dirs.ui, E2E_UNTRUSTED: UNTRUSTED ? '1' : '' });
   const cleanup = () => killGroup(server).finally(() => stopEmulator(emulator));
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().finally(() => process.exit(130)));
 
@@ -516,7 +592,7 @@ async function main() {
     say(`run folder kept: ${dirs.root} (server.log, user-data/logs, workspace copy)`);
   } else {
     // Keep only the small artefacts (screenshot, server log) of a green run.
-    for (const d of ['workspace', 'userData', 'serverData', 'extensions', 'agent', 'tmp', 'xdg', 'chromeProfile']) {
+    for (const d of ['workspace', 'userData', 'serverData', 'extensions', 'agent', 'tmp', 'xdg', 'chromeProfile', 'ui']) {
       fs.rmSync(dirs[d], { recursive: true, force: true });
     }
   }

@@ -66,9 +66,15 @@ export function run(): Promise<void> {
   // E2E_EXTENSION_ENV) runs a subset, e.g. E2E_EXTENSION_ENV='{"E2E_GREP":"smoke"}'.
   if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
 
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // The untrusted-workspace run (run-vscode.mjs with E2E_UNTRUSTED=1) runs only the
+  // untrusted*.test.js files; the normal run (a trusted workspace) all the others.
+  const untrusted = process.env.E2E_UNTRUSTED === '1';
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js') && /^untrusted/.test(f) === untrusted)
+    .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
-  log(`running ${files.length} test file(s): ${files.join(', ')}`);
+  log(`running ${files.length} test file(s)${untrusted ? ' in an UNTRUSTED workspace' : ''}: ${files.join(', ')}`);
 
   return new Promise((resolve, reject) => {
     try {
@@ -91,4 +97,41 @@ export async function requestScreenshot(name: string, settleMs = 1500): Promise<
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`bad screenshot name: ${name}`);
   log(`SCREENSHOT ${name}`);
   await new Promise((r) => setTimeout(r, settleMs));
+}
+
+/** The workbench bridge is there: the suite runs under run-vscode.mjs (not under test-electron). */
+export function workbenchUiAvailable(): boolean {
+  return !!process.env.E2E_UI_DIR;
+}
+
+let uiRequests = 0;
+
+/**
+ * Asks run-vscode.mjs to do something in the workbench page as a user would,
+ * or to read it (what the extension host cannot see: the quick input's
+ * validation message, a notification's buttons), and waits for its answer:
+ *   { op: 'quickInput' }               → { visible, title, value, placeholder, message, severity, rows }
+ *   { op: 'fill', text }               types `text` into the quick input (replacing its value)
+ *   { op: 'press', key, selector? }    a key (e.g. 'Enter') in the quick input, or in `selector`
+ *   { op: 'click', selector }          clicks the first element matching a playwright selector
+ *   { op: 'texts', selector }          → { texts }: the text of every match
+ * Throws with the runner's error when the operation failed (e.g. nothing to click).
+ */
+export async function workbenchUi<T = Record<string, unknown>>(request: { op: string; [k: string]: unknown }, ms = 25_000): Promise<T> {
+  const dir = process.env.E2E_UI_DIR;
+  if (!dir) throw new Error('no workbench bridge (E2E_UI_DIR): run the suite with test/e2e/run-vscode.mjs');
+  const id = `${process.pid}-${Date.now()}-${++uiRequests}`;
+  const file = path.join(dir, `${id}.json`);
+  log(`UI ${id} ${JSON.stringify(request)}`);
+  const end = Date.now() + ms;
+  for (;;) {
+    if (fs.existsSync(file)) {
+      const answer = JSON.parse(fs.readFileSync(file, 'utf8')) as { ok: boolean; error?: string } & T;
+      fs.rmSync(file, { force: true });
+      if (!answer.ok) throw new Error(`workbench ${request.op}: ${answer.error}`);
+      return answer;
+    }
+    if (Date.now() > end) throw new Error(`the runner did not answer the workbench request ${JSON.stringify(request)} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
