@@ -346,7 +346,8 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         const took = Date.now() - started;
         assert.equal(r.code, 1, r.stderr);
         assert.ok(took < 5000, `took ${took} ms`);
-        assert.match(r.stderr, /within [\d.]+ seconds?/);
+        assert.match(r.stderr, /within the login test's 1 second\./);
+        assert.match(r.stderr, /longer --timeout \(it was 1 seconds\)/);
       });
 
       test('no AWS credentials: exit 1 with the words', async () => {

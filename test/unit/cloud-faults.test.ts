@@ -188,7 +188,7 @@ test('fault timeout: a short timeout resolves promptly, no hang, no retry', asyn
   const o = failed(await login(TEST_IDENTITIES.mappedRole, 'terraform', { timeoutMs: 700 }));
   assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
   assert.equal(o.kind, 'timeout');
-  assert.match(o.reason, /within 0\.7 seconds/);
+  assert.match(o.reason, /within the login test's 0\.7 seconds\./);
   assert.equal(requestsTo('/api/v2/delegated-token').length, 1);
   assert.ok(describeLoginOutcome(o).actions.includes('retry'));
 });

@@ -319,7 +319,7 @@ test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds 
     { name: 'not json', handler: (_q, r) => json(r, 200, '<html>login page</html>'), kind: 'malformed', re: /the response was not the JSON Datadog sends: is the API URL right\?/i },
     { name: 'redirect', handler: (_q, r) => { r.writeHead(302, { Location: 'https://elsewhere.example/steal' }); r.end(); }, kind: 'redirect', re: /redirect to another location \(https:\/\/elsewhere\.example\); a proof is never forwarded/ },
     { name: 'reset', handler: (q) => q.socket.destroy(), kind: 'network', re: /the connection was reset by 127\.0\.0\.1:\d+/i },
-    { name: 'timeout', handler: () => {}, kind: 'timeout', re: /within 0\.5 seconds/, extra: { timeoutMs: 500 } },
+    { name: 'timeout', handler: () => {}, kind: 'timeout', re: /within the login test's 0\.5 seconds\./, extra: { timeoutMs: 500 } },
   ];
   for (const c of cases) {
     const s = await startServer(c.handler);

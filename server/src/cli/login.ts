@@ -115,6 +115,7 @@ export async function runLogin(argv: string[], io: CliIo, version: string): Prom
     credentials,
     identify: () => getCallerIdentity({ credentials, region, timeoutMs }),
     timeoutMs,
+    timeoutNextStep: `try again with a longer --timeout (it was ${timeoutSeconds} seconds), or check the network path to the API`,
     userAgent: `dd-wif/${version}`,
     onToken: (secret) => {
       for (const s of [secret.accessToken, secret.apiKey]) if (s) secrets.push(s);

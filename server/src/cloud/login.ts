@@ -28,6 +28,8 @@ export interface LoginOptions {
   identify?: () => Promise<CallerIdentity>;
   /** The budget of the whole test, credentials included. Default 30000. */
   timeoutMs?: number;
+  /** The next step after a timeout, naming where the caller's timeout is set (`--timeout`, a setting). */
+  timeoutNextStep?: string;
   signal?: AbortSignal;
   userAgent?: string;
   now?: () => Date;
@@ -204,7 +206,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
         Promise.resolve().then(() => o.credentials()),
         remaining(),
         o.signal,
-        () => new CloudError(`resolving AWS credentials took longer than ${Math.round(timeoutMs / 1000)} seconds`, 'timeout', 'check your AWS profile or SSO session'),
+        () => new CloudError(`resolving AWS credentials took longer than ${formatSeconds(timeoutMs)}`, 'timeout', 'check your AWS profile or SSO session'),
       );
     } catch (err) {
       if (err instanceof CloudError && (err.code === 'cancelled' || err.code === 'timeout')) {
@@ -343,8 +345,17 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
         return fail('host-refused', result.message, result.nextStep ?? 'allow the host in the user setting `datadogWif.allowedApiHosts`', extra);
       case 'network':
         return fail('network', result.message, result.nextStep ?? 'check your network or proxy', extra);
-      case 'timeout':
-        return fail('timeout', result.message, result.nextStep ?? 'try again with a longer timeout', extra);
+      case 'timeout': {
+        // Name the whole budget the user set, not what was left of it after credentials and signing.
+        const host = (() => {
+          try {
+            return new URL(baseUrl).host;
+          } catch {
+            return 'the Datadog API';
+          }
+        })();
+        return fail('timeout', `No answer from ${host} within the login test's ${formatSeconds(timeoutMs)}.`, o.timeoutNextStep ?? result.nextStep ?? 'try again with a longer timeout', extra);
+      }
       case 'cancelled':
         return fail('cancelled', 'the login test was cancelled', 'run it again when you are ready', extra);
       default: {
@@ -384,4 +395,10 @@ function scrubClaims(claims: Record<string, unknown>, secrets: readonly (string 
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).slice(0, 100).map(([k, x]) => [k, walk(x, depth + 1)]));
   };
   return walk(claims, 0) as Record<string, unknown>;
+}
+
+/** `1 second`, `30 seconds`, `1.5 seconds`. */
+export function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  return `${s} second${s === 1 ? '' : 's'}`;
 }
