@@ -243,6 +243,24 @@ describe('credentialsSource', () => {
     assert.match(err.message, /credential process of profile vault/);
   });
 
+  test('a credential process that fails is named by its profile and its stderr, never by its command line (an argument may be a secret)', async () => {
+    // What the SDK's credential_process provider throws: Node's exec message, the command line first.
+    const sdk = Object.assign(new Error("Command failed: sh -c 'echo boom >&2; exit 3' SECRETARG\nboom\n"), { name: 'CredentialsProviderError' });
+    const fromSdk = describeCredentialsError(sdk, 'vault');
+    assert.doesNotMatch(`${fromSdk.message} ${fromSdk.nextStep}`, /SECRETARG|Command failed|sh -c/);
+    assert.equal(fromSdk.message, 'The credential process of profile vault failed: boom.');
+    // With the exit status when the error carries it; stderr redacted.
+    const exec = Object.assign(new Error("Command failed: sh -c 'exit 3' SECRETARG\nboom: token AKIAIOSFODNN7EXAMPLE refused\n"), { code: 3 });
+    assert.equal(describeCredentialsError(exec, 'vault').message, 'The credential process of profile vault failed with exit status 3: boom: token [redacted key id …MPLE] refused.');
+
+    // Through the whole chain, which hides the failure behind "no credentials": the same words.
+    writeFiles(CONFIG.replace('/usr/local/bin/vault-aws', `sh -c 'echo boom >&2; exit 3' SECRETARG`));
+    const err = await failure(credentialsSource({ profile: 'vault', timeoutMs: 10_000 })());
+    assertWords(err);
+    assert.equal(err.message, 'The credential process of profile vault failed: boom.');
+    for (const text of [err.message, err.nextStep ?? '', JSON.stringify(err)]) assert.doesNotMatch(text, /SECRETARG|Command failed|sh -c/, text);
+  });
+
   test('a resolution that hangs is bounded by timeoutMs', async () => {
     writeFiles(CONFIG.replace('/usr/local/bin/vault-aws', `${JSON.stringify(process.execPath)} -e "setTimeout(() => {}, 1500)"`));
     const started = Date.now();

@@ -130,6 +130,11 @@ test('resolve: refusals say what and how to allow it', () => {
   assert.ok(!creds.reason.includes('secret-password'), 'never echoes URL credentials');
   assert.match(refused(resolveApiBaseUrl({ apiUrl: 'https://аpi.datadoghq.com', allowedHosts: none })).reason, /non-ASCII/);
   assert.match(refused(resolveApiBaseUrl({ apiUrl: 'https://api.datadoghq.com/api/v2', allowedHosts: none })).reason, /path, query or fragment/);
+  // A query or fragment may carry a secret: never echoed, whatever the refusal.
+  for (const u of ['https://api.datadoghq.com/?api_key=query-secret', 'https://me:pw@api.datadoghq.com/?api_key=query-secret', 'ftp://x.example/?api_key=query-secret', 'https://x.example/#query-secret', 'api.datadoghq.com?api_key=query-secret']) {
+    const r = refused(resolveApiBaseUrl({ apiUrl: u, allowedHosts: none }));
+    assert.ok(!r.reason.includes('query-secret') && !r.reason.includes(':pw@'), r.reason);
+  }
 });
 
 test('resolve: an allowed host is used as written', () => {
@@ -152,7 +157,15 @@ test('resolve: plain http only to an allowed loopback host', () => {
   assert.equal(ok(resolveApiBaseUrl({ apiUrl: 'http://127.0.0.1:8126', allowedHosts: ['127.0.0.1:8126'] })).baseUrl, 'http://127.0.0.1:8126');
   assert.equal(ok(resolveApiBaseUrl({ apiUrl: 'http://localhost:9000/', allowedHosts: ['localhost:9000'] })).baseUrl, 'http://localhost:9000');
   assert.equal(ok(resolveApiBaseUrl({ apiUrl: 'http://[::1]:9000', allowedHosts: ['[::1]:9000'] })).baseUrl, 'http://[::1]:9000');
-  assert.equal(ok(resolveApiBaseUrl({ apiUrl: 'http://127.8.9.10:9000', allowedHosts: ['127.8.9.10:9000'] })).baseUrl, 'http://127.8.9.10:9000');
+  // The rest of 127.0.0.0/8 is not: VS Code would send it through a configured proxy. The refusal says what works instead.
+  const range = refused(resolveApiBaseUrl({ apiUrl: 'http://127.8.9.10:9000', allowedHosts: ['127.8.9.10:9000'] }));
+  assert.equal(range.kind, 'host-refused');
+  assert.match(range.reason, /127\.0\.0\.1 or localhost/);
+  assert.match(range.reason, /http:\/\/127\.0\.0\.1:9000/);
+  assert.match(refused(resolveApiBaseUrl({ apiUrl: 'http://127.8.9.10:9000', allowedHosts: none })).reason, /use http:\/\/127\.0\.0\.1:9000.*add "127\.0\.0\.1:9000"/);
+  assert.ok(!resolveApiBaseUrl({ apiUrl: 'http://[::ffff:127.0.0.1]:9000', allowedHosts: ['[::ffff:7f00:1]:9000'] }).ok);
+  // https to such a host, when allowed, is fine: no clear text.
+  assert.ok(resolveApiBaseUrl({ apiUrl: 'https://127.8.9.10:9000', allowedHosts: ['127.8.9.10:9000'] }).ok);
   // Loopback but not allowed.
   assert.equal(refused(resolveApiBaseUrl({ apiUrl: 'http://127.0.0.1:8126', allowedHosts: none })).kind, 'host-refused');
   // Allowed but not on this port.
@@ -179,9 +192,11 @@ test('allow-list entries: wildcards, paths and credentials are never honoured', 
   assert.ok(!mayReceiveProof('https://example.com/api/v2/intake-key', ['*']));
 });
 
-test('loopback: 127.0.0.0/8, ::1, localhost only', () => {
-  for (const h of ['127.0.0.1', '127.255.255.254', '[::1]', 'localhost', 'LOCALHOST']) assert.ok(isLoopbackHost(h), h);
-  for (const h of ['128.0.0.1', '10.0.0.1', '127.0.0.1.evil.com', 'localhost.evil.com', '0.0.0.0', '[::2]', '127.0.0.256']) assert.ok(!isLoopbackHost(h), h);
+test('loopback for plain http: exactly 127.0.0.1, ::1 and localhost (the names VS Code never proxies)', () => {
+  for (const h of ['127.0.0.1', '[::1]', 'localhost', 'LOCALHOST']) assert.ok(isLoopbackHost(h), h);
+  for (const h of ['127.255.255.254', '127.8.9.10', '127.0.0.2', '[::ffff:7f00:1]', '128.0.0.1', '10.0.0.1', '127.0.0.1.evil.com', 'localhost.evil.com', '0.0.0.0', '[::2]', '127.0.0.256']) {
+    assert.ok(!isLoopbackHost(h), h);
+  }
 });
 
 test('mayReceiveProof: the final check on the full request URL', () => {

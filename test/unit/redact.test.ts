@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { redact, redactKnown } from '../../server/src/shared/redact';
+import { displayUrl, redact, redactKnown } from '../../server/src/shared/redact';
 
 const SECRETS = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -42,4 +42,33 @@ test('ordinary text, UUIDs, file paths and rule codes are left alone', () => {
 test('redactKnown removes the exact values it is given, whatever their shape', () => {
   assert.equal(redactKnown('token=short-but-secret here', ['short-but-secret']), 'token=[redacted] here');
   assert.equal(redactKnown('nothing to hide', [undefined, '']), 'nothing to hide');
+});
+
+test('displayUrl: a URL without its userinfo, query and fragment (each may carry a secret), as typed otherwise', () => {
+  const cases: [string, string][] = [
+    ['https://me:hunter2@dd-proxy.example:8443/api?token=query-secret#frag-secret', 'https://dd-proxy.example:8443/api'],
+    ['https://me@sts.example', 'https://sts.example'],
+    ['http://127.0.0.1:8126', 'http://127.0.0.1:8126'],
+    ['https://api.datadoghq.com/', 'https://api.datadoghq.com/'],
+    ['https://api.datadoghq.com/?', 'https://api.datadoghq.com/'],
+    ['  https://sts.us-east-1.amazonaws.com  ', 'https://sts.us-east-1.amazonaws.com'],
+    // Not a URL: the same parts go by pattern.
+    ['https://me:pa/ss@host.example/x?k=v', 'https://host.example/x'],
+    ['http://[::1?token=query-secret', 'http://[::1'],
+    ['sts.example?token=query-secret', 'sts.example'],
+    ['user:pw-secret@sts.example:443', 'sts.example:443'],
+    ['https://h.example/users/a@b.example', 'https://h.example/users/a@b.example'],
+    ['', ''],
+  ];
+  for (const [input, expected] of cases) assert.equal(displayUrl(input), expected, input);
+  // A secret left in the path is redacted like anywhere else.
+  assert.ok(!displayUrl('https://h.example/0123456789abcdef0123456789abcdef').includes('0123456789abcdef0'));
+});
+
+test('displayUrl never throws, whatever it is given', () => {
+  for (const v of [undefined, null, 42, {}, '\u0000', 'http://[::1', '%%%', '://@', 'javascript:alert(1)', 'https://a@b@c@d']) {
+    assert.doesNotThrow(() => displayUrl(v as unknown as string), String(v));
+    assert.equal(typeof displayUrl(v as unknown as string), 'string');
+  }
+  assert.equal(displayUrl('https://a@b@c@d.example'), 'https://d.example');
 });

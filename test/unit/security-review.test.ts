@@ -12,6 +12,7 @@ import { errorDetails } from '../../server/src/cloud/apiErrors';
 import { parseRetryAfter } from '../../server/src/cloud/http';
 import { createMappingsClient, MappingApiError } from '../../server/src/cloud/mappingsApi';
 import { testLogin, type LoginOutcome } from '../../server/src/cloud/login';
+import { describeStsError } from '../../server/src/cloud/callerIdentity';
 import { describeLoginOutcome } from '../../server/src/cloud/outcome';
 import { TEST_IDENTITIES } from '../../emulator/src/index';
 
@@ -228,22 +229,76 @@ test('an org UUID that is really a pasted token is not echoed, not even its firs
 });
 
 // ---------------------------------------------------------------------------
-// 6. Not fixed (a policy decision, and cloud-hostpolicy.test.ts pins the
-//    current behaviour): plain http:// is accepted for all of 127.0.0.0/8, but
-//    VS Code's proxy patch (@vscode/proxy-agent) goes DIRECT only for
-//    `localhost`, `127.0.0.1`, `::1` and `::ffff:127.0.0.1`. With `http.proxy`
-//    or HTTP(S)_PROXY set, a request to http://127.8.9.10:9000 is forwarded to
-//    the proxy in clear text, Authorization (the proof) or DD-API-KEY /
-//    DD-APPLICATION-KEY included. package.json already promises "plain http://
-//    only for 127.0.0.1, ::1 or localhost".
+// 6. Plain http:// was accepted for all of 127.0.0.0/8, but VS Code's proxy
+//    patch (@vscode/proxy-agent) goes DIRECT only for `localhost`,
+//    `127.0.0.1`, `::1` and `::ffff:127.0.0.1`. With `http.proxy` or
+//    HTTP(S)_PROXY set, a request to http://127.8.9.10:9000 went to the proxy
+//    in clear text, Authorization (the proof) or DD-API-KEY /
+//    DD-APPLICATION-KEY included. package.json promises "plain http:// only
+//    for 127.0.0.1, ::1 or localhost".
 
-test(
-  'plain http only to the loopback names VS Code never proxies (127.0.0.1, ::1, localhost)',
-  { todo: 'owners: narrow isLoopbackHost for plain http, and update cloud-hostpolicy.test.ts (127.8.9.10, 127.255.255.254)' },
-  async () => {
-    const { resolveApiBaseUrl, mayReceiveProof } = await import('../../server/src/cloud/hostPolicy');
-    const allowed = ['127.8.9.10:9000'];
-    assert.equal(resolveApiBaseUrl({ apiUrl: 'http://127.8.9.10:9000', allowedHosts: allowed }).ok, false);
-    assert.equal(mayReceiveProof('http://127.8.9.10:9000/api/v2/intake-key', allowed), false);
-  },
-);
+test('plain http only to the loopback names VS Code never proxies (127.0.0.1, ::1, localhost)', async () => {
+  const { resolveApiBaseUrl, mayReceiveProof } = await import('../../server/src/cloud/hostPolicy');
+  const allowed = ['127.8.9.10:9000'];
+  const d = resolveApiBaseUrl({ apiUrl: 'http://127.8.9.10:9000', allowedHosts: allowed });
+  assert.equal(d.ok, false);
+  assert.match(!d.ok ? d.reason : '', /127\.0\.0\.1 or localhost/, 'the refusal says what to use instead');
+  assert.equal(mayReceiveProof('http://127.8.9.10:9000/api/v2/intake-key', allowed), false);
+  for (const [url, entry] of [['http://127.0.0.1:9000', '127.0.0.1:9000'], ['http://localhost:9000', 'localhost:9000'], ['http://[::1]:9000', '[::1]:9000']]) {
+    assert.ok(resolveApiBaseUrl({ apiUrl: url, allowedHosts: [entry] }).ok, url);
+    assert.ok(mayReceiveProof(`${url}/api/v2/intake-key`, [entry]), url);
+  }
+  // Nothing reaches a server on such an address either: the send gate refuses first.
+  const s = await startServer((_q, res) => json(res, 200, { data: [] }));
+  const client = createMappingsClient({ baseUrl: s.url.replace('127.0.0.1', '127.8.9.10'), auth: { kind: 'keys', apiKey: 'e0e0000000000000000000000000a001', appKey: 'e0e000000000000000000000000000000000a001' }, allowedHosts: [s.host.replace('127.0.0.1', '127.8.9.10')], paths: 'cloud_auth', timeoutMs: 5000 });
+  const err = await mappingError(client.list('identity'));
+  assert.equal(err.code, 'host-refused');
+});
+
+// ---------------------------------------------------------------------------
+// 7. URLs as set were shown whole: AWS_ENDPOINT_URL_STS with `user:password@`
+//    or a query reached the message of an STS failure.
+
+test('an STS failure names the endpoint without its userinfo or query', () => {
+  const saved = process.env.AWS_ENDPOINT_URL_STS;
+  try {
+    process.env.AWS_ENDPOINT_URL_STS = 'https://proxy-user:proxy-password-secret@sts.corp.example:8443/?X-Token=query-secret';
+    const err = describeStsError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'us-east-1');
+    assert.match(err.message, /sts\.corp\.example:8443/);
+    for (const leak of ['proxy-password-secret', 'proxy-user', 'query-secret']) assert.ok(!err.message.includes(leak), err.message);
+    const given = describeStsError(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'us-east-1', 'http://u:endpoint-secret@127.0.0.1:1/#frag-secret');
+    assert.ok(!/endpoint-secret|frag-secret/.test(given.message), given.message);
+  } finally {
+    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = saved;
+  }
+});
+
+// ---------------------------------------------------------------------------
+// 8. A Terraform-flow token was kept under the site the caller asked for,
+//    whatever base URL the proof went to: the login now hands it over with the
+//    base URL it came from and that URL's site, so it is used for that API only.
+
+test('the login hands its token over with the base URL the proof went to, and its site', async () => {
+  const id = TEST_IDENTITIES.mappedRole;
+  const token = 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl';
+  const s = await startServer((_q, res) => json(res, 200, { data: { attributes: { access_token: token, expires: 4102444800 } } }));
+  const got: { accessToken?: string; baseUrl?: string; site?: string }[] = [];
+  const o = await testLogin({
+    flow: 'terraform',
+    orgUuid: ORG,
+    site: 'datadoghq.eu',
+    apiUrl: `${s.url}/`,
+    allowedHosts: [s.host],
+    credentials: async () => ({ accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey, sessionToken: id.sessionToken }),
+    timeoutMs: 5000,
+    sleep: async () => {},
+    onToken: (secret) => got.push(secret),
+  });
+  assert.ok(o.ok, JSON.stringify(o));
+  assert.equal(got.length, 1);
+  assert.equal(got[0].accessToken, token);
+  assert.equal(got[0].baseUrl, s.url, 'the canonical base URL the proof went to');
+  assert.equal(got[0].site, 'datadoghq.eu');
+  assert.equal(got[0].baseUrl, o.baseUrl);
+});

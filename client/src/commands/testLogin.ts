@@ -16,7 +16,7 @@ import * as vscode from 'vscode';
 import { getCallerIdentity } from '../../../server/src/cloud/callerIdentity';
 import { testLogin, type LoginOutcome } from '../../../server/src/cloud/login';
 import { findSite } from '../../../server/src/service/common/sites';
-import { redact } from '../../../server/src/shared/redact';
+import { displayUrl, redact } from '../../../server/src/shared/redact';
 import type { AwsProfiles } from '../awsProfile';
 import { askOrgUuid, askRegion, askSite, orgUuidProblem, regionProblem } from '../inputs';
 import { presentLoginOutcome, type Presentation } from '../presentOutcome';
@@ -69,10 +69,11 @@ export interface TestLoginDeps {
   userAgent: string;
   /**
    * Receives the secret a successful test returned (the Terraform flow's token,
-   * with its expiry; the Agent flow's API key), e.g. to keep the token in
-   * SecretStorage for the mapping API. Never logged; unset = dropped.
+   * with its expiry; the Agent flow's API key) with the base URL the proof
+   * went to and its site, e.g. to keep the token in SecretStorage for the
+   * mapping API of that base URL. Never logged; unset = dropped.
    */
-  onSecret?: (s: { flow: Flow; site?: string; baseUrl?: string; accessToken?: string; apiKey?: string; expiresAt?: Date }) => void;
+  onSecret?: (s: { flow: Flow; site?: string; baseUrl: string; accessToken?: string; apiKey?: string; expiresAt?: Date }) => void;
 }
 
 const TITLES: Record<Flow, string> = { terraform: 'Test Login (Terraform)', agent: 'Test Login (Agent)' };
@@ -165,7 +166,8 @@ export async function runTestLogin(flow: Flow, deps: TestLoginDeps, rawArgs?: un
   const { output, profiles } = deps;
   const settings = userLevelSettings(args.uri ? safeUri(args.uri) : undefined);
   for (const name of settings.ignored) output.warn(`${name} is set in the workspace or folder settings; it is ignored: only your user settings may say where a proof goes.`);
-  const target = inputs.apiUrl ? `${inputs.apiUrl} (${inputs.apiUrlFrom})` : `https://api.${inputs.site ?? 'datadoghq.com'}`;
+  // The URL as set, before the host policy judges it: a `user:password@` or a query must not reach the log.
+  const target = inputs.apiUrl ? `${displayUrl(inputs.apiUrl)} (${inputs.apiUrlFrom})` : `https://api.${inputs.site ?? 'datadoghq.com'}`;
   output.info(
     `${title}: org ${inputs.orgUuid}, ${inputs.site ? `site ${inputs.site}, ` : ''}STS ${inputs.region || 'global'}, API ${target}, credentials from ${profiles.describe(inputs.profile)}${args.label ? `, from ${args.label}` : ''}.`,
   );
@@ -175,7 +177,7 @@ export async function runTestLogin(flow: Flow, deps: TestLoginDeps, rawArgs?: un
     async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
-      progress.report({ message: `${inputs.site ?? inputs.apiUrl ?? ''} as ${profiles.describe(inputs.profile)}` });
+      progress.report({ message: `${inputs.site ?? (inputs.apiUrl ? displayUrl(inputs.apiUrl) : '')} as ${profiles.describe(inputs.profile)}` });
       const credentials = profiles.source(inputs.profile, settings.requestTimeoutMs);
       try {
         return await testLogin({
@@ -192,7 +194,8 @@ export async function runTestLogin(flow: Flow, deps: TestLoginDeps, rawArgs?: un
           timeoutNextStep: `raise datadogWif.requestTimeoutSeconds in your user settings (now ${settings.requestTimeoutMs / 1000}), or check the network path to the API`,
           signal: controller.signal,
           userAgent: deps.userAgent,
-          ...(deps.onSecret ? { onToken: (secret) => deps.onSecret!({ flow, ...(inputs.site ? { site: inputs.site } : {}), ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}), ...secret }) } : {}),
+          // The secret comes with the base URL the proof went to and its site (not what was asked for): it is kept for that API only.
+          ...(deps.onSecret ? { onToken: (secret) => deps.onSecret!({ flow, ...secret }) } : {}),
         });
       } finally {
         sub.dispose();

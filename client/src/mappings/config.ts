@@ -4,6 +4,7 @@
 // send the user's keys to a host it names (PROTOCOL.md §5).
 
 import * as vscode from 'vscode';
+import { apiBaseUrlForSite, resolveApiBaseUrl, type BaseUrlDecision } from '../../../server/src/cloud/hostPolicy';
 import { isMappingApiPaths, type MappingApiPaths } from '../../../server/src/cloud/mappingTypes';
 import { SETTINGS_SECTION } from '../../../server/src/lsp/protocol';
 import { userLevelSettings } from '../settings';
@@ -25,6 +26,22 @@ export function mappingSettings(): MappingSettings {
     timeoutMs: user.requestTimeoutMs,
     paths: isMappingApiPaths(paths) ? paths : 'auto',
   };
+}
+
+/**
+ * The API base URL the mapping features use for `site` under the user's
+ * settings: `datadogWif.apiUrl` when set (a proxy, the emulator), else
+ * https://api.<site>; or why there is none (a host the policy refuses).
+ * Stored credentials are bound to it.
+ */
+export function apiFor(site: string, settings: MappingSettings = mappingSettings()): BaseUrlDecision {
+  return resolveApiBaseUrl({ site, apiUrl: settings.apiUrl, allowedHosts: settings.allowedHosts });
+}
+
+/** `https://api.<site>`: the base URL a site's credentials go to without an override. */
+export function siteApiUrl(site: string): string | undefined {
+  const d = apiBaseUrlForSite(site);
+  return d.ok ? d.baseUrl : undefined;
 }
 
 /** Settings whose change invalidates what the mapping features fetched. */

@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { secretKind } from '../../../server/src/service/common/identifiers';
 import { DATADOG_SITES, findSite } from '../../../server/src/service/common/sites';
+import { redact } from '../../../server/src/shared/redact';
 import { inputStep, pickStep, runFlow } from './multiStep';
+import { apiFor, siteApiUrl } from './config';
 import { lastFour, type CredentialStore } from './secrets';
 
 /** Arguments tests and other commands may pass; anything missing is asked for. */
@@ -63,6 +65,21 @@ export async function setApiKeys(store: CredentialStore, output: vscode.LogOutpu
     void vscode.window.showErrorMessage(message);
     return { ok: false, message };
   }
+  // Keys belong to the base URL the settings send this site's requests to now: check there is one before asking for them.
+  const noApi = (site: string): KeysResult | undefined => {
+    const api = apiFor(site);
+    if (api.ok) return undefined;
+    const message = `No keys are stored for ${site}: ${redact(api.reason)}. Fix \`datadogWif.apiUrl\` in your user settings (or clear it to use https://api.${site}) first.`;
+    void vscode.window.showErrorMessage(message);
+    return { ok: false, message };
+  };
+  const refusedNow = state.site ? noApi(state.site) : undefined;
+  if (refusedNow) return refusedNow;
+  /** " (for http://127.0.0.1:PORT)": said when keys go to an API other than the site's own. */
+  const forApi = (site: string | undefined) => {
+    const baseUrl = site ? store.baseUrl(site) : undefined;
+    return baseUrl && baseUrl !== siteApiUrl(site!) ? ` (for ${baseUrl}, from datadogWif.apiUrl)` : '';
+  };
   const givenSite = !!state.site;
   const givenApiKey = !!state.apiKey && !isError(apiKeyProblem(state.apiKey));
   const givenAppKey = !!state.appKey && !isError(appKeyProblem(state.appKey, state.apiKey));
@@ -80,7 +97,7 @@ export async function setApiKeys(store: CredentialStore, output: vscode.LogOutpu
       when: () => !givenApiKey,
       run: async (s, position) => {
         s.apiKey = (
-          await inputStep({ ...position, value: s.apiKey ?? '', password: true, prompt: `Datadog API key for ${s.site} (Organization Settings → API Keys). Stored in VS Code's secret storage.`, placeholder: '32 hexadecimal characters', validate: apiKeyProblem })
+          await inputStep({ ...position, value: s.apiKey ?? '', password: true, prompt: `Datadog API key for ${s.site}${forApi(s.site)} (Organization Settings → API Keys). Stored in VS Code's secret storage.`, placeholder: '32 hexadecimal characters', validate: apiKeyProblem })
         ).trim();
       },
     },
@@ -101,9 +118,12 @@ export async function setApiKeys(store: CredentialStore, output: vscode.LogOutpu
     },
   ]);
   if (!completed || !state.site || !state.apiKey || !state.appKey) return undefined;
-  await store.setKeys(state.site, { apiKey: state.apiKey, appKey: state.appKey });
-  output.info(`Stored the API key ${lastFour(state.apiKey)} and application key ${lastFour(state.appKey)} for ${state.site}.`);
-  void vscode.window.showInformationMessage(`Datadog WIF: stored the API key ${lastFour(state.apiKey)} and application key ${lastFour(state.appKey)} for ${state.site} in VS Code's secret storage.`);
+  const refused = noApi(state.site);
+  if (refused) return refused;
+  const baseUrl = store.baseUrl(state.site);
+  await store.setKeys(state.site, { apiKey: state.apiKey, appKey: state.appKey }, baseUrl);
+  output.info(`Stored the API key ${lastFour(state.apiKey)} and application key ${lastFour(state.appKey)} for ${state.site}, to be sent to ${baseUrl} only.`);
+  void vscode.window.showInformationMessage(`Datadog WIF: stored the API key ${lastFour(state.apiKey)} and application key ${lastFour(state.appKey)} for ${state.site}${forApi(state.site)} in VS Code's secret storage.`);
   return { ok: true, site: state.site };
 }
 

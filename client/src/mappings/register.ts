@@ -30,10 +30,11 @@ export interface MappingFeatures {
   readonly view: vscode.TreeView<unknown>;
   /**
    * For Test Login's `onSecret`: keeps a Terraform-flow login's token
-   * (storeLoginToken) so the view and the mapping commands can use it until it
-   * expires. The Agent flow's API key is not kept: it cannot call this API.
+   * (storeLoginToken) for the base URL its proof went to, so the view and the
+   * mapping commands can use it with that API until it expires. The Agent
+   * flow's API key is not kept: it cannot call this API.
    */
-  readonly onLoginSecret: (secret: { flow: string; site?: string; accessToken?: string; expiresAt?: Date }) => void;
+  readonly onLoginSecret: (secret: { flow: string; site?: string; baseUrl?: string; accessToken?: string; expiresAt?: Date }) => void;
 }
 
 /** The site a command argument names: `{ site }` from a caller, or a tree node (which carries its site). */
@@ -112,13 +113,13 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
   );
   const onLoginSecret: MappingFeatures['onLoginSecret'] = (secret) => {
     if (secret.flow !== 'terraform' || !secret.accessToken) return;
-    if (!secret.site) {
-      output.debug('Test Login gave a token without a site: not kept for the mapping view.');
+    if (!secret.site || !secret.baseUrl) {
+      output.debug('Test Login gave a token without a site or base URL: not kept for the mapping view.');
       return;
     }
-    const site = secret.site;
-    storeLoginToken(context, site, secret.accessToken, secret.expiresAt).then(
-      () => output.info(`Kept the login token for ${site} (until ${secret.expiresAt?.toISOString() ?? 'it expires'}) for the Workload Identity Federation view.`),
+    const { site, baseUrl } = secret;
+    storeLoginToken(context, site, baseUrl, secret.accessToken, secret.expiresAt).then(
+      () => output.info(`Kept the login token for ${site} at ${baseUrl} (until ${secret.expiresAt?.toISOString() ?? 'it expires'}) for the Workload Identity Federation view.`),
       (err: unknown) => output.warn(redact(`Keeping the login token for ${site} failed: ${err instanceof Error ? err.message : String(err)}`)),
     );
   };

@@ -4,12 +4,11 @@
 // a Problem: what happened, the next step, and a command that takes it.
 
 import * as vscode from 'vscode';
-import { resolveApiBaseUrl } from '../../../server/src/cloud/hostPolicy';
 import { MappingApiError, createMappingsClient, forgetPathFamilies, type MappingsClient } from '../../../server/src/cloud/mappingsApi';
 import type { Mapping, MappingKind } from '../../../server/src/cloud/mappingTypes';
 import { CloudError } from '../../../server/src/cloud/types';
 import { redact } from '../../../server/src/shared/redact';
-import { mappingSettings } from './config';
+import { apiFor, mappingSettings } from './config';
 import type { CredentialStore, SiteCredentials } from './secrets';
 
 export type { Mapping, MappingKind };
@@ -79,17 +78,8 @@ export class MappingsService {
   }
 
   private async clientFor(site: string): Promise<{ client: MappingsClient; auth: SiteCredentials['kind'] }> {
-    const credentials = await this.store.credentials(site);
-    if (!credentials) {
-      const token = await this.store.token(site);
-      throw new ProblemError({
-        message: token ? `The login token for ${site} has expired.` : `No Datadog API keys are stored for ${site}.`,
-        nextStep: token ? 'Run Test Login again, or set API and application keys for this site.' : 'Set the API and application keys of a user allowed to manage Workload Identity Federation.',
-        action: setKeysAction(site),
-      });
-    }
     const settings = mappingSettings();
-    const resolved = resolveApiBaseUrl({ site, apiUrl: settings.apiUrl, allowedHosts: settings.allowedHosts });
+    const resolved = apiFor(site, settings);
     if (!resolved.ok) {
       throw new ProblemError({
         message: redact(resolved.reason),
@@ -97,9 +87,23 @@ export class MappingsService {
         action: openSettingsAction('datadogWif.apiUrl'),
       });
     }
+    // Only what is stored for this very base URL: keys typed for one API are never sent to another.
+    const baseUrl = resolved.baseUrl;
+    const token = await this.store.token(site, baseUrl); // read first: credentials() deletes an expired one
+    const credentials = await this.store.credentials(site, Date.now(), baseUrl);
+    if (!credentials) {
+      const elsewhere = this.store.baseUrls(site).filter((b) => b !== baseUrl);
+      throw new ProblemError({
+        message: token ? `The login token for ${site} has expired.` : `No Datadog API keys are stored for ${site} at ${baseUrl}.`,
+        nextStep: token
+          ? 'Run Test Login again, or set API and application keys for this site.'
+          : `Set the API and application keys of a user allowed to manage Workload Identity Federation${elsewhere.length ? ` (those stored for ${elsewhere.join(', ')} are not sent to ${baseUrl})` : ''}.`,
+        action: setKeysAction(site),
+      });
+    }
     const auth = credentials.kind === 'keys' ? { kind: 'keys' as const, apiKey: credentials.apiKey, appKey: credentials.appKey } : { kind: 'bearer' as const, token: credentials.token };
     // A client per call is cheap, and picks up new keys and settings at once.
-    const client = createMappingsClient({ baseUrl: resolved.baseUrl, auth, allowedHosts: settings.allowedHosts, paths: settings.paths, timeoutMs: settings.timeoutMs });
+    const client = createMappingsClient({ baseUrl, auth, allowedHosts: settings.allowedHosts, paths: settings.paths, timeoutMs: settings.timeoutMs });
     return { client, auth: credentials.kind };
   }
 

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { MAPPING_KINDS } from '../../../server/src/cloud/mappingTypes';
 import { describeArn } from '../../../server/src/service/arn';
 import { KIND_LABEL, KIND_TITLE, ProblemError, setKeysAction, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
+import { siteApiUrl } from './config';
 import type { CredentialStore } from './secrets';
 
 
@@ -76,8 +77,15 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
   }
 
   private async describeSite(site: string): Promise<void> {
-    const [short, long] = await Promise.all([this.store.describe(site, { short: true }), this.store.describe(site)]);
-    this.descriptions.set(site, [short, long]);
+    const baseUrl = this.store.baseUrl(site);
+    if (!baseUrl) {
+      this.descriptions.set(site, ['API URL refused', 'the API URL in `datadogWif.apiUrl` is refused, so nothing is sent (see below)']);
+      return;
+    }
+    const [short, long] = await Promise.all([this.store.describe(site, { short: true, baseUrl }), this.store.describe(site, { baseUrl })]);
+    // Which API the entry talks to, when it is not the site's own (an override in datadogWif.apiUrl).
+    const via = baseUrl !== siteApiUrl(site) ? ` via ${baseUrl}` : '';
+    this.descriptions.set(site, [`${short}${via}`, `${long}; API ${baseUrl}${via ? ' (datadogWif.apiUrl)' : ''}`]);
   }
 
   /** The mappings of `site` as last fetched (fetching when needed). Throws ProblemError on failure. */

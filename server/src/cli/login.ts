@@ -31,7 +31,8 @@ Options:
   --profile P                AWS profile
   --api-url URL              send to this API base URL instead of https://api.<site>
   --allow-host HOST[:PORT]   allow --api-url to name a host that is not a Datadog API
-                             host (repeatable); plain http:// only for loopback hosts
+                             host (repeatable); plain http:// only to 127.0.0.1,
+                             [::1] or localhost
   --timeout SECONDS          default 30
   --format text|json         output format (default text)
   -h, --help                 show this help`;

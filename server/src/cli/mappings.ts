@@ -42,7 +42,8 @@ Options:
   --site SITE                Datadog site (default datadoghq.com)
   --api-url URL              use this API base URL instead of https://api.<site>
   --allow-host HOST[:PORT]   allow --api-url to name a host that is not a Datadog API
-                             host (repeatable); plain http:// only for loopback hosts
+                             host (repeatable); plain http:// only to 127.0.0.1,
+                             [::1] or localhost
   --paths cloud_auth|wif|auto
                              API path family: /api/v2/cloud_auth/aws/… or
                              /api/v2/wif/aws/…; auto (default) tries cloud_auth

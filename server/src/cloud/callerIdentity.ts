@@ -4,7 +4,7 @@
 
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parseArn, suggestedPattern } from '../service/arn';
-import { redact } from '../shared/redact';
+import { displayUrl, redact } from '../shared/redact';
 import { CloudError, type CallerIdentity, type CredentialsSource } from './types';
 import { describeCredentialsError } from './credentials';
 
@@ -107,7 +107,9 @@ export function describeStsError(err: unknown, region = stsRegion(), endpoint?: 
   const code = typeof e.code === 'string' ? e.code : '';
   const message = redact(String(e.message ?? err ?? '').split('\n')[0].trim());
   const status = e.$metadata?.httpStatusCode;
-  const where = endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL ?? `STS in ${region}`;
+  // An endpoint URL as set may carry `user:password@` or a query: shown without them.
+  const url = endpoint ?? process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL;
+  const where = url ? displayUrl(url) : `STS in ${region}`;
 
   // The SDK calls a reset or refused connection a TimeoutError; its `code` says what happened.
   if (NETWORK_CODES.has(code)) {

@@ -95,11 +95,21 @@ export function credentialsSource(options: CredentialsSourceOptions = {}): Crede
       if (known && !info) throw unknownProfile(explicit, known.map((p) => p.name));
     }
     let credentials: AwsCredentials;
+    // The chain hides why a credential_process failed behind its generic
+    // "no credentials"; only its debug log has it (kept here, never logged).
+    let processFailure: string | undefined;
+    const logger = {
+      ...quietLogger,
+      debug(message: unknown) {
+        const at = typeof message === 'string' ? message.indexOf('Command failed: ') : -1;
+        if (processFailure === undefined && at >= 0) processFailure = (message as string).slice(at);
+      },
+    };
     try {
       const provider = fromNodeProviderChain({
         ...(options.profile?.trim() ? { profile: options.profile.trim() } : {}),
         ignoreCache: true,
-        logger: quietLogger,
+        logger,
         // Instance metadata: one short attempt, within the overall bound.
         timeout: Math.max(1, Math.min(1_000, timeoutMs)),
         maxRetries: 0,
@@ -121,6 +131,7 @@ export function credentialsSource(options: CredentialsSourceOptions = {}): Crede
       }
       const described = describeCredentialsError(err, explicit);
       // The chain hides a failed credential process behind its generic message.
+      if (processFailure !== undefined && described.message.startsWith('No AWS credentials were found')) throw describeCredentialsError(processFailure, explicit);
       if (info?.kind === 'process' && described.message.startsWith('No AWS credentials were found')) {
         throw new CloudError(`The credential process of profile ${explicit} gave no credentials.`, 'credentials', "run the profile's `credential_process` command by hand to see why");
       }
@@ -181,15 +192,41 @@ function errorName(err: unknown): string {
 }
 
 /**
+ * A failed command as `child_process.exec` reports it (the SDK passes on only
+ * its message): its exit status when known, and the first line of its stderr,
+ * redacted. Never the command line.
+ */
+function failedCommand(err: unknown): { exitStatus?: number; stderr: string } | undefined {
+  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+  if (!/^\s*Command failed: /.test(text)) return undefined;
+  const e = err as { code?: unknown; stderr?: unknown };
+  // The message is the command line, then stderr from the second line on.
+  const stderr = typeof e.stderr === 'string' ? e.stderr : text.split('\n').slice(1).join('\n');
+  // Redacted before it is cut: a cut secret is a fragment no rule recognises.
+  const line = redact((stderr.split('\n').find((l) => l.trim()) ?? '').trim());
+  return { ...(typeof e.code === 'number' ? { exitStatus: e.code } : {}), stderr: line.length > 200 ? `${line.slice(0, 200)}…` : line };
+}
+
+/**
  * Turns a credential provider's failure into words and a next step: never a
  * stack trace, never a secret. `profile` is the profile that was asked for
  * (when none was, `AWS_PROFILE` or `default` is named where a profile matters).
  */
 export function describeCredentialsError(err: unknown, profile?: string): CloudError {
   if (err instanceof CloudError) return err;
+  const named = profile ?? (process.env.AWS_PROFILE?.trim() || 'default');
+  // A credential_process that failed: Node's "Command failed: <command line>\n<stderr>"
+  // would echo the command, and its arguments may carry a secret.
+  const processFailure = failedCommand(err);
+  if (processFailure) {
+    return new CloudError(
+      `The credential process of profile ${named} failed${processFailure.exitStatus !== undefined ? ` with exit status ${processFailure.exitStatus}` : ''}${processFailure.stderr ? `: ${processFailure.stderr}` : ', printing nothing on stderr'}.`,
+      'credentials',
+      "run the profile's `credential_process` command by hand to see why",
+    );
+  }
   const message = firstLine(err);
   const name = errorName(err);
-  const named = profile ?? (process.env.AWS_PROFILE?.trim() || 'default');
 
   // SSO: a missing, expired or unrefreshable token in ~/.aws/sso/cache (the SDK's messages all point at `aws sso login`).
   if (/\bSSO\b/i.test(message) && /(expired|invalid|not found|not present|aws sso login|refresh)/i.test(message) || /^Token is expired/i.test(message)) {

@@ -8,6 +8,7 @@
 // Node only; never imports `vscode`.
 
 import { DATADOG_SITES, SITE_NAMES, findSite, siteOfHost } from '../service/common/sites';
+import { displayUrl } from '../shared/redact';
 
 export type BaseUrlDecision =
   | { ok: true; /** No trailing slash. */ baseUrl: string; site?: string; /** `https://api.<known site>` on 443. */ knownHost: boolean }
@@ -22,13 +23,20 @@ export type BaseUrlDecision =
 const ALLOW_HINT = 'add it to the user setting `datadogWif.allowedApiHosts` (or pass `--allow-host` to dd-wif)';
 const KNOWN_API_HOSTS: ReadonlySet<string> = new Set(DATADOG_SITES.map((s) => s.apiHost));
 
-/** 127.0.0.0/8, ::1 and `localhost`, on a WHATWG-canonical hostname (`[::1]` with brackets). */
+/**
+ * The loopback hosts plain http:// may go to: exactly `localhost`,
+ * `127.0.0.1` and `::1`, on a WHATWG-canonical hostname (`[::1]` with
+ * brackets). Not the rest of 127.0.0.0/8: VS Code's proxy support
+ * (@vscode/proxy-agent) connects directly only to these names, so with a
+ * proxy configured `http://127.8.9.10:…` would reach the proxy in clear text,
+ * proof or keys included.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/\.$/, '');
-  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return !!m && m[1] === '127' && m.slice(2).every((x) => Number(x) <= 255);
+  return h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h === '::1';
 }
+
+const HTTP_ONLY_TO = 'plain http:// is only allowed to 127.0.0.1, [::1] or localhost (the loopback names VS Code never sends through a proxy)';
 
 /** The list of known sites, for messages. */
 function knownSitesText(): string {
@@ -86,6 +94,22 @@ function hostEntryOf(url: URL): string {
   return url.port ? `${url.hostname}:${url.port}` : url.hostname;
 }
 
+/**
+ * What to do instead of plain http to a host that may not have it: a server on
+ * this machine (another 127.x address, `::ffff:127.x`) is reached as
+ * 127.0.0.1 or localhost; anything else needs https. `allow`: it must be
+ * allowed too.
+ */
+function httpInstead(url: URL, allow: boolean): string {
+  const onThisMachine = /^127\.\d+\.\d+\.\d+$/.test(url.hostname) || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(url.hostname);
+  if (onThisMachine) {
+    const local = `127.0.0.1${url.port ? `:${url.port}` : ''}`;
+    const allowLocal = allow ? `, then ${ALLOW_HINT.replace('add it', `add "${local}"`)}` : ` (allowed as "${local}" in the user setting \`datadogWif.allowedApiHosts\`)`;
+    return `run the server on 127.0.0.1 or localhost and use http://${local} or http://localhost${url.port ? `:${url.port}` : ''}${allowLocal}`;
+  }
+  return `use https://${allow ? `, then ${ALLOW_HINT.replace('add it', `add "${hostEntryOf(url)}"`)}` : ''}`;
+}
+
 type Parsed = { ok: true; url: URL } | { ok: false; reason: string };
 
 /** Parses strictly: refuses what a lookalike or a smuggled host needs. */
@@ -95,25 +119,25 @@ function parseStrict(raw: string, what: string): Parsed {
   if (/[^\x21-\x7e]/.test(s)) {
     return {
       ok: false,
-      reason: `the ${what} "${printable(s)}" contains white space or non-ASCII characters (a look-alike of a Datadog host is refused); type the host in plain ASCII`,
+      reason: `the ${what} "${printable(withoutQuery(s))}" contains white space or non-ASCII characters (a look-alike of a Datadog host is refused); type the host in plain ASCII`,
     };
   }
-  if (s.includes('\\')) return { ok: false, reason: `the ${what} "${s}" contains a backslash` };
+  if (s.includes('\\')) return { ok: false, reason: `the ${what} "${withoutQuery(s)}" contains a backslash` };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s);
-  if (!scheme) return { ok: false, reason: `the ${what} "${s}" is not an absolute URL: write it as https://host` };
+  if (!scheme) return { ok: false, reason: `the ${what} "${withoutQuery(s)}" is not an absolute URL: write it as https://host` };
   const authority = s.slice(scheme[0].length).split(/[/?#]/, 1)[0];
   if (authority.includes('@')) {
-    return { ok: false, reason: `the ${what} "${redactUserInfo(s)}" carries credentials (user@host): remove them` };
+    return { ok: false, reason: `the ${what} "${redactUserInfo(withoutQuery(s))}" carries credentials (user@host): remove them` };
   }
-  if (authority.includes('%')) return { ok: false, reason: `the ${what} "${s}" has a percent-encoded host` };
+  if (authority.includes('%')) return { ok: false, reason: `the ${what} "${withoutQuery(s)}" has a percent-encoded host` };
   let url: URL;
   try {
     url = new URL(s);
   } catch {
-    return { ok: false, reason: `the ${what} "${s}" is not a valid URL` };
+    return { ok: false, reason: `the ${what} "${withoutQuery(s)}" is not a valid URL` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, reason: `the ${what} "${s}" must use https:// (or http:// for a loopback test server)` };
+    return { ok: false, reason: `the ${what} "${withoutQuery(s)}" must use https:// (or http:// to 127.0.0.1, [::1] or localhost for a test server)` };
   }
   if (url.username || url.password) return { ok: false, reason: `the ${what} carries credentials (user@host): remove them` };
   return { ok: true, url };
@@ -122,6 +146,11 @@ function parseStrict(raw: string, what: string): Parsed {
 function printable(s: string): string {
   // Shows the look-alike characters so the user can see them.
   return s.replace(/[^\x21-\x7e]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).slice(0, 200);
+}
+
+/** A query or fragment may carry a secret (`?api_key=…`): never echoed. */
+function withoutQuery(s: string): string {
+  return s.split(/[?#]/, 1)[0];
 }
 
 function redactUserInfo(s: string): string {
@@ -162,7 +191,7 @@ export function resolveApiBaseUrl(o: { site?: string; apiUrl?: string; allowedHo
     return {
       ok: false,
       kind: 'usage',
-      reason: `the API URL "${raw}" has a path, query or fragment ("${afterAuthority.slice(0, 80)}"): give only the origin, e.g. https://api.datadoghq.com`,
+      reason: `the API URL "${withoutQuery(raw)}" has a path, query or fragment ("${withoutQuery(afterAuthority).slice(0, 80)}${/[?#]/.test(afterAuthority) ? '?…' : ''}"): give only the origin, e.g. https://api.datadoghq.com`,
     };
   }
   const hostname = url.hostname.replace(/\.$/, '');
@@ -174,7 +203,7 @@ export function resolveApiBaseUrl(o: { site?: string; apiUrl?: string; allowedHo
       return {
         ok: false,
         kind: 'host-refused',
-        reason: `plain http:// is only allowed for a loopback host (127.0.0.1, ::1, localhost); "${raw}" would send the proof unencrypted: use https://`,
+        reason: `${HTTP_ONLY_TO}; "${displayUrl(raw)}" would send the proof unencrypted: ${httpInstead(canonical, false)}`,
       };
     }
     const site = siteOfHost(canonical.hostname);
@@ -201,7 +230,7 @@ export function resolveApiBaseUrl(o: { site?: string; apiUrl?: string; allowedHo
     return {
       ok: false,
       kind: 'host-refused',
-      reason: `the API URL "${raw}" is not a Datadog API host, and plain http:// is only allowed for a loopback host (127.0.0.1, ::1, localhost): use https://, then ${ALLOW_HINT.replace('add it', `add "${entry}"`)}`,
+      reason: `the API URL "${displayUrl(raw)}" is not a Datadog API host, and ${HTTP_ONLY_TO}: ${httpInstead(canonical, true)}`,
     };
   }
   return {

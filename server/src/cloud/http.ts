@@ -141,7 +141,7 @@ function sendOnce(req: HttpRequest, timeoutMs: number, budgetMs: number): Promis
         new CloudError(
           `refused to send to ${shown}: it is not a Datadog API host, and it is not in the allowed hosts`,
           'host-refused',
-          'to use this host, add it to the user setting `datadogWif.allowedApiHosts` (or pass `--allow-host` to dd-wif); plain http:// works only for a loopback host',
+          'to use this host, add it to the user setting `datadogWif.allowedApiHosts` (or pass `--allow-host` to dd-wif); plain http:// works only to 127.0.0.1, [::1] or localhost',
         ),
       );
       return;

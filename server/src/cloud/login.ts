@@ -33,8 +33,12 @@ export interface LoginOptions {
   signal?: AbortSignal;
   userAgent?: string;
   now?: () => Date;
-  /** The only way the full secret leaves. An exception thrown here is ignored. */
-  onToken?: (secret: { accessToken?: string; apiKey?: string; expiresAt?: Date }) => void;
+  /**
+   * The only way the full secret leaves, with the base URL the proof went to
+   * and its site: a caller that keeps the secret keeps it for that API only.
+   * An exception thrown here is ignored.
+   */
+  onToken?: (secret: { accessToken?: string; apiKey?: string; expiresAt?: Date; baseUrl: string; site?: string }) => void;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -268,7 +272,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
       if (result.flow === 'terraform') {
         const accessToken = result.token.take();
         try {
-          o.onToken?.({ accessToken, expiresAt: result.expiresAt });
+          o.onToken?.({ accessToken, expiresAt: result.expiresAt, ...ctx });
         } catch {
           /* the caller's own failure; the login itself succeeded */
         }
@@ -283,7 +287,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
       }
       const apiKey = result.apiKey.take();
       try {
-        o.onToken?.({ apiKey });
+        o.onToken?.({ apiKey, ...ctx });
       } catch {
         /* the caller's own failure; the login itself succeeded */
       }

@@ -48,6 +48,32 @@ function redactJwts(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/**
+ * A URL as a message or log line may show it: without `user:password@`, query
+ * or fragment (each may carry a secret), and redacted. Never throws: text that
+ * is not a URL loses the same parts by pattern.
+ */
+export function displayUrl(url: string): string {
+  const raw = typeof url === 'string' ? url.trim() : '';
+  const beforeQuery = raw.split(/[?#]/, 1)[0];
+  let shown: string;
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    shown = u.href;
+    // An origin as typed: `new URL` adds a "/".
+    if (u.pathname === '/' && shown.endsWith('/') && !beforeQuery.endsWith('/')) shown = shown.slice(0, -1);
+  } catch {
+    // Unparseable (`https://user:pa/ss@host`): anything up to the last "@" may be userinfo.
+    shown = beforeQuery.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i, '$1');
+  }
+  // A userinfo without "//" (`user:password@host:443` parses as a path) goes too.
+  return redact(shown.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, '$1'));
+}
+
 /** Redacts known secret values exactly, then anything secret-shaped. */
 export function redactKnown(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;

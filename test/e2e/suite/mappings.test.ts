@@ -3,8 +3,11 @@
 // extension host the mapped test role's fake AWS keys): keys in SecretStorage,
 // the "Workload Identity Federation" tree, Create / Delete through the
 // commands (scripted and through the real quick input), errors shown in the
-// view, and "Why Can't I Log In?".
+// view, "Why Can't I Log In?", and credentials bound to the API base URL they
+// were stored for (never sent to another one).
 import * as assert from 'assert';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as vscode from 'vscode';
 import { DEFAULT_PATTERN, EMULATOR_API_KEYS, TEST_IDENTITIES } from '../../../emulator/src/identities';
 import { requestScreenshot } from './index';
@@ -13,6 +16,8 @@ import { waitFor } from './util';
 const EXTENSION_ID = 'datadog-wif.datadog-wif';
 const SITE = 'datadoghq.com';
 const EMULATOR = process.env.E2E_EMULATOR_API_URL;
+/** The base URL the emulator's credentials are bound to (the site's own would be https://api.datadoghq.com). */
+const EMULATOR_ORIGIN = EMULATOR ? new URL(EMULATOR).origin : '';
 const DEPLOY_PATTERN = 'arn:aws:sts::123456789012:assumed-role/deploy/*';
 
 /** What the suite needs of the extension's API (typed here so the test does not import the bundle). */
@@ -34,6 +39,7 @@ interface MappingsApi {
   store: {
     setToken(site: string, token: string, expiresAt: Date | number): Promise<void>;
     credentials(site: string): Promise<{ kind: 'keys' | 'bearer' } | undefined>;
+    token(site: string): Promise<{ token: string; expiresAt: number } | undefined>;
   };
 }
 interface EmulatorState {
@@ -79,8 +85,19 @@ async function settleThenScreenshot(name: string): Promise<void> {
   await requestScreenshot(name);
 }
 
+/** Sets a user setting of ours; returns what puts the previous value back. */
+async function setUserSetting(name: string, value: unknown): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('datadogWif');
+  const previous = config.inspect(name)?.globalValue;
+  await config.update(name, value, vscode.ConfigurationTarget.Global);
+  return async () => {
+    await vscode.workspace.getConfiguration('datadogWif').update(name, previous, vscode.ConfigurationTarget.Global);
+  };
+}
+
 suite('mappings', function () {
   let api: MappingsApi;
+  let recentOutput: () => readonly string[] = () => [];
 
   suiteSetup(async function () {
     if (!EMULATOR) {
@@ -92,6 +109,7 @@ suite('mappings', function () {
     const exports = (await extension.activate()) as { mappings?: MappingsApi } | undefined;
     assert.ok(exports?.mappings, "the extension's API has no `mappings` (registerMappingFeatures is not wired into activate)");
     api = exports.mappings;
+    recentOutput = () => (exports as { recentOutput?: readonly string[] }).recentOutput ?? [];
     await control('POST', 'reset');
     await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
   });
@@ -121,7 +139,8 @@ suite('mappings', function () {
     const [site] = await api.tree.getChildren();
     const siteItem = api.tree.getTreeItem(site);
     assert.strictEqual(siteItem.label, SITE);
-    assert.strictEqual(siteItem.description, 'API key …a001');
+    // The entry says which API it talks to: the emulator, from datadogWif.apiUrl.
+    assert.strictEqual(siteItem.description, `API key …a001 via ${EMULATOR_ORIGIN}`);
     assert.match(String(siteItem.tooltip), /API key …a001, application key …a001/);
     for (const n of nodes) {
       const item = api.tree.getTreeItem(n);
@@ -256,20 +275,92 @@ suite('mappings', function () {
     assert.ok(login?.ok, JSON.stringify(login));
     await waitFor('the login token in SecretStorage', async () => ((await api.store.credentials(SITE))?.kind === 'bearer' ? true : undefined), 10_000);
     const nodes = await waitForTree(api, 'the mappings listed with the token', (n) => n.some((x) => x.type === 'mapping' && x.kind === 'identity'));
-    assert.match(String(api.tree.getTreeItem(nodes[0]).description), /^login token, \d+ min left$/);
+    assert.strictEqual(String(api.tree.getTreeItem(nodes[0]).description).replace(/\d+ min/, 'N min'), `login token, N min left via ${EMULATOR_ORIGIN}`);
     assert.match(String(api.tree.getTreeItem(nodes[0]).tooltip), /login token …\S{4} \(Test Login\), expires in/);
 
     const { apiKey, appKey } = EMULATOR_API_KEYS.readWrite;
     await vscode.commands.executeCommand('datadogWif.setApiKeys', { site: SITE, apiKey, appKey });
     assert.strictEqual((await api.store.credentials(SITE))?.kind, 'keys');
 
-    // An expired token alone is ignored: the view says so and offers the keys.
+  });
+
+  test('an expired login token is not used, and is deleted from SecretStorage when found; the site is forgotten (welcome view)', async () => {
     await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
+    // What storeLoginToken does with a Test Login's token, with an expiry in the past.
     await api.store.setToken(SITE, 'expired-token-of-a-test', Date.now() - 60_000);
     assert.strictEqual(await api.store.credentials(SITE), undefined);
-    const expired = await waitForTree(api, 'the expired-token error', (n) => n.some((x) => x.type === 'message' && x.severity === 'error'));
-    assert.match(expired.find((x) => x.severity === 'error')!.label!, /login token for datadoghq\.com has expired/);
-    assert.strictEqual(api.tree.getTreeItem(expired.find((x) => x.severity === 'next-step')!).command?.command, 'datadogWif.setApiKeys');
+    assert.strictEqual(await api.store.token(SITE), undefined, 'the expired token is still in SecretStorage');
+    await waitFor('an empty tree (the welcome view)', async () => ((await api.tree.getChildren()).length === 0 ? true : undefined), 10_000);
+  });
+
+  test('keys are bound to the API base URL they were set for: never sent to another one, nor to https://api.<site> when the override goes', async () => {
+    const { apiKey, appKey } = EMULATOR_API_KEYS.readWrite;
+    // Set while datadogWif.apiUrl is the emulator: they belong to the emulator.
+    await vscode.commands.executeCommand('datadogWif.setApiKeys', { site: SITE, apiKey, appKey });
+    await waitForTree(api, 'the mappings listed with the keys', (n) => n.some((x) => x.type === 'mapping'));
+
+    // Another (allowed, loopback) API: it must get no request with the keys.
+    const seen: { method?: string; url?: string; withKeys: boolean }[] = [];
+    const other = http.createServer((req, res) => {
+      seen.push({ method: req.method, url: req.url, withKeys: 'dd-api-key' in req.headers || 'dd-application-key' in req.headers });
+      res.writeHead(403, { 'Content-Type': 'application/json' });
+      res.end('{"errors":["Forbidden"]}');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const restore: (() => Promise<void>)[] = [];
+    try {
+      restore.push(await setUserSetting('allowedApiHosts', [new URL(EMULATOR!).host, new URL(otherOrigin).host]));
+      restore.push(await setUserSetting('apiUrl', otherOrigin));
+      const nodes = await waitForTree(api, `an error in the tree for ${otherOrigin}`, (n) => n.some((x) => x.type === 'message' && x.severity === 'error'));
+      assert.deepStrictEqual(seen, [], `the keys of ${EMULATOR_ORIGIN} went to ${otherOrigin}`);
+      assert.strictEqual(nodes.find((x) => x.severity === 'error')!.label, `No Datadog API keys are stored for datadoghq.com at ${otherOrigin}.`);
+      const [site] = await api.tree.getChildren();
+      assert.strictEqual(api.tree.getTreeItem(site).description, `no credentials via ${otherOrigin}`);
+      const tooltip = String(api.tree.getTreeItem(site).tooltip);
+      assert.ok(tooltip.includes(`only for ${EMULATOR_ORIGIN}`), tooltip);
+      const create = (await vscode.commands.executeCommand('datadogWif.createIdentityMapping', { pattern: DEPLOY_PATTERN, account: 'deploy@example.com', site: SITE, confirm: true })) as { ok: boolean };
+      assert.strictEqual(create.ok, false);
+      assert.strictEqual(await api.store.credentials(SITE), undefined);
+      assert.deepStrictEqual(seen, [], `the keys of ${EMULATOR_ORIGIN} went to ${otherOrigin}`);
+
+      // No override: the site's own API, https://api.datadoghq.com. Nothing is stored for it, so nothing is sent
+      // (the tree says so before any request: with the keys it would have tried the internet).
+      await restore.pop()!();
+      await restore.pop()!();
+      restore.push(await setUserSetting('apiUrl', undefined));
+      await waitForTree(api, 'no credentials for https://api.datadoghq.com', (n) => n.some((x) => x.type === 'message' && x.severity === 'error' && x.label === 'No Datadog API keys are stored for datadoghq.com at https://api.datadoghq.com.'));
+      const [bare] = await api.tree.getChildren();
+      assert.strictEqual(api.tree.getTreeItem(bare).description, 'no credentials');
+      assert.strictEqual(await api.store.credentials(SITE), undefined);
+    } finally {
+      for (const undo of restore.reverse()) await undo();
+      other.closeAllConnections();
+      other.close();
+    }
+    // Back on the emulator: its keys are there again (bound, not deleted).
+    await waitForTree(api, 'the mappings listed again with the emulator keys', (n) => n.some((x) => x.type === 'mapping'));
+    assert.strictEqual((await api.store.credentials(SITE))?.kind, 'keys');
+  });
+
+  test("Test Login logs the API URL without the userinfo or query the setting carries; the refusal does not echo them either", async () => {
+    const restore = await setUserSetting('apiUrl', 'http://dd-user:hunter2-canary@127.0.0.1:1/?api_key=query-canary#frag-canary');
+    const before = recentOutput().length;
+    try {
+      const login = (await vscode.commands.executeCommand('datadogWif.testLoginTerraform', { orgUuid: process.env.E2E_EMULATOR_ORG_UUID, site: SITE, interactive: false })) as { ok: boolean };
+      assert.strictEqual(login?.ok, false);
+      await vscode.commands.executeCommand('datadogWif.refreshMappings', { site: SITE });
+      await waitForTree(api, 'the refused API URL in the tree', (n) => n.some((x) => x.type === 'message' && x.severity === 'error' && /credentials \(user@host\)/.test(x.label!)));
+      const written = recentOutput().slice(before).join('\n');
+      assert.match(written, /API http:\/\/127\.0\.0\.1:1\/ \(user setting datadogWif\.apiUrl\)/);
+      for (const leak of ['hunter2-canary', 'query-canary', 'frag-canary', 'dd-user']) assert.ok(!written.includes(leak), `${leak} in the output: ${written}`);
+      const labels = (await flatten(api)).map((n) => labelOf(api, n)).join('\n');
+      for (const leak of ['hunter2-canary', 'query-canary', 'frag-canary']) assert.ok(!labels.includes(leak), `${leak} in the tree: ${labels}`);
+    } finally {
+      await restore();
+    }
+    await vscode.commands.executeCommand('datadogWif.refreshMappings', { site: SITE });
+    await waitForTree(api, 'the lists back', (n) => n.some((x) => x.type === 'mapping'));
   });
 
   test('Clear API Keys forgets the site: the tree is empty again (welcome view)', async () => {
