@@ -35,6 +35,9 @@ import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { AGENT_CORPUS_DIR, API_KEY, GOOD_GLOBAL_SECTION, GOOD_PRODUCT_SECTION, NO_CORPUS_MESSAGE, Rng, generateAgentConfig } from '../helpers/corpus';
 import { SHARED_DIR } from '../helpers/markers';
 import { findOverlaps, lintArnPattern, overlaps, parseArn } from '../../server/src/service/arn';
+import { buildProof } from '../../server/src/cloud/proof';
+import { testLogin } from '../../server/src/cloud/login';
+import { startEmulator, TEST_IDENTITIES } from '../../emulator/src/index';
 
 const RUNS = Number(process.argv[2] ?? process.env.DD_WIF_BENCH_RUNS ?? 15);
 const WARMUP = 5;
@@ -284,6 +287,38 @@ async function mainTerraform(): Promise<void> {
   console.log('  target: ratio <= 2');
 }
 
+/**
+ * The login test's own cost, apart from the network: signing the proof, and a
+ * whole testLogin() round trip (credentials, proof, host policy, exchange,
+ * outcome) against the local emulator over loopback (whose STS verifies the
+ * SigV4 signature for real). A real login adds two Internet round trips.
+ */
+async function mainLogin(): Promise<void> {
+  const id = TEST_IDENTITIES.mappedRole;
+  const credentials = { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey, sessionToken: id.sessionToken };
+  const sign: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    await buildProof({ credentials, orgUuid: '11111111-2222-3333-4444-555555555555' });
+    sign.push(performance.now() - t0);
+  }
+  const emulator = await startEmulator();
+  try {
+    const host = new URL(emulator.apiUrl).host;
+    const rounds: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t0 = performance.now();
+      const o = await testLogin({ flow: 'terraform', orgUuid: emulator.orgUuid, apiUrl: emulator.apiUrl, allowedHosts: [host], credentials: async () => credentials });
+      rounds.push(performance.now() - t0);
+      if (!o.ok) throw new Error(`bench login failed: ${o.reason}`);
+    }
+    console.log(`\nLogin test: proof signing median ${median(sign).toFixed(3)} ms; testLogin() round trip against the emulator (loopback, SigV4 verified) median ${median(rounds).toFixed(2)} ms, p95 ${percentile(rounds, 95).toFixed(2)} ms`);
+    console.log('  target: signing <= 5 ms; round trip on loopback <= 50 ms');
+  } finally {
+    await emulator.close();
+  }
+}
+
 main();
 mainArn();
-void mainTerraform();
+void mainTerraform().then(mainLogin);
