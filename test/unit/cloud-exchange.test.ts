@@ -3,44 +3,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { inspect } from 'node:util';
-import type { AddressInfo } from 'node:net';
 import { exchangeProof, parseExpires, OneTimeSecret, type ExchangeOptions, type ExchangeResult } from '../../server/src/cloud/exchange';
+import { json, startServer } from '../helpers/loopback';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      handler(req, res, seen.length);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
 
 const PROOF = 'UFJPT0YtQk9EWQ==|UFJPT0YtSEVBREVSUy1DQU5BUlk=|POST|aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbQ==';
 const JWT = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ email: 'dev@example.com', exp: 1786000000 })).toString('base64url')}.c2lnbmF0dXJlLWNhbmFyeQ`;

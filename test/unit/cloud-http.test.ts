@@ -4,50 +4,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { send, sendWithRetry, parseRetryAfter, networkError, NetworkError, type HttpRequest } from '../../server/src/cloud/http';
 import { CloudError } from '../../server/src/cloud/types';
 import { errorDetails, parseApiErrors } from '../../server/src/cloud/apiErrors';
 import { decodeJwtClaims } from '../../server/src/cloud/jwt';
+import { json, startServer } from '../helpers/loopback';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void;
-
-async function startServer(handler: Handler) {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      handler(req, res, seen.length);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 function req(base: string, allowed: string, extra: Partial<HttpRequest> = {}): HttpRequest {
   return { url: `${base}/api/v2/thing`, method: 'GET', headers: {}, timeoutMs: 5000, allowedHosts: [allowed], ...extra };

@@ -4,47 +4,12 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { inspect } from 'node:util';
-import type { AddressInfo } from 'node:net';
 import { testLogin, arnInText, formatDelay, type LoginOptions, type LoginOutcome } from '../../server/src/cloud/login';
 import { describeLoginOutcome, formatTime, tokenSubject } from '../../server/src/cloud/outcome';
 import { decodeProof } from '../../server/src/cloud/proof';
 import { CloudError, type CallerIdentity } from '../../server/src/cloud/types';
+import { json, startServer } from '../helpers/loopback';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      handler(req, res, seen.length);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
 
 // Canary secrets: none may appear in any string the login produces.
 const CREDS = {

@@ -5,7 +5,6 @@
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { redact } from '../../server/src/shared/redact';
 import { errorDetails } from '../../server/src/cloud/apiErrors';
@@ -15,6 +14,7 @@ import { testLogin, type LoginOutcome } from '../../server/src/cloud/login';
 import { describeStsError } from '../../server/src/cloud/callerIdentity';
 import { describeLoginOutcome } from '../../server/src/cloud/outcome';
 import { TEST_IDENTITIES } from '../../emulator/src/index';
+import { json, startServer as startLoopback } from '../helpers/loopback';
 
 const ORG = '11111111-2222-3333-4444-555555555555';
 
@@ -30,35 +30,13 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
+/** A loopback server closed after the last test (the process must not stay alive). */
 async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Server> {
-  const seen: Server['seen'] = [];
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-      handler(req, res);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const s: Server = {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const s = await startLoopback(handler);
   servers.push(s);
   return s;
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
 
 /** `n` characters of harmless words, ending with a space, so what follows starts at offset `n`. */
 const filler = (n: number) => 'lorem ipsum dolor sit amet '.repeat(Math.ceil(n / 27)).slice(0, n - 1) + ' ';
