@@ -108,6 +108,11 @@ export class LspClient {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The value answered to workspace/configuration, by section ('' for no section). */
   settings: Record<string, unknown> = {};
+  /**
+   * Per workspace folder (its URI), the value answered to an item whose
+   * scopeUri is that folder or under it, by section; other items get `settings`.
+   */
+  folderSettings: Record<string, Record<string, unknown>> = {};
 
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -147,7 +152,7 @@ export class LspClient {
 
     this.handlers.set('workspace/configuration', (params) => {
       const items = (params as { items?: { section?: string; scopeUri?: string }[] } | undefined)?.items ?? [];
-      return items.map((i) => this.settings[i.section ?? ''] ?? null);
+      return items.map((i) => this.settingsFor(i.scopeUri)[i.section ?? ''] ?? null);
     });
     this.handlers.set('client/registerCapability', () => null);
     this.handlers.set('client/unregisterCapability', () => null);
@@ -164,6 +169,15 @@ export class LspClient {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new LspClient(child, options.timeoutMs ?? 10_000);
+  }
+
+  /** The settings for a scope: those of the innermost folder of `folderSettings` holding it, else `settings`. */
+  settingsFor(scopeUri: string | undefined): Record<string, unknown> {
+    if (scopeUri === undefined) return this.settings;
+    const folder = Object.keys(this.folderSettings)
+      .filter((f) => scopeUri === f || scopeUri.startsWith(f.replace(/\/+$/, '') + '/'))
+      .sort((a, b) => b.length - a.length)[0];
+    return folder === undefined ? this.settings : this.folderSettings[folder];
   }
 
   get isAlive(): boolean {

@@ -415,6 +415,94 @@ describe('language server: a document opened at once after initialized', { skip:
   });
 });
 
+describe('language server in a multi-root workspace: datadogWif.severity per folder', { skip: noBundle }, () => {
+  const CODE = 'agent/org-uuid-invalid';
+  // Documents are sent with their text: nothing needs to exist on disk.
+  const folderA = uriOf(path.join(fixtures, 'multi-root', 'a'));
+  const folderB = uriOf(path.join(fixtures, 'multi-root', 'b'));
+  const folderC = uriOf(path.join(fixtures, 'multi-root', 'c'));
+  const docA = `${folderA}/datadog.yaml`;
+  const docB = `${folderB}/conf/datadog.yaml`;
+  const docC = `${folderC}/datadog.yaml`;
+  const outside = uriOf(path.join(fixtures, 'multi-root', 'outside', 'datadog.yaml'));
+  const text = read('datadog.yaml');
+  const severityOf = (p: PublishParams) => byCode(p, CODE).map((d) => d.severity);
+  const lastFor = (client: LspClient, uri: string, since: number) => (client.received(PUBLISH, since) as PublishParams[]).filter((p) => p.uri === uri).pop();
+  let client: LspClient;
+
+  before(() => {
+    client = LspClient.start(serverJs, { cwd: root });
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+    client.folderSettings = {
+      [folderA]: { datadogWif: { severity: { [CODE]: 'off' }, agentConfigFiles: [] } },
+      [folderB]: { datadogWif: { severity: { [CODE]: 'warning' }, agentConfigFiles: [] } },
+      [folderC]: { datadogWif: { severity: { [CODE]: 'info' }, agentConfigFiles: [] } },
+    };
+  });
+  after(async () => {
+    await client?.dispose();
+  });
+
+  test('the server asks for each folder\'s settings (scopeUri) and lints each datadog.yaml with its folder\'s severity', async () => {
+    const caps = clientCapabilities({ configuration: true, snippets: true });
+    const result = await client.initialize({
+      capabilities: { ...caps, workspace: { ...caps.workspace, workspaceFolders: true } },
+      workspaceFolders: [
+        { uri: folderA, name: 'a' },
+        { uri: folderB, name: 'b' },
+      ],
+    });
+    assert.deepEqual(result.capabilities.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
+    const config = await client.waitForServerRequest('workspace/configuration');
+    assert.deepEqual((config.params as { items: unknown[] }).items, [{ section: 'datadogWif' }, { section: 'datadogWif', scopeUri: folderA }, { section: 'datadogWif', scopeUri: folderB }]);
+
+    const mark = client.mark();
+    for (const uri of [docA, docB, outside]) client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const pA = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docA, { since: mark });
+    const pB = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docB, { since: mark });
+    const pOut = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === outside, { since: mark });
+    assert.deepEqual(severityOf(pA), [], '"off" in folder a');
+    assert.equal(byCode(pA, 'agent/unknown-key').length, 1, 'other codes stay');
+    assert.deepEqual(severityOf(pB), [2], '"warning" in folder b');
+    assert.deepEqual(severityOf(pOut), [1], 'outside every folder: the window-level value (none: error)');
+
+    // The quick fixes follow the folder too: none for a code turned off there.
+    const everywhere = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri: docA }, range: everywhere, context: { diagnostics: [] } });
+    assert.ok(!actions.some((a: { diagnostics?: Diag[] }) => a.diagnostics?.some((d) => d.code === CODE)), JSON.stringify(actions));
+  });
+
+  test('didChangeConfiguration re-asks every folder', async () => {
+    client.folderSettings[folderB] = { datadogWif: { severity: { [CODE]: 'info' } } };
+    const mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docB && severityOf(p)[0] === 3, { since: mark });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docA, { since: mark });
+    assert.deepEqual(severityOf(lastFor(client, docA, mark)!), [], 'folder a unchanged');
+  });
+
+  test('didChangeWorkspaceFolders: a removed folder\'s documents fall back to the window value, an added one is asked', async () => {
+    const requests = client.serverRequests.length;
+    const mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: docC, languageId: 'yaml', version: 1, text } });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docC && severityOf(p)[0] === 1, { since: mark });
+    const mark2 = client.mark();
+    client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: folderC, name: 'c' }], removed: [{ uri: folderA, name: 'a' }] } });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docC && severityOf(p)[0] === 3, { since: mark2 });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === docA && severityOf(p)[0] === 1, { since: mark2 });
+    const asked = client.serverRequests.slice(requests).filter((r) => r.method === 'workspace/configuration').pop();
+    assert.deepEqual(
+      (asked?.params as { items: { scopeUri?: string }[] }).items.map((i) => i.scopeUri),
+      [undefined, folderB, folderC],
+    );
+    assert.deepEqual(severityOf(lastFor(client, docB, mark2)!), [3]);
+  });
+
+  test('shutdown then exit: code 0', async () => {
+    assert.equal((await client.shutdown()).code, 0, client.stderr);
+  });
+});
+
 describe('language server for a client without workspace/configuration (settings in initializationOptions)', { skip: noBundle }, () => {
   let client: LspClient;
   const uri = uriOf(path.join(fixtures, 'datadog.yaml'));

@@ -3,7 +3,7 @@
 
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LanguageService, SourceDocument } from '../service';
+import type { LanguageService, SeverityOverrides, SourceDocument } from '../service';
 import { toDiagnostic } from './convert';
 import type { Logger } from './logger';
 
@@ -21,6 +21,8 @@ export class DiagnosticsPublisher {
     private readonly log: Logger,
     /** The other documents that decide this one's folder-wide rules (Terraform). */
     private readonly folderOf: (uri: string) => SourceDocument[] = () => [],
+    /** The severity overrides of the workspace folder holding a document (undefined: the window-level ones). */
+    private readonly severityOf: (uri: string) => SeverityOverrides | undefined = () => undefined,
   ) {}
 
   /** `force`: run even if this text was published (another file of its folder changed). */
@@ -46,7 +48,7 @@ export class DiagnosticsPublisher {
     let diagnostics: Diagnostic[] = [];
     const text = doc.getText();
     try {
-      diagnostics = this.service.lint({ path: doc.uri, text }, this.folderOf(doc.uri)).map(toDiagnostic);
+      diagnostics = this.service.lint({ path: doc.uri, text, severity: this.severityOf(doc.uri) }, this.folderOf(doc.uri)).map(toDiagnostic);
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }

@@ -1,7 +1,7 @@
 // The language server: thin LSP wiring around the pure language service.
 // Started by the extension over IPC, or by any LSP client with `--stdio`.
 
-import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
+import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type ConfigurationItem, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../service';
 import { LoginCodeLenses } from './codeLens';
@@ -11,7 +11,7 @@ import { folderDocuments, isTerraformUri, sameFolder } from './folder';
 import { loadHclLanguage } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
 import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
-import { toServiceSettings } from './settings';
+import { FolderSeverities, toServiceSettings } from './settings';
 
 declare const DD_WIF_VERSION: string | undefined;
 const SERVER_VERSION = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
@@ -20,7 +20,15 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = connectionLogger(connection);
 const service = new LanguageService();
-const diagnostics = new DiagnosticsPublisher(connection, service, log, (uri) => folderDocuments(uri, documents));
+/** `datadogWif.severity` per workspace folder (multi-root); the service holds the window-level value. */
+const folderSeverities = new FolderSeverities();
+const diagnostics = new DiagnosticsPublisher(
+  connection,
+  service,
+  log,
+  (uri) => folderDocuments(uri, documents),
+  (uri) => folderSeverities.forDocument(uri),
+);
 const lenses = new LoginCodeLenses(connection, service, documents, log);
 
 let canPullConfiguration = false;
@@ -28,12 +36,19 @@ let canPullConfiguration = false;
 let settingsLoaded = false;
 let snippetSupport = false;
 let registerForSettingsChanges = false;
+let supportsWorkspaceFolders = false;
+/** The workspace folders' URIs, each asked for its own `datadogWif.severity`. */
+let workspaceFolders: string[] = [];
+/** Bumped by each settings pull: an answer that a later pull overtook is dropped. */
+let settingsGeneration = 0;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
   settingsLoaded = !canPullConfiguration;
   snippetSupport = !!params.capabilities.textDocument?.completion?.completionItem?.snippetSupport;
   registerForSettingsChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+  supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
   // Clients without workspace/configuration (some editors) pass settings here.
   const init = params.initializationOptions as { settings?: ServerSettings } | undefined;
   if (init?.settings) service.configure(toServiceSettings(init.settings, log));
@@ -46,6 +61,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: [':', ' ', ','], resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       codeLensProvider,
+      ...(supportsWorkspaceFolders ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
     },
     serverInfo: { name: 'datadog-wif-language-server', version: SERVER_VERSION },
   };
@@ -54,16 +70,48 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 connection.onInitialized(() => {
   // Clients that register notifications dynamically send settings changes only once asked to.
   if (registerForSettingsChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch((err) => log.error('registering for settings changes failed', err));
+  if (supportsWorkspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(
+      guarded(log, 'didChangeWorkspaceFolders', undefined, async (event) => {
+        const removed = new Set(event.removed.map((f) => f.uri));
+        workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => f.uri)];
+        await refreshSettings();
+      }),
+    );
+  }
   void refreshSettings();
 });
 
+/**
+ * Pulls `datadogWif` for the window and, in the same request, for each
+ * workspace folder (with its scopeUri): `severity` is resource-scoped and may
+ * differ per folder. `agentConfigFiles` and the lens settings stay
+ * window-level: the client's document selector, built from agentConfigFiles,
+ * is window-level anyway.
+ */
 async function refreshSettings(): Promise<void> {
   if (canPullConfiguration) {
+    const generation = ++settingsGeneration;
+    const folders = [...workspaceFolders];
     try {
-      const raw = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as ServerSettings | null;
-      service.configure(toServiceSettings(raw, log));
+      const items: ConfigurationItem[] = [{ section: SETTINGS_SECTION }, ...folders.map((scopeUri) => ({ section: SETTINGS_SECTION, scopeUri }))];
+      const answers = (await connection.workspace.getConfiguration(items)) as (ServerSettings | null)[];
+      if (generation !== settingsGeneration) return; // a later pull is under way and will publish
+      const raw = answers[0] ?? null;
+      const window = toServiceSettings(raw, log);
+      service.configure(window);
       lenses.configure(raw);
+      const windowSeverity = JSON.stringify(raw?.severity ?? {});
+      folderSeverities.replace(
+        folders.map((folder, i) => {
+          const own = answers[i + 1];
+          // A folder that states nothing of its own answers the window's value: warn about its junk once, above.
+          const sameAsWindow = JSON.stringify(own?.severity ?? {}) === windowSeverity;
+          return [folder, own ? toServiceSettings(own, sameAsWindow ? undefined : log).severity ?? {} : window.severity ?? {}] as const;
+        }),
+      );
     } catch (err) {
+      if (generation !== settingsGeneration) return;
       log.error('reading settings failed', err);
     }
   }
@@ -74,6 +122,7 @@ async function refreshSettings(): Promise<void> {
 connection.onDidChangeConfiguration(
   guarded(log, 'didChangeConfiguration', undefined, async (change) => {
     if (!canPullConfiguration) {
+      // Pushed settings are window-level: no per-folder values from such a client.
       const raw = (change.settings as Record<string, ServerSettings> | undefined)?.[SETTINGS_SECTION];
       service.configure(toServiceSettings(raw, log));
       lenses.configure(raw);
@@ -144,7 +193,7 @@ connection.onCodeAction(
     if (params.context.only && !params.context.only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(k))) return [];
     const codes = params.context.diagnostics.map((d) => String(d.code ?? '')).filter(Boolean);
     const range = { start: inDocument(doc, params.range.start), end: inDocument(doc, params.range.end) };
-    return service.quickFixes({ path: doc.uri, text: doc.getText() }, range, codes, folderDocuments(doc.uri, documents)).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
+    return service.quickFixes({ path: doc.uri, text: doc.getText(), severity: folderSeverities.forDocument(doc.uri) }, range, codes, folderDocuments(doc.uri, documents)).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
   }),
 );
 

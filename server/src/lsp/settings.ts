@@ -22,3 +22,44 @@ export function toServiceSettings(raw: ServerSettings | null | undefined, log?: 
   const globs = Array.isArray(raw?.agentConfigFiles) ? raw!.agentConfigFiles.filter((g): g is string => typeof g === 'string') : [];
   return { severity: severity as SeverityOverrides, agentConfigFiles: globs };
 }
+
+/** A folder URI without its trailing slashes, so `file:///a/` and `file:///a` are one folder. */
+function folderKey(uri: string): string {
+  return uri.replace(/\/+$/, '');
+}
+
+/**
+ * The innermost of `folders` (URIs) that holds `uri`, or undefined. A folder
+ * holds the URIs under it at a path-segment boundary: `file:///a` holds
+ * `file:///a/datadog.yaml`, not `file:///ab/datadog.yaml`.
+ */
+export function innermostFolder(uri: string, folders: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  for (const folder of folders) {
+    const key = folderKey(folder);
+    if (!uri.startsWith(key + '/')) continue;
+    if (best === undefined || key.length > folderKey(best).length) best = folder;
+  }
+  return best;
+}
+
+/**
+ * `datadogWif.severity` as each workspace folder of a multi-root workspace
+ * answers it (a resource-scoped setting: a folder's .vscode/settings.json may
+ * change it). A document takes the overrides of the innermost folder that holds
+ * it; one outside every folder (or any, before the folders answered) gets
+ * undefined: the window-level value the service was configured with.
+ */
+export class FolderSeverities {
+  private folders = new Map<string, SeverityOverrides>();
+
+  /** Replaces all folders' overrides. */
+  replace(entries: Iterable<readonly [string, SeverityOverrides]>): void {
+    this.folders = new Map([...entries].map(([uri, severity]) => [folderKey(uri), severity]));
+  }
+
+  forDocument(uri: string): SeverityOverrides | undefined {
+    const folder = innermostFolder(uri, this.folders.keys());
+    return folder === undefined ? undefined : this.folders.get(folder);
+  }
+}

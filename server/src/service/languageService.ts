@@ -29,6 +29,11 @@ export interface SourceDocument {
   text: string;
   /** Overrides classification by path (e.g. an untitled buffer the user marked as Agent config). */
   kind?: FileKind;
+  /**
+   * Severity overrides for this document alone, used instead of the configured
+   * `severity` (e.g. those of the workspace folder that holds it).
+   */
+  severity?: SeverityOverrides;
 }
 
 interface Analysis {
@@ -83,7 +88,7 @@ export class LanguageService {
       const a = this.analysis(doc);
       a.docs ??= parseAgentYaml(a.text);
       a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
-      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), this.settings.severity);
+      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), doc.severity ?? this.settings.severity);
     }
     if ((kind === 'terraform' || kind === 'terraform-lock') && this.hcl) {
       // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
@@ -93,7 +98,7 @@ export class LanguageService {
         return k === 'terraform' || k === 'terraform-lock' ? [this.folderMateAnalysis(d, k)] : [];
       });
       const findings = lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others]));
-      return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), this.settings.severity);
+      return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), doc.severity ?? this.settings.severity);
     }
     return [];
   }
