@@ -7,6 +7,7 @@ import { parseArn, suggestedPattern } from '../service/arn';
 import { displayUrl, redact } from '../shared/redact';
 import { CloudError, type CallerIdentity, type CredentialsSource } from './types';
 import { describeCredentialsError } from './credentials';
+import { formatSecondsShort } from './durations';
 
 export interface CallerIdentityOptions {
   credentials: CredentialsSource;
@@ -92,7 +93,7 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
 const cancelled = () => new CloudError('The AWS caller identity check was cancelled.', 'cancelled');
 
 const timeout = (ms: number, phase: 'credentials' | 'sts') => {
-  const within = `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+  const within = formatSecondsShort(ms);
   return phase === 'credentials'
     ? new CloudError(`AWS credentials could not be resolved within ${within}.`, 'timeout', 'check the profile (SSO, credential process, container or instance metadata), or try again with a longer timeout')
     : new CloudError(`AWS STS did not answer within ${within}.`, 'timeout', 'check the network path to AWS STS (proxy, firewall), or try again with a longer timeout');

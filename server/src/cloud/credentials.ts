@@ -7,6 +7,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { redact } from '../shared/redact';
 import { CloudError, type AwsCredentials, type CredentialsSource } from './types';
+import { formatSecondsShort } from './durations';
 
 /** A profile of the shared config / credentials files. */
 export interface ProfileInfo {
@@ -124,7 +125,7 @@ export function credentialsSource(options: CredentialsSourceOptions = {}): Crede
     } catch (err) {
       if (err === TIMED_OUT) {
         throw new CloudError(
-          `AWS credentials could not be resolved within ${seconds(timeoutMs)}${explicit ? ` for profile ${explicit}` : ''} (SSO, a credential process, or container or instance metadata did not answer).`,
+          `AWS credentials could not be resolved within ${formatSecondsShort(timeoutMs)}${explicit ? ` for profile ${explicit}` : ''} (SSO, a credential process, or container or instance metadata did not answer).`,
           'credentials',
           'check the network, or choose a profile with static or SSO credentials (`--profile`, AWS_PROFILE)',
         );
@@ -160,7 +161,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 function unknownProfile(profile: string, known: string[]): CloudError {
   const list = known.length ? `Known profiles: ${known.join(', ')}.` : 'The shared config and credentials files define no profiles.';

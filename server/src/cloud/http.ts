@@ -16,6 +16,7 @@ import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { StandardRetryToken } from '@smithy/types';
 import { CloudError } from './types';
 import { mayReceiveProof } from './hostPolicy';
+import { formatSeconds } from './durations';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -56,11 +57,6 @@ export class NetworkError extends CloudError {
   }
 }
 
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  const text = Number.isInteger(s) ? String(s) : s.toFixed(s < 1 ? 2 : 1).replace(/\.?0+$/, '');
-  return `${text} second${s === 1 ? '' : 's'}`;
-}
 
 /** `host[:port]` of a URL, for messages: never the path, query or anything else. */
 function where(url: URL): string {
@@ -73,7 +69,7 @@ function cancelledError(url: URL): CloudError {
 
 function timeoutError(url: URL, ms: number): CloudError {
   return new CloudError(
-    `no answer from ${where(url)} within ${seconds(ms)}`,
+    `no answer from ${where(url)} within ${formatSeconds(ms)}`,
     'timeout',
     'check your network or proxy, or try again with a longer timeout',
   );

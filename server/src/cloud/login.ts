@@ -8,7 +8,8 @@
 import { CloudError, type CallerIdentity, type CredentialsSource, type LoginFlow, type AwsCredentials } from './types';
 import { buildProof, DEFAULT_USER_AGENT } from './proof';
 import { resolveApiBaseUrl } from './hostPolicy';
-import { exchangeProof, type ExchangeResult } from './exchange';
+import { exchangeProof, type ExchangeFailureKind, type ExchangeResult } from './exchange';
+import { formatSeconds } from './durations';
 import { findSite, DATADOG_SITES } from '../service/common/sites';
 import { isUuid, secretKind } from '../service/common/identifiers';
 import { suggestedPattern } from '../service/arn/index';
@@ -42,20 +43,8 @@ export interface LoginOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type LoginFailureKind =
-  | 'credentials'
-  | 'host-refused'
-  | 'usage'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate-limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'redirect'
-  | 'malformed'
-  | 'cancelled'
-  | 'http';
+/** The exchange's failures, and those found before it: no usable credentials, an invalid input. */
+export type LoginFailureKind = ExchangeFailureKind | 'credentials' | 'usage';
 
 export type LoginOutcome =
   | {
@@ -267,15 +256,18 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
     };
 
     if (result.ok) {
+      const handOver = (secret: { accessToken?: string; apiKey?: string; expiresAt?: Date }) => {
+        try {
+          o.onToken?.({ ...secret, ...ctx });
+        } catch {
+          /* the caller's own failure; the login itself succeeded */
+        }
+      };
       const id = await waitIdentity();
       const callerArn = id?.arn;
       if (result.flow === 'terraform') {
         const accessToken = result.token.take();
-        try {
-          o.onToken?.({ accessToken, expiresAt: result.expiresAt, ...ctx });
-        } catch {
-          /* the caller's own failure; the login itself succeeded */
-        }
+        handOver({ accessToken, expiresAt: result.expiresAt });
         return {
           ok: true,
           flow,
@@ -285,12 +277,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
           ...(result.claims ? { claims: scrubClaims(result.claims, [...secrets, accessToken]) } : {}),
         };
       }
-      const apiKey = result.apiKey.take();
-      try {
-        o.onToken?.({ apiKey, ...ctx });
-      } catch {
-        /* the caller's own failure; the login itself succeeded */
-      }
+      handOver({ apiKey: result.apiKey.take() });
       return {
         ok: true,
         flow,
@@ -351,14 +338,8 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
         return fail('network', result.message, result.nextStep ?? 'check your network or proxy', extra);
       case 'timeout': {
         // Name the whole budget the user set, not what was left of it after credentials and signing.
-        const host = (() => {
-          try {
-            return new URL(baseUrl).host;
-          } catch {
-            return 'the Datadog API';
-          }
-        })();
-        return fail('timeout', `No answer from ${host} within the login test's ${formatSeconds(timeoutMs)}.`, o.timeoutNextStep ?? result.nextStep ?? 'try again with a longer timeout', extra);
+        // (baseUrl was built by the host policy: it parses.)
+        return fail('timeout', `No answer from ${new URL(baseUrl).host} within the login test's ${formatSeconds(timeoutMs)}.`, o.timeoutNextStep ?? result.nextStep ?? 'try again with a longer timeout', extra);
       }
       case 'cancelled':
         return fail('cancelled', 'the login test was cancelled', 'run it again when you are ready', extra);
@@ -399,10 +380,4 @@ function scrubClaims(claims: Record<string, unknown>, secrets: readonly (string 
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).slice(0, 100).map(([k, x]) => [k, walk(x, depth + 1)]));
   };
   return walk(claims, 0) as Record<string, unknown>;
-}
-
-/** `1 second`, `30 seconds`, `1.5 seconds`. */
-export function formatSeconds(ms: number): string {
-  const s = Math.round(ms / 100) / 10;
-  return `${s} second${s === 1 ? '' : 's'}`;
 }
