@@ -70,18 +70,18 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
   const findings: FileFinding[] = [];
   // A folder is read and parsed once for all its targets (the service caches each file's analysis
   // by path and text), and forgotten after its last one: per-target reads made this quadratic.
-  const folders = new Map<string, { docs: { path: string; text: string }[]; left: number }>();
+  const folders = new Map<string, { docs?: { path: string; text: string }[]; left: number }>();
   for (const t of targets) {
     if (t.kind !== 'terraform' && t.kind !== 'terraform-lock') continue;
     const dir = path.dirname(t.absolute);
     const entry = folders.get(dir);
     if (entry) entry.left++;
-    else folders.set(dir, { docs: [], left: 1 });
+    else folders.set(dir, { left: 1 });
   }
   const folderOf = (dir: string) => {
     const entry = folders.get(dir)!;
-    if (entry.docs.length === 0) entry.docs = readTerraformFolder(dir).map(({ file, text }) => ({ path: file, text }));
-    return entry;
+    entry.docs ??= readTerraformFolder(dir).map(({ file, text }) => ({ path: file, text }));
+    return { docs: entry.docs, done: () => --entry.left === 0 };
   };
   for (const t of targets) {
     let text: string;
@@ -105,7 +105,7 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
     const folder = entry.docs.filter((d) => d.path !== t.absolute);
     for (const f of service.lint({ path: t.absolute, text, kind: t.kind }, folder)) findings.push({ ...f, file: t.display });
     if (folder.length === entry.docs.length) service.forget(t.absolute); // not one of the folder's cached files
-    if (--entry.left === 0) for (const d of entry.docs) service.forget(d.path);
+    if (entry.done()) for (const d of entry.docs) service.forget(d.path);
   }
   const sorted = sortFindings(findings);
   if (format === 'json') io.out(formatJson(sorted));
