@@ -4,7 +4,7 @@
 // core; the mappings are whatever objects carry an `arnPattern`.
 
 import { parseArn, type ArnKind, type ParsedArn } from './parse';
-import { matches } from './match';
+import { matches, piecesMatch } from './match';
 
 /** The least a mapping must carry to be explained; `kind` and `id` make the words better. */
 export interface ExplainableMapping {
@@ -288,11 +288,22 @@ function permissionSet(role: string): string | undefined {
   return m?.[1];
 }
 
-/** Matches `pattern` as a shell glob, `*` standing for any run of characters but `/` and `:`. */
-function globMatches(pattern: string, arn: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:]*')}$`);
-  return re.test(arn);
+/**
+ * Matches `pattern` as a shell glob, `*` standing for any run of characters
+ * but `/` and `:`. Linear: as a `*` never crosses a `/` or `:`, the two must
+ * have the same separators in the same order, and each field between them is
+ * a plain glob (a regular expression would backtrack exponentially on
+ * `a*a*a*…b`).
+ */
+export function globMatches(pattern: string, arn: string): boolean {
+  const fields = pattern.split(SEPARATORS);
+  const arnFields = arn.split(SEPARATORS);
+  if (fields.length !== arnFields.length) return false;
+  // (Odd entries are the separators themselves, captured by the split.)
+  return fields.every((field, i) => (i % 2 ? field === arnFields[i] : piecesMatch(field.split('*'), arnFields[i])));
 }
+
+const SEPARATORS = /([/:])/;
 
 /** 0 ≤ result < 1: the share of the longer string covered by a common prefix and suffix. */
 function similarity(a: string, b: string): number {

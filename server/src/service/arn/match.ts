@@ -16,6 +16,26 @@ export function matches(pattern: string, arn: string): boolean {
 }
 
 /**
+ * Does `text` read as `pieces` in order with anything in between, as a glob
+ * whose `*`s split it into `pieces` would match (one piece: `text` itself)?
+ * Placing each middle piece leftmost is enough: linear, no backtracking.
+ */
+export function piecesMatch(pieces: readonly string[], text: string): boolean {
+  if (pieces.length === 1) return text === pieces[0];
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let cursor = first.length;
+  const limit = text.length - last.length;
+  for (let k = 1; k < pieces.length - 1; k++) {
+    const found = text.indexOf(pieces[k], cursor);
+    if (found < 0 || found + pieces[k].length > limit) return false;
+    cursor = found + pieces[k].length;
+  }
+  return true;
+}
+
+/**
  * A caller ARN both patterns match, or undefined when there is none: the
  * proof of an overlap, and what hover and messages show.
  */
