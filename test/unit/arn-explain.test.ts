@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { explainLogin, lintArnPattern, matches, type ExplainableMapping } from '../../server/src/service/arn';
+import { callerArnProblem, explainLogin, lintArnPattern, matches, type ExplainableMapping } from '../../server/src/service/arn';
 import { globMatches } from '../../server/src/service/arn/explain';
 
 const RUNS = Number(process.env.DD_WIF_PROPERTY_RUNS) > 0 ? Number(process.env.DD_WIF_PROPERTY_RUNS) : 500;
@@ -183,6 +183,21 @@ describe('explainLogin: nothing close, or no caller', () => {
     assert.deepEqual(e.matched, []);
     assert.match(e.callerProblem!, /root/);
     assert.equal(e.suggestedPattern, undefined);
+  });
+
+  test('a pattern, white space or a short account is no caller: a problem, and callerArnProblem says so (the root is a caller)', () => {
+    for (const [arn, words] of [
+      [suggested, /is a pattern/],
+      [`arn:aws:sts::${A}:assumed-role/deploy/a b`, /white space/],
+      ['arn:aws:sts::1234:assumed-role/deploy/s1', /exactly 12 digits/],
+      ['arn:aws:s3:::bucket', /not a caller identity/],
+    ] as const) {
+      assert.match(explainLogin(arn, [m(suggested)]).callerProblem!, words, arn);
+      assert.match(callerArnProblem(arn)!, words, arn);
+    }
+    assert.equal(callerArnProblem(` ${caller}\n`), undefined);
+    assert.equal(callerArnProblem(`arn:aws:iam::${A}:role/deploy`), undefined);
+    assert.equal(callerArnProblem(`arn:aws:iam::${A}:root`), undefined);
   });
 
   test('not an ARN', () => {

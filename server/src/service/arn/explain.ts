@@ -156,12 +156,28 @@ interface CallerReading {
   effective?: string;
   suggested?: string;
   problem?: string;
+  /** The problem is the caller itself (the account root), not how it was written. */
+  unmappable?: boolean;
   note?: string;
+}
+
+/**
+ * Why `callerArn` cannot be explained, in words, or undefined when it can:
+ * not an ARN, a pattern rather than a caller, or no caller identity at all.
+ * The account root can be explained (it is a caller, one never to map).
+ */
+export function callerArnProblem(callerArn: string): string | undefined {
+  const caller = readCaller(callerArn.trim());
+  return caller.unmappable ? undefined : caller.problem;
 }
 
 function readCaller(arn: string): CallerReading {
   const p = parseArn(arn);
   if (!p.isArn) return { kind: 'not-an-arn', problem: `\`${arn}\` is not an ARN: give the caller ARN that \`aws sts get-caller-identity\` prints.` };
+  // (What STS prints never holds these: a typo, or a pattern given where a caller was meant.)
+  if (arn.includes('*')) return { kind: p.kind, problem: `\`${arn}\` is a pattern (it holds a \`*\`), not a caller: give the caller ARN that \`aws sts get-caller-identity\` prints.` };
+  if (/\s/.test(arn)) return { kind: p.kind, problem: `\`${JSON.stringify(arn).slice(1, -1)}\` holds white space, which no caller ARN does.` };
+  if (p.kind !== 'other' && !/^\d{12}$/.test(p.account!.text)) return { kind: p.kind, problem: `\`${arn}\` has the account \`${p.account!.text}\`: an account is exactly 12 digits.` };
   const partition = p.partition!.text;
   const account = p.account!.text;
   switch (p.kind) {
@@ -193,7 +209,7 @@ function readCaller(arn: string): CallerReading {
     case 'federated-user':
       return { kind: p.kind, effective: arn, suggested: arn };
     case 'root':
-      return { kind: p.kind, problem: 'The caller is the account root, which must never be mapped: create a role, assume it, and map its assumed-role ARN.' };
+      return { kind: p.kind, unmappable: true, problem: 'The caller is the account root, which must never be mapped: create a role, assume it, and map its assumed-role ARN.' };
     default:
       return { kind: p.kind, problem: `\`${arn}\` is not a caller identity: give the ARN that \`aws sts get-caller-identity\` prints (\`arn:aws:sts::<account>:assumed-role/<role>/<session>\` or an IAM user).` };
   }
