@@ -211,6 +211,7 @@ function mappingPatterns(n: number, seed = 7): string[] {
   return out;
 }
 
+/** `pairs`: findOverlaps' entries (patterns that overlap an earlier one); `naivePairs`: the overlapping pairs. */
 function benchOverlaps(n: number, naive: boolean): { fast: number; naive?: number; pairs: number; naivePairs?: number } {
   const patterns = mappingPatterns(n);
   let pairs = 0;
@@ -241,9 +242,9 @@ function mainArn(): void {
 
   console.log('\nOverlap check (median ms):');
   const o1 = benchOverlaps(1_000, true);
-  console.log(`  1,000 patterns: findOverlaps ${o1.fast.toFixed(3)} ms (${o1.pairs} pairs)   naive pairwise overlaps() ${o1.naive!.toFixed(2)} ms (${o1.naivePairs} pairs, 499,500 calls)   naive/findOverlaps ${(o1.naive! / o1.fast).toFixed(0)}x`);
+  console.log(`  1,000 patterns: findOverlaps ${o1.fast.toFixed(3)} ms (${o1.pairs} patterns overlap an earlier one)   naive pairwise overlaps() ${o1.naive!.toFixed(2)} ms (${o1.naivePairs} pairs, 499,500 calls)   naive/findOverlaps ${(o1.naive! / o1.fast).toFixed(0)}x`);
   const o10 = benchOverlaps(10_000, false);
-  console.log(`  10,000 patterns: findOverlaps ${o10.fast.toFixed(3)} ms (${o10.pairs} pairs)`);
+  console.log(`  10,000 patterns: findOverlaps ${o10.fast.toFixed(3)} ms (${o10.pairs} patterns overlap an earlier one)`);
 }
 
 async function mainTerraform(): Promise<void> {

@@ -35,6 +35,7 @@ interface Diag {
   source?: string;
   message: string;
   data?: unknown;
+  relatedInformation?: { location: { uri: string; range: Rng }; message: string }[];
 }
 interface PublishParams {
   uri: string;
@@ -314,6 +315,27 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
     await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === customUri && p.diagnostics.length === 0, { since: mark });
     client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
     client.notify('workspace/didChangeConfiguration', { settings: null });
+  });
+
+  test('arn/overlapping-patterns carries the other patterns as relatedInformation in the same document', async () => {
+    const mappingsUri = uriOf(path.join(fixtures, 'overlaps', 'datadog.yaml'));
+    const pattern = 'arn:aws:sts::123456789012:assumed-role/deploy/*';
+    const mappingsText = `identity_mappings:\n  - arn_pattern: ${pattern}\n  - arn_pattern: ${pattern}\n  - arn_pattern: ${pattern}\n`;
+    let mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: mappingsUri, languageId: 'yaml', version: 1, text: mappingsText } });
+    const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === mappingsUri, { since: mark });
+    const found = byCode(p, 'arn/overlapping-patterns');
+    assert.deepEqual(found.map((d) => d.range.start.line), [2, 3]);
+    assert.deepEqual(
+      found.map((d) => d.relatedInformation?.map((r) => [r.location.uri, r.location.range])),
+      [
+        [[mappingsUri, rangeOf(mappingsText, pattern, 0)], [mappingsUri, rangeOf(mappingsText, pattern, 2)]],
+        [[mappingsUri, rangeOf(mappingsText, pattern, 0)], [mappingsUri, rangeOf(mappingsText, pattern, 1)]],
+      ],
+    );
+    mark = client.mark();
+    client.notify('textDocument/didClose', { textDocument: { uri: mappingsUri } });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === mappingsUri && p.diagnostics.length === 0, { since: mark });
   });
 
   test('requests on a document the server does not know answer empty, not with an error', async () => {

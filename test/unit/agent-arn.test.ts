@@ -73,6 +73,35 @@ describe('arn/overlapping-patterns in YAML', () => {
     assert.deepEqual(lint(text), []);
   });
 
+  test('N copies of one pattern: N - 1 findings (not N(N-1)/2), each naming the first line and counting the others', () => {
+    const n = 2_000;
+    const text = `identity_mappings:\n${'  - arn_pattern: arn:aws:sts::123456789012:assumed-role/deploy/*\n'.repeat(n)}`;
+    const found = lint(text);
+    assert.equal(found.length, n - 1);
+    found.forEach((f, k) => {
+      assert.equal(f.code, 'arn/overlapping-patterns');
+      assert.equal(f.range.start.line, k + 2);
+      assert.match(f.message, /the one on line 2 \(both match `arn:aws:sts::123456789012:assumed-role\/deploy\/session`\) in `identity_mappings`, and 1998 more patterns there overlap it:/);
+      // At most ten others, as related information, never the finding's own line.
+      assert.equal(f.related!.length, 10);
+      assert.ok(f.related!.every((r) => r.range.start.line !== f.range.start.line));
+    });
+  });
+
+  test('a session and two wildcards of its role: the related information names the others', () => {
+    const m = marked(yaml`
+      identity_mappings:
+        - arn_pattern: arn:aws:sts::123456789012:assumed-role/deploy/ci
+        - arn_pattern: «arn:aws:sts::123456789012:assumed-role/deploy/*»
+        - arn_pattern: «arn:aws:sts::123456789012:assumed-role/deploy/*»
+    `);
+    const found = lint(m.text);
+    assert.deepEqual(found.map((f) => f.range), m.ranges);
+    assert.match(found[0].message, /line 2 \(both match `arn:aws:sts::123456789012:assumed-role\/deploy\/ci`\).*, and 1 more pattern there overlaps it:/);
+    assert.deepEqual(found.map((f) => f.related!.map((r) => r.range.start.line)), [[1, 3], [1, 2]]);
+    assert.match(found[1].related![1].message, /both match `arn:aws:sts::123456789012:assumed-role\/deploy\/session`/);
+  });
+
   test('the kind comes from a sibling `type` when there is one (API bodies)', () => {
     const text = yaml`
       data:

@@ -7,7 +7,8 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { explainLogin, lintArnPattern, matches, type ExplainableMapping } from '../../server/src/service/arn';
+import { callerArnProblem, explainLogin, lintArnPattern, matches, type ExplainableMapping } from '../../server/src/service/arn';
+import { globMatches } from '../../server/src/service/arn/explain';
 
 const RUNS = Number(process.env.DD_WIF_PROPERTY_RUNS) > 0 ? Number(process.env.DD_WIF_PROPERTY_RUNS) : 500;
 
@@ -184,6 +185,21 @@ describe('explainLogin: nothing close, or no caller', () => {
     assert.equal(e.suggestedPattern, undefined);
   });
 
+  test('a pattern, white space or a short account is no caller: a problem, and callerArnProblem says so (the root is a caller)', () => {
+    for (const [arn, words] of [
+      [suggested, /is a pattern/],
+      [`arn:aws:sts::${A}:assumed-role/deploy/a b`, /white space/],
+      ['arn:aws:sts::1234:assumed-role/deploy/s1', /exactly 12 digits/],
+      ['arn:aws:s3:::bucket', /not a caller identity/],
+    ] as const) {
+      assert.match(explainLogin(arn, [m(suggested)]).callerProblem!, words, arn);
+      assert.match(callerArnProblem(arn)!, words, arn);
+    }
+    assert.equal(callerArnProblem(` ${caller}\n`), undefined);
+    assert.equal(callerArnProblem(`arn:aws:iam::${A}:role/deploy`), undefined);
+    assert.equal(callerArnProblem(`arn:aws:iam::${A}:root`), undefined);
+  });
+
   test('not an ARN', () => {
     const e = explainLogin('deploy', [m(suggested)]);
     assert.equal(e.callerKind, 'not-an-arn');
@@ -216,6 +232,43 @@ describe('explainLogin: properties', () => {
         for (const n of e.nearMisses) if (n.replaceWith) assert.ok(matches(n.replaceWith, arn));
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('explainLogin: linear on stars', () => {
+  // The `unsupported-wildcard` check reads a pattern as a glob. A backtracking regular expression takes
+  // exponential time on `a*a*…a*b` against `aaa…a`: these would not finish (8 stars took 34 s).
+  const stars = (n: number, last: string) => `${'a*'.repeat(n)}${last}`;
+  const session = 'a'.repeat(64);
+  const starCaller = `arn:aws:sts::${A}:assumed-role/deploy/${session}`;
+
+  test('30 stars that cannot match a 64-character session: answered, nothing close', () => {
+    const e = explainLogin(starCaller, [m(`arn:aws:sts::${A}:assumed-role/deploy/${stars(30, 'b')}`)]);
+    assert.deepEqual(e.matched, []);
+    assert.deepEqual(e.nearMisses, []);
+  });
+
+  test('30 stars that a glob would match: an unsupported wildcard', () => {
+    const e = explainLogin(starCaller, [m(`arn:aws:sts::${A}:assumed-role/deploy/${stars(30, 'a')}`)]);
+    assert.equal(e.closest?.reason, 'unsupported-wildcard');
+  });
+
+  test('1,000 mappings of 60 stars each, none matching: answered', () => {
+    const mappings = Array.from({ length: 1_000 }, (_, i) => m(`arn:aws:sts::${A}:assumed-role/deploy/${stars(60, 'b')}`, `m${i}`));
+    const e = explainLogin(starCaller, mappings);
+    assert.equal(e.nearMisses.length, 0);
+    assert.match(e.summary, /none comes close/);
+  });
+
+  test('globMatches agrees with a regular expression (`*` = any run but `/` and `:`) on small inputs', () => {
+    const reference = (pattern: string, arn: string) => new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:]*')}$`).test(arn);
+    const text = (chars: string) => fc.string({ unit: fc.constantFrom(...chars.split('')), maxLength: 10 });
+    fc.assert(
+      fc.property(text('ab*/:.'), text('ab/:.'), (pattern, arn) => {
+        assert.equal(globMatches(pattern, arn), reference(pattern, arn), `${pattern} / ${arn}`);
+      }),
+      { numRuns: RUNS * 4 },
     );
   });
 });

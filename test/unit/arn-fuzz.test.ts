@@ -28,6 +28,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isKnownCode } from '../../server/src/service';
+import { checkFindOverlaps } from '../helpers/overlaps';
 import { describeArn, findOverlaps, lintArnPattern, matches, overlapWitness, overlaps, parseArn, type ArnFinding, type ArnKind } from '../../server/src/service/arn';
 import { Rng } from '../helpers/corpus';
 import { SHARED_DIR } from '../helpers/markers';
@@ -295,16 +296,7 @@ function checkPair(a: string, b: string): void {
 }
 
 function checkBatch(patterns: readonly string[]): void {
-  const fast = findOverlaps(patterns);
-  const got: string[] = [];
-  for (const o of fast) {
-    assert.ok(o.first < o.second, `pair ${o.first},${o.second} out of order`);
-    assert.ok(matches(patterns[o.first], o.witness) && matches(patterns[o.second], o.witness), `witness ${JSON.stringify(o.witness.slice(0, 300))} not matched by both`);
-    got.push(`${o.first},${o.second}`);
-  }
-  const naive: string[] = [];
-  for (let i = 0; i < patterns.length; i++) for (let j = i + 1; j < patterns.length; j++) if (overlaps(patterns[i], patterns[j])) naive.push(`${i},${j}`);
-  assert.deepEqual(got, naive, 'findOverlaps differs from the pairwise overlaps');
+  checkFindOverlaps(patterns, 'findOverlaps');
 }
 
 /** Near-duplicates of a case, so batches hold real overlaps. */

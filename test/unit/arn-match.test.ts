@@ -7,7 +7,8 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { findOverlaps, lintArnPattern, matches, overlaps, overlapWitness, suggestedPattern, wildcardPrefix } from '../../server/src/service/arn';
+import { findOverlaps, lintArnPattern, matches, MAX_LISTED_OVERLAPS, overlaps, overlapWitness, suggestedPattern, wildcardPrefix } from '../../server/src/service/arn';
+import { checkFindOverlaps } from '../helpers/overlaps';
 
 const RUNS = Number(process.env.DD_WIF_PROPERTY_RUNS) > 0 ? Number(process.env.DD_WIF_PROPERTY_RUNS) : 1000;
 const params = { numRuns: RUNS };
@@ -94,23 +95,6 @@ describe('overlapWitness and overlaps', () => {
   }
 });
 
-/** Every pair i < j that overlaps, by brute force. */
-function bruteForce(patterns: readonly string[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < patterns.length; i++) for (let j = i + 1; j < patterns.length; j++) if (overlaps(patterns[i], patterns[j])) out.push([i, j]);
-  return out;
-}
-
-function checkFindOverlaps(patterns: readonly string[]): void {
-  const found = findOverlaps(patterns);
-  assert.deepEqual(found.map((o) => [o.first, o.second]), bruteForce(patterns));
-  for (const o of found) {
-    assert.ok(o.first < o.second);
-    assert.ok(matches(patterns[o.first], o.witness), `witness ${o.witness} matches ${patterns[o.first]}`);
-    assert.ok(matches(patterns[o.second], o.witness), `witness ${o.witness} matches ${patterns[o.second]}`);
-  }
-}
-
 describe('findOverlaps', () => {
   test('empty, one, no overlaps', () => {
     assert.deepEqual(findOverlaps([]), []);
@@ -118,7 +102,7 @@ describe('findOverlaps', () => {
     assert.deepEqual(findOverlaps([sts(A, 'assumed-role/r/*'), sts(A, 'assumed-role/q/*'), sts(B, 'assumed-role/r/*'), sts(A, 'assumed-role/r/s1/x')]), []);
   });
 
-  test('exactly the overlapping pairs, first < second, sorted, each with a witness', () => {
+  test('one entry per pattern that overlaps an earlier one: the first it overlaps, a witness, how many, the first few', () => {
     const patterns = [
       sts(A, 'assumed-role/r/*'), // 0
       sts(A, 'assumed-role/q/s1'), // 1
@@ -129,17 +113,66 @@ describe('findOverlaps', () => {
       sts(A, 'assumed-role/r'), // 6: nothing (no session)
     ];
     assert.deepEqual(findOverlaps(patterns), [
-      { first: 0, second: 2, witness: sts(A, 'assumed-role/r/s1') },
-      { first: 0, second: 5, witness: sts(A, 'assumed-role/r/session') },
-      { first: 1, second: 4, witness: sts(A, 'assumed-role/q/s1') },
-      { first: 2, second: 5, witness: sts(A, 'assumed-role/r/s1') },
+      { index: 2, first: 0, witness: sts(A, 'assumed-role/r/s1'), count: 2, others: [0, 5] },
+      { index: 4, first: 1, witness: sts(A, 'assumed-role/q/s1'), count: 1, others: [1] },
+      { index: 5, first: 0, witness: sts(A, 'assumed-role/r/session'), count: 2, others: [0, 2] },
     ]);
     checkFindOverlaps(patterns);
   });
 
-  test('the same pattern three times: three pairs', () => {
+  test('the same pattern three times: two entries, each naming the first and counting both others', () => {
     const p = sts(A, 'assumed-role/r/*');
-    assert.deepEqual(findOverlaps([p, p, p]).map((o) => [o.first, o.second]), [[0, 1], [0, 2], [1, 2]]);
+    assert.deepEqual(findOverlaps([p, p, p]).map((o) => [o.index, o.first, o.count, o.others]), [
+      [1, 0, 2, [0, 2]],
+      [2, 0, 2, [0, 1]],
+    ]);
+  });
+
+  test('exact patterns under one wildcard do not overlap each other, only the wildcard', () => {
+    const patterns = [sts(A, 'assumed-role/r/s1'), sts(A, 'assumed-role/r/s2'), sts(A, 'assumed-role/r/*'), sts(A, 'assumed-role/r/s3')];
+    assert.deepEqual(findOverlaps(patterns).map((o) => [o.index, o.first, o.count]), [
+      [2, 0, 3],
+      [3, 2, 1],
+    ]);
+    checkFindOverlaps(patterns);
+  });
+
+  // Linear, not "linear plus the pairs": these inputs hold billions of overlapping pairs, which a
+  // pairwise answer could neither compute nor hold in memory.
+  test('100,000 copies of one pattern: 99,999 entries, each naming the first and listing at most ten', () => {
+    const n = 100_000;
+    const p = sts(A, 'assumed-role/r/*');
+    const found = findOverlaps(Array(n).fill(p));
+    assert.equal(found.length, n - 1);
+    found.forEach((o, k) => {
+      assert.equal(o.index, k + 1);
+      assert.equal(o.first, 0);
+      assert.equal(o.count, n - 1);
+      assert.equal(o.others.length, MAX_LISTED_OVERLAPS);
+      assert.ok(!o.others.includes(o.index));
+    });
+    assert.deepEqual(found[4].others, [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+  });
+
+  test('50,000 sessions under a role and 50,000 copies of its wildcard: one entry each, with the full counts', () => {
+    const n = 50_000;
+    const patterns = [...Array.from({ length: n }, (_, i) => sts(A, `assumed-role/r/s${i}`)), ...Array<string>(n).fill(sts(A, 'assumed-role/r/*'))];
+    const found = findOverlaps(patterns);
+    // Sessions overlap only the (later) wildcards; the wildcards overlap one another and every session.
+    assert.equal(found.length, n);
+    assert.ok(found.every((o, k) => o.index === n + k && o.first === 0 && o.count === 2 * n - 1));
+  });
+
+  test('nested wildcard patterns (`…/r/*`, `…/r/a/*`, `…/r/a/a/*`, …) and a session at each depth: each session overlaps its own depth only', () => {
+    const depth = 2_000;
+    const patterns: string[] = [];
+    for (let d = 0; d < depth; d++) {
+      const base = sts(A, `assumed-role/r/${'a/'.repeat(d)}`);
+      patterns.push(`${base}*`, `${base}s1`);
+    }
+    const found = findOverlaps(patterns);
+    assert.deepEqual(found.map((o) => [o.index, o.first, o.count]), Array.from({ length: depth }, (_, d) => [2 * d + 1, 2 * d, 1]));
+    checkFindOverlaps(patterns.slice(0, 60));
   });
 
   test('random sets from a small alphabet: the same pairs as the O(n²) brute force', () => {
@@ -230,7 +263,7 @@ describe('properties', () => {
     );
   });
 
-  test('(d) findOverlaps finds exactly the brute-force pairs, with witnesses', () => {
+  test('(d) findOverlaps agrees with the brute-force pairs, with witnesses', () => {
     fc.assert(
       fc.property(fc.array(patterns, { maxLength: 30 }), (ps) => {
         checkFindOverlaps(ps);

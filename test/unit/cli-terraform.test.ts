@@ -287,3 +287,18 @@ describe('dd-wif lint: cost of folder-wide judgement (reported)', () => {
     t.diagnostic(`${timings.join('; ')} (130-line files)`);
   });
 });
+
+describe('dd-wif lint: arn/overlapping-patterns stays linear in its output', () => {
+  test('2,000 identical mapping resources: 1,999 warnings, each naming the first (not 1,999,000, nor a crash)', () => {
+    const n = 2_000;
+    const pattern = 'arn:aws:sts::123456789012:assumed-role/ci/*';
+    const d = tree({ 'main.tf': Array.from({ length: n }, (_, i) => `resource "datadog_aws_wif_intake_mapping" "m${i}" {\n  arn_pattern = "${pattern}"\n}\n`).join('') });
+    const text = run(['lint', d]);
+    assert.equal(text.code, 0, text.stderr);
+    const warnings = lines(text.stdout);
+    assert.equal(warnings.length, n - 1);
+    assert.ok(warnings.every((l) => / warning arn\/overlapping-patterns .*datadog_aws_wif_intake_mapping\.m0 .*1998 more mappings of this file overlap it/.test(l)), warnings[0]);
+    const j = run(['lint', '--format', 'json', d]);
+    assert.equal(json(j).length, n - 1);
+  });
+});

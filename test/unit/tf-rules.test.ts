@@ -756,9 +756,26 @@ describe('arn/overlapping-patterns', () => {
     assert.deepEqual(hits(m.text, 'arn/overlapping-patterns'), [['arn/overlapping-patterns', 'warning', m.ranges[0]]]);
   });
 
-  test('three patterns under one role give one finding per overlapping pair', () => {
-    const text = mapping(INTAKE, 'a', ci) + mapping(INTAKE, 'b', ci) + mapping(INTAKE, 'c', '"arn:aws:sts::123456789012:assumed-role/ci/s1"');
-    assert.equal(lint(text).filter((f) => f.code === 'arn/overlapping-patterns').length, 3);
+  test('three patterns under one role: one finding per later pattern, naming the first and counting the rest', () => {
+    const m = marked(mapping(INTAKE, 'a', ci) + mapping(INTAKE, 'b', `«${ci}»`) + mapping(INTAKE, 'c', '«"arn:aws:sts::123456789012:assumed-role/ci/s1"»'));
+    const found = lint(m.text).filter((f) => f.code === 'arn/overlapping-patterns');
+    assert.deepEqual(found.map((f) => f.range), m.ranges);
+    for (const f of found) assert.match(f.message, /as datadog_aws_wif_intake_mapping\.a \(both match .*\), and 1 more mapping of this file overlaps it:/);
+    // The related information points at the others: for b, a and c; for c, a and b.
+    const lineOf = (name: string) => m.text.split('\n').findIndex((l) => l.includes(`"${name}"`)) + 2;
+    assert.deepEqual(found.map((f) => f.related!.map((r) => r.range.start.line + 1)), [[lineOf('a'), lineOf('c')], [lineOf('a'), lineOf('b')]]);
+    assert.match(found[0].related![1].message, /datadog_aws_wif_intake_mapping\.c overlaps it: both match `arn:aws:sts::123456789012:assumed-role\/ci\/s1`/);
+  });
+
+  test('1,000 identical mapping resources: 999 findings (not 499,500), each naming the first', () => {
+    const n = 1_000;
+    const text = Array.from({ length: n }, (_, i) => mapping(INTAKE, `m${i}`, ci)).join('');
+    const found = lint(text).filter((f) => f.code === 'arn/overlapping-patterns');
+    assert.equal(found.length, n - 1);
+    for (const f of found) {
+      assert.match(f.message, /as datadog_aws_wif_intake_mapping\.m0 \(both match `arn:aws:sts::123456789012:assumed-role\/ci\/session`\), and 998 more mappings of this file overlap it:/);
+      assert.equal(f.related!.length, 10);
+    }
   });
 
   test('near miss: the same pattern in an intake and an identity mapping (different kinds); different roles; different files', () => {

@@ -18,6 +18,7 @@ Commands:
   login --flow agent|terraform --org-uuid UUID
                               test a live proof exchange with Datadog
   mappings list|create|delete manage identity and intake mappings
+  mappings explain [--arn ARN] which mapping matches a caller, or why none does
 
 Run \`dd-wif <command> --help\` for a command's options.`;
 

@@ -1,7 +1,8 @@
-// `dd-wif mappings list|create|delete …` (CLI.md): identity and intake
+// `dd-wif mappings list|create|delete|explain …` (CLI.md): identity and intake
 // mappings through the API, with DD_API_KEY and DD_APP_KEY from the
-// environment. Exit 0 success, 1 the API call failed, 2 usage (a missing key,
-// a refused host, a pattern the ARN engine refuses, a delete not confirmed).
+// environment. Exit 0 success, 1 the API call failed (for explain: no mapping
+// matches), 2 usage (a missing key, a refused host, a pattern the ARN engine
+// refuses, a delete not confirmed). `explain` lives in mappingsExplain.ts.
 // The keys are never printed: every line is scrubbed of them exactly, then by
 // shape.
 
@@ -21,17 +22,24 @@ export const MAPPINGS_USAGE = `Usage:
   dd-wif mappings create --kind identity --arn-pattern P --account ID [--site SITE]
   dd-wif mappings create --kind intake   --arn-pattern P [--site SITE]
   dd-wif mappings delete --kind identity|intake --id ID [--site SITE] [--yes]
+  dd-wif mappings explain [--arn CALLER_ARN] [--kind identity|intake] [--site SITE]
+                          [--profile P] [--region R] [--format json]
 
 Manages Workload Identity Federation mappings through the Datadog API, with
 the keys in the environment variables DD_API_KEY and DD_APP_KEY (the
 application key's user needs workload_identity_federation_config_read, and
 _write to create or delete; cloud_auth_config_* on older orgs).
 
+explain says which mapping matches a caller ARN, or that none does, which
+comes closest and why (the explainer of the extension's "Why Can't I Log
+In?"): exit 0 when one matches, 1 when none does.
+
 Options:
   --kind identity|intake     identity (persona) mappings act as a Datadog user or
                              service account (Terraform flow); intake mappings may
                              fetch the org's managed API key (Agent flow).
-                             list: both kinds when omitted
+                             list: both kinds when omitted; explain: the kind
+                             the failing login needs (either when omitted)
   --arn-pattern P            create: the caller ARN pattern, e.g.
                              arn:aws:sts::123456789012:assumed-role/my-role/*
                              (checked first: an arn/* error refuses it)
@@ -39,6 +47,10 @@ Options:
                              or a service account's UUID
   --id ID                    delete: the mapping's id (see list)
   --yes                      delete without asking (required when stdin is not a terminal)
+  --arn CALLER_ARN           explain: the caller ARN (default: the caller identity
+                             of the resolved AWS credentials, STS GetCallerIdentity)
+  --profile P, --region R    explain without --arn: the AWS profile and STS region
+                             (as for dd-wif whoami)
   --site SITE                Datadog site (default datadoghq.com)
   --api-url URL              use this API base URL instead of https://api.<site>
   --allow-host HOST[:PORT]   allow --api-url to name a host that is not a Datadog API
@@ -54,6 +66,10 @@ Options:
 
 JSON: list prints [{"kind", "id", "arnPattern", "accountIdentifier"?, "accountUuid"?}];
 create prints the created mapping in that shape; delete prints {"kind", "id", "deleted": true};
+explain prints {"callerArn", "callerSource": "argument"|"aws", "callerKind", "effectiveArn",
+"kind", "matched": [mapping], "closest": {"mapping", "reason", "message", "replaceWith"} or null,
+"nearMisses": [same], "suggestedPattern", "callerNote", "callerProblem", "summary"}
+(messages in Markdown; absent values are null);
 a failure prints {"ok": false, "status", "reason", "nextStep"} (exit 1, or 2 for a usage error).`;
 
 const OPTIONS = {
@@ -69,9 +85,12 @@ const OPTIONS = {
   timeout: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  arn: { type: 'string' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
 } as const;
 
-const VERBS = ['list', 'create', 'delete'] as const;
+const VERBS = ['list', 'create', 'delete', 'explain'] as const;
 type Verb = (typeof VERBS)[number];
 
 /** Which options each verb takes (besides the common ones). */
@@ -79,6 +98,7 @@ const VERB_OPTIONS: Record<Verb, readonly string[]> = {
   list: ['kind'],
   create: ['kind', 'arn-pattern', 'account'],
   delete: ['kind', 'id', 'yes'],
+  explain: ['kind', 'arn', 'profile', 'region'],
 };
 const COMMON = ['site', 'api-url', 'allow-host', 'paths', 'timeout', 'format', 'help'];
 
@@ -153,7 +173,7 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
     io.out(MAPPINGS_USAGE);
     return 0;
   }
-  if (!(VERBS as readonly string[]).includes(verbArg)) throw new UsageError(`unknown verb "${verbArg}": list, create or delete`);
+  if (!(VERBS as readonly string[]).includes(verbArg)) throw new UsageError(`unknown verb "${verbArg}": list, create, delete or explain`);
   const verb = verbArg as Verb;
   const { values } = parseOptions(rest, OPTIONS);
   if (values.help) {
@@ -167,7 +187,9 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
   }
 
   // The verb's own arguments.
-  const kind = readKind(values.kind, verb !== 'list');
+  const kind = readKind(values.kind, verb !== 'list' && verb !== 'explain');
+  const explain = verb === 'explain' ? await import('./mappingsExplain') : undefined;
+  const explainOptions = explain?.readExplainOptions(values);
   let arnPattern: string | undefined;
   let account: string | undefined;
   let id: string | undefined;
@@ -243,6 +265,8 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
     ...(options.sleep ? { sleep: options.sleep } : {}),
     userAgent: `dd-wif/${options.version ?? '0'}`,
   });
+
+  if (explain) return explain.explainMappings({ ...explainOptions, client, kind, timeoutMs: Math.round(timeoutSeconds * 1000), format, baseUrl: decision.baseUrl }, io);
 
   if (verb === 'list') {
     const kinds: MappingKind[] = kind ? [kind] : ['identity', 'intake'];

@@ -18,7 +18,9 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
-export function toDiagnostic(f: Finding): Diagnostic {
+/** `uri`: the document's, for the finding's related places (they are in the same document). */
+export function toDiagnostic(f: Finding, uri?: string): Diagnostic {
+  const related = uri && f.related?.length ? { relatedInformation: f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message })) } : {};
   return {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -28,12 +30,13 @@ export function toDiagnostic(f: Finding): Diagnostic {
     message: f.message,
     // Carried so clients can key fixes on it; the server recomputes fixes anyway.
     data: f.data ? { code: f.code, fixes: f.data.fixes ?? [] } : { code: f.code },
+    ...related,
   };
 }
 
 export function toCodeAction(uri: string, finding: Finding, fix: QuickFix): CodeAction {
   const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
-  action.diagnostics = [toDiagnostic(finding)];
+  action.diagnostics = [toDiagnostic(finding, uri)];
   if (fix.isPreferred) action.isPreferred = true;
   return action;
 }

@@ -48,7 +48,7 @@ export class DiagnosticsPublisher {
     let diagnostics: Diagnostic[] = [];
     const text = doc.getText();
     try {
-      diagnostics = this.service.lint({ path: doc.uri, text, severity: this.severityOf(doc.uri) }, this.folderOf(doc.uri)).map(toDiagnostic);
+      diagnostics = this.service.lint({ path: doc.uri, text, severity: this.severityOf(doc.uri) }, this.folderOf(doc.uri)).map((f) => toDiagnostic(f, doc.uri));
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }

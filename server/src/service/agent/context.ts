@@ -10,6 +10,8 @@ export interface ReportOptions {
   severity?: Severity;
   fixes?: QuickFix[];
   data?: Record<string, unknown>;
+  /** Other places in the document the finding concerns. */
+  related?: { span: Span; message: string }[];
 }
 
 export class AgentRuleContext {
@@ -34,6 +36,7 @@ export class AgentRuleContext {
       range: this.index.range(span.start, Math.max(span.end, span.start)),
     };
     if (options.fixes?.length || options.data) finding.data = { ...options.data, ...(options.fixes?.length ? { fixes: options.fixes } : {}) };
+    if (options.related?.length) finding.related = options.related.map((r) => ({ range: this.index.range(r.span.start, Math.max(r.span.end, r.span.start)), message: r.message }));
     this.findings.push(finding);
   }
 }

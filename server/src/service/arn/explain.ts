@@ -4,7 +4,7 @@
 // core; the mappings are whatever objects carry an `arnPattern`.
 
 import { parseArn, type ArnKind, type ParsedArn } from './parse';
-import { matches } from './match';
+import { matches, piecesMatch } from './match';
 
 /** The least a mapping must carry to be explained; `kind` and `id` make the words better. */
 export interface ExplainableMapping {
@@ -156,12 +156,28 @@ interface CallerReading {
   effective?: string;
   suggested?: string;
   problem?: string;
+  /** The problem is the caller itself (the account root), not how it was written. */
+  unmappable?: boolean;
   note?: string;
+}
+
+/**
+ * Why `callerArn` cannot be explained, in words, or undefined when it can:
+ * not an ARN, a pattern rather than a caller, or no caller identity at all.
+ * The account root can be explained (it is a caller, one never to map).
+ */
+export function callerArnProblem(callerArn: string): string | undefined {
+  const caller = readCaller(callerArn.trim());
+  return caller.unmappable ? undefined : caller.problem;
 }
 
 function readCaller(arn: string): CallerReading {
   const p = parseArn(arn);
   if (!p.isArn) return { kind: 'not-an-arn', problem: `\`${arn}\` is not an ARN: give the caller ARN that \`aws sts get-caller-identity\` prints.` };
+  // (What STS prints never holds these: a typo, or a pattern given where a caller was meant.)
+  if (arn.includes('*')) return { kind: p.kind, problem: `\`${arn}\` is a pattern (it holds a \`*\`), not a caller: give the caller ARN that \`aws sts get-caller-identity\` prints.` };
+  if (/\s/.test(arn)) return { kind: p.kind, problem: `\`${JSON.stringify(arn).slice(1, -1)}\` holds white space, which no caller ARN does.` };
+  if (p.kind !== 'other' && !/^\d{12}$/.test(p.account!.text)) return { kind: p.kind, problem: `\`${arn}\` has the account \`${p.account!.text}\`: an account is exactly 12 digits.` };
   const partition = p.partition!.text;
   const account = p.account!.text;
   switch (p.kind) {
@@ -193,7 +209,7 @@ function readCaller(arn: string): CallerReading {
     case 'federated-user':
       return { kind: p.kind, effective: arn, suggested: arn };
     case 'root':
-      return { kind: p.kind, problem: 'The caller is the account root, which must never be mapped: create a role, assume it, and map its assumed-role ARN.' };
+      return { kind: p.kind, unmappable: true, problem: 'The caller is the account root, which must never be mapped: create a role, assume it, and map its assumed-role ARN.' };
     default:
       return { kind: p.kind, problem: `\`${arn}\` is not a caller identity: give the ARN that \`aws sts get-caller-identity\` prints (\`arn:aws:sts::<account>:assumed-role/<role>/<session>\` or an IAM user).` };
   }
@@ -288,11 +304,22 @@ function permissionSet(role: string): string | undefined {
   return m?.[1];
 }
 
-/** Matches `pattern` as a shell glob, `*` standing for any run of characters but `/` and `:`. */
-function globMatches(pattern: string, arn: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:]*')}$`);
-  return re.test(arn);
+/**
+ * Matches `pattern` as a shell glob, `*` standing for any run of characters
+ * but `/` and `:`. Linear: as a `*` never crosses a `/` or `:`, the two must
+ * have the same separators in the same order, and each field between them is
+ * a plain glob (a regular expression would backtrack exponentially on
+ * `a*a*a*…b`).
+ */
+export function globMatches(pattern: string, arn: string): boolean {
+  const fields = pattern.split(SEPARATORS);
+  const arnFields = arn.split(SEPARATORS);
+  if (fields.length !== arnFields.length) return false;
+  // (Odd entries are the separators themselves, captured by the split.)
+  return fields.every((field, i) => (i % 2 ? field === arnFields[i] : piecesMatch(field.split('*'), arnFields[i])));
 }
+
+const SEPARATORS = /([/:])/;
 
 /** 0 ≤ result < 1: the share of the longer string covered by a common prefix and suffix. */
 function similarity(a: string, b: string): number {

@@ -3,9 +3,9 @@
 
 export { parseArn, KIND_LABELS, type ArnKind, type ArnPart, type ParsedArn } from './parse';
 export { lintArnPattern, type ArnFinding, type ArnFix } from './rules';
-export { matches, overlaps, overlapWitness, findOverlaps, wildcardPrefix, type Overlap } from './match';
+export { matches, overlaps, overlapWitness, findOverlaps, wildcardPrefix, MAX_LISTED_OVERLAPS, type Overlap } from './match';
 export { describeArn } from './describe';
-export { explainLogin, type ExplainableMapping, type ExplainOptions, type LoginExplanation, type NearMiss, type NearMissReason } from './explain';
+export { explainLogin, callerArnProblem, type ExplainableMapping, type ExplainOptions, type LoginExplanation, type NearMiss, type NearMissReason } from './explain';
 
 import { lintArnPattern } from './rules';
 

@@ -4,6 +4,7 @@
 
 import type { Severity } from '../common/types';
 import { interpolationSpans, parseArn, type ArnPart, type ParsedArn } from './parse';
+import { piecesMatch } from './match';
 
 export interface ArnFix {
   title: string;
@@ -126,8 +127,7 @@ function judgedSpan(part: ArnPart): [number, number] {
 /** Could a part, whatever its interpolations stand for, read exactly `value`? */
 function couldRead(part: ArnPart, value: string): boolean {
   if (!part.templated) return part.text === value;
-  // A glob match: the literal pieces in order, anything in between. Leftmost
-  // placement of each middle piece is enough, and linear (no regex backtracking).
+  // A glob match: the literal pieces in order, anything in between.
   const pieces: string[] = [];
   let at = 0;
   for (const [s, e] of interpolationSpans(part.text)) {
@@ -135,17 +135,7 @@ function couldRead(part: ArnPart, value: string): boolean {
     at = e;
   }
   pieces.push(part.text.slice(at));
-  const first = pieces[0];
-  const last = pieces[pieces.length - 1];
-  if (!value.startsWith(first) || value.length < first.length + last.length || !value.endsWith(last)) return false;
-  let cursor = first.length;
-  const limit = value.length - last.length;
-  for (const piece of pieces.slice(1, -1)) {
-    const found = value.indexOf(piece, cursor);
-    if (found < 0 || found + piece.length > limit) return false;
-    cursor = found + piece.length;
-  }
-  return true;
+  return piecesMatch(pieces, value);
 }
 
 function judge(text: string, base: number, out: ArnFinding[]): void {

@@ -34,6 +34,12 @@ export interface FindingData {
   [key: string]: unknown;
 }
 
+/** Another place in the same document a finding concerns (LSP `relatedInformation`). */
+export interface RelatedRange {
+  range: Range;
+  message: string;
+}
+
 /** One problem a rule found. */
 export interface Finding {
   code: string;
@@ -41,6 +47,8 @@ export interface Finding {
   message: string;
   range: Range;
   data?: FindingData;
+  /** A few other places it concerns (bounded by the rule), e.g. the patterns an overlapping one collides with. */
+  related?: RelatedRange[];
 }
 
 export interface Hover {

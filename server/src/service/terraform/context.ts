@@ -33,11 +33,12 @@ export class TfRuleContext {
     return { range: this.index.range(span.start, span.end), newText };
   }
 
-  report(code: string, span: Span, message: string, options: { severity?: Severity; fixes?: QuickFix[] } = {}): void {
+  report(code: string, span: Span, message: string, options: { severity?: Severity; fixes?: QuickFix[]; related?: { span: Span; message: string }[] } = {}): void {
     const info = ruleInfo(code);
     if (!info) throw new Error(`unknown rule code ${code}`);
     const f: Finding = { code, severity: options.severity ?? info.severity, message, range: this.index.range(span.start, Math.max(span.start, span.end)) };
     if (options.fixes?.length) f.data = { fixes: options.fixes };
+    if (options.related?.length) f.related = options.related.map((r) => ({ range: this.index.range(r.span.start, Math.max(r.span.start, r.span.end)), message: r.message }));
     this.findings.push(f);
   }
 }

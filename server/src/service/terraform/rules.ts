@@ -7,7 +7,7 @@ import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion
 import { accountIdentifierKind, isUuid, secretKind } from '../common/identifiers';
 import { DATADOG_SITES } from '../common/sites';
 import { closest } from '../common/strings';
-import { findOverlaps, lintArnPattern } from '../arn';
+import { findOverlaps, lintArnPattern, overlapWitness } from '../arn';
 import type { TfRuleContext } from './context';
 import type { Span } from './hcl';
 import { attributeNamed, literalString, type TerraformLockModel, type HclAttribute, type HclValue, type TfMappingResource, type TfProviderBlock } from './model';
@@ -219,13 +219,15 @@ function mappings(ctx: TfRuleContext): void {
     byKind.set(kindOf(r), list);
   }
   for (const [kind, list] of byKind) {
+    // One finding per mapping that overlaps an earlier one, naming the first; the related information a few others.
     for (const o of findOverlaps(list.map((x) => x.pattern))) {
       const first = list[o.first].resource;
-      const second = list[o.second].resource;
+      const more = o.count - 1;
       ctx.report(
         'arn/overlapping-patterns',
-        second.arnPattern!.value.span,
-        `This ${kind} mapping can match the same caller as ${first.type}.${first.name} (both match \`${o.witness}\`): the API refuses a pattern that conflicts with an existing mapping.`,
+        list[o.index].resource.arnPattern!.value.span,
+        `This ${kind} mapping can match the same caller as ${first.type}.${first.name} (both match \`${o.witness}\`)${more ? `, and ${more} more mapping${more === 1 ? '' : 's'} of this file overlap${more === 1 ? 's' : ''} it` : ''}: the API refuses a pattern that conflicts with an existing mapping.`,
+        { related: o.others.map((j) => ({ span: list[j].resource.arnPattern!.value.span, message: `${list[j].resource.type}.${list[j].resource.name} overlaps it: both match \`${overlapWitness(list[o.index].pattern, list[j].pattern)}\`.` })) },
       );
     }
   }

@@ -1,7 +1,7 @@
 // The arn/* rules on every `arn_pattern` string in the file, and
 // arn/overlapping-patterns among the patterns of one kind of mapping.
 
-import { findOverlaps, lintArnPattern } from '../../arn';
+import { findOverlaps, lintArnPattern, overlapWitness } from '../../arn';
 import type { AgentRuleContext } from '../context';
 import { replaceScalar } from '../edits';
 import type { ArnPatternValue } from '../arnPatterns';
@@ -17,16 +17,26 @@ export function arnPatterns(ctx: AgentRuleContext): void {
     }
   }
   const groups = new Map<string, ArnPatternValue[]>();
-  for (const p of patterns) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
+  for (const p of patterns) {
+    const list = groups.get(p.group);
+    if (list) list.push(p);
+    else groups.set(p.group, [p]);
+  }
+  // One finding per pattern that overlaps an earlier one (N copies: N - 1 findings, not N²/2), naming the
+  // first it overlaps; the related information lists a few of the others.
+  const lineOf = (p: ArnPatternValue) => ctx.index.positionAt(p.start).line + 1;
   for (const [group, list] of groups) {
     for (const o of findOverlaps(list.map((p) => p.value))) {
-      const first = list[o.first];
-      const line = ctx.index.positionAt(first.start).line + 1;
+      const line = lineOf(list[o.first]);
+      const more = o.count - 1;
       ctx.report(
         'arn/overlapping-patterns',
-        list[o.second],
-        `This pattern can match the same caller as the one on line ${line} (both match \`${o.witness}\`) in \`${group}\`: the API refuses a pattern that conflicts with an existing mapping. Keep one.`,
-        { data: { otherLine: line } },
+        list[o.index],
+        `This pattern can match the same caller as the one on line ${line} (both match \`${o.witness}\`) in \`${group}\`${more ? `, and ${more} more pattern${more === 1 ? '' : 's'} there overlap${more === 1 ? 's' : ''} it` : ''}: the API refuses a pattern that conflicts with an existing mapping. Keep one.`,
+        {
+          data: { otherLine: line, overlapCount: o.count },
+          related: o.others.map((j) => ({ span: list[j], message: `An overlapping pattern: both match \`${overlapWitness(list[o.index].value, list[j].value)}\`.` })),
+        },
       );
     }
   }
