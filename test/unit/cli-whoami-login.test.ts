@@ -14,6 +14,7 @@ import { main } from '../../server/src/cli/main';
 import { parseOptions } from '../../server/src/cli/args';
 import { UsageError } from '../../server/src/cli/files';
 import { startEmulator, TEST_IDENTITIES, EMULATOR_API_KEYS, type Emulator, type TestIdentity } from '../../emulator/src/index';
+import { sharedPhrases } from '../helpers/advice';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cliJs = path.join(root, 'dist', 'cli.js');
@@ -268,20 +269,34 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         });
       });
 
-      test('403 for an unmapped role: exit 1, the ARN and the pattern to map it named', async () => {
+      test('403 for an unmapped role: exit 1, the ARN and the pattern to map it named, each piece of advice once', async () => {
         const id = TEST_IDENTITIES.unmappedRole;
+        const pattern = 'arn:aws:sts::123456789012:assumed-role/unmapped-role/*';
         const r = await run(envFor(id), ...loginArgs('terraform'));
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
         assert.ok(r.stderr.includes(id.arn), r.stderr);
-        assert.ok(r.stderr.includes('arn:aws:sts::123456789012:assumed-role/unmapped-role/*'), r.stderr);
+        assert.equal(r.stderr.split(pattern).length - 1, 1, `the pattern is named once:\n${r.stderr}`);
+        const lines = r.stderr.trimEnd().split('\n');
+        const next = lines.filter((l) => l.startsWith('Next: '));
+        assert.equal(next.length, 1, r.stderr);
+        assert.ok(next[0].includes(pattern), r.stderr);
+        assert.deepEqual(sharedPhrases(lines.filter((l) => !l.startsWith('Next: ')).join('\n'), next[0]), [], r.stderr);
+      });
+
+      test('403, json: the server\'s own words in details, the next step, the caller and the pattern', async () => {
+        const id = TEST_IDENTITIES.unmappedRole;
         const json = await run(envFor(id), ...loginArgs('agent', '--format', 'json'));
         assert.equal(json.code, 1);
         const got = JSON.parse(json.stdout);
-        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason']);
+        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason', 'details', 'nextStep', 'callerArn', 'suggestedPattern']);
         assert.equal(got.ok, false);
         assert.equal(got.status, 403);
         assert.ok(got.reason.includes(id.arn), got.reason);
+        assert.deepEqual(got.details, [`Forbidden: no mapping matches ${id.arn} (intake mappings)`]);
+        assert.match(got.nextStep, /^create an intake mapping with the ARN pattern arn:aws:sts::123456789012:assumed-role\/unmapped-role\/\* /);
+        assert.equal(got.callerArn, id.arn);
+        assert.equal(got.suggestedPattern, 'arn:aws:sts::123456789012:assumed-role/unmapped-role/*');
       });
 
       test('--api-url to a host that is not a Datadog API host, without --allow-host: exit 2, nothing sent', async () => {
@@ -333,10 +348,30 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.equal(emulator.requests.length, 0);
       });
 
-      test('--format json on a usage refusal still prints one JSON object', async () => {
+      test('--format json on a usage refusal still prints one JSON object, in the failure shape (no details)', async () => {
         const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', 'nope', '--format', 'json');
         assert.equal(r.code, 2);
-        assert.deepEqual(Object.keys(JSON.parse(r.stdout)), ['ok', 'status', 'reason']);
+        const got = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason', 'details', 'nextStep']);
+        assert.deepEqual([got.ok, got.status, got.details], [false, null, []]);
+        assert.match(got.nextStep, /Organization Settings/);
+        assert.match(r.stderr, /^Next: copy the org UUID/m);
+        // A refused host: its reason says what to do, so no second next step.
+        const host = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', emulator.orgUuid, '--api-url', emulator.apiUrl, '--format', 'json');
+        assert.equal(host.code, 2);
+        const refused = JSON.parse(host.stdout);
+        assert.deepEqual(Object.keys(refused), ['ok', 'status', 'reason', 'details']);
+        assert.match(refused.reason, /--allow-host/);
+        // Mistakes the option parser finds answer in the same shape, and the usage still goes to stderr.
+        await each(mode, pick(mode, [['--timeout', 'soon'], ['--bogus'], ['--flow', 'lambda']]), async (more) => {
+          const bad = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--org-uuid', emulator.orgUuid, ...(more[0] === '--flow' ? [] : ['--flow', 'agent']), ...more, '--format', 'json');
+          assert.equal(bad.code, 2, more.join(' '));
+          const j = JSON.parse(bad.stdout);
+          assert.deepEqual(Object.keys(j), ['ok', 'status', 'reason', 'details', 'nextStep'], more.join(' '));
+          assert.deepEqual([j.ok, j.status, j.details], [false, null, []]);
+          assert.match(bad.stderr, /Usage: dd-wif login/);
+        });
+        assert.equal(emulator.requests.length, 0);
       });
 
       test('a server that never answers, with --timeout 1: exit 1, promptly', async () => {
@@ -357,6 +392,8 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.equal(got.ok, false);
         assert.equal(got.status, null);
         assert.match(got.reason, /No AWS credentials were found/);
+        assert.deepEqual(got.details, []);
+        assert.match(got.nextStep, /aws configure/);
       });
     });
 
