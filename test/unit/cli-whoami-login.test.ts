@@ -225,8 +225,42 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.match(r.stderr, /AWS rejected the credentials \(InvalidClientTokenId/);
       });
 
-      test('usage errors exit 2 with the usage: unknown option, missing value, stray argument, bad format', async () => {
-        await each(mode, pick(mode, [['--bogus'], ['--profile'], ['--profile', '--region', 'us-east-1'], ['extra'], ['--format', 'xml']]), async (argv) => {
+      test("--profile: the profile's endpoint_url and region are honoured (no AWS_ENDPOINT_URL_STS), as the AWS CLI does", async () => {
+        const id = TEST_IDENTITIES.mappedRole;
+        const config = path.join(home, 'config-endpoint');
+        const credentials = path.join(home, 'credentials-endpoint');
+        fs.writeFileSync(
+          config,
+          `[profile emu]\nregion = eu-west-3\nendpoint_url = ${emulator.stsUrl}\n` +
+            `[profile emu-services]\nservices = local-sts\nendpoint_url = http://127.0.0.1:9\n[services local-sts]\nsts =\n  endpoint_url = ${emulator.stsUrl}\n`,
+        );
+        const keys = `aws_access_key_id = ${id.accessKeyId}\naws_secret_access_key = ${id.secretAccessKey}\naws_session_token = ${id.sessionToken}\n`;
+        fs.writeFileSync(credentials, `[emu]\n${keys}[emu-services]\n${keys}`);
+        const env = envFor(undefined, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials });
+        delete env.AWS_ENDPOINT_URL_STS;
+        await each(mode, pick(mode, ['emu', 'emu-services']), async (profile) => {
+          const r = await run(env, 'whoami', '--profile', profile, '--format', 'json');
+          assert.equal(r.code, 0, `${profile}: ${r.stderr}`);
+          assert.equal(JSON.parse(r.stdout).arn, id.arn);
+        });
+        // The environment's endpoint still comes first: a dead one is named in the failure.
+        const dead = await run({ ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }, 'whoami', '--profile', 'emu');
+        assert.equal(dead.code, 1);
+        assert.match(dead.stderr, /AWS STS \(http:\/\/127\.0\.0\.1:9\/?\) could not be reached/);
+      });
+
+      test('--timeout SECONDS bounds the check; a bad value is a usage error', async () => {
+        emulator.fault('sts:/', { kind: 'timeout' }, Infinity);
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', '--timeout', '1');
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /AWS STS did not answer within 1 s\./);
+        emulator.clearFaults();
+        const ok = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', '--timeout=2.5', '--format', 'json');
+        assert.equal(ok.code, 0, ok.stderr);
+      });
+
+      test('usage errors exit 2 with the usage: unknown option, missing value, stray argument, bad format, bad timeout', async () => {
+        await each(mode, pick(mode, [['--bogus'], ['--profile'], ['--profile', '--region', 'us-east-1'], ['extra'], ['--format', 'xml'], ['--timeout', '0'], ['--timeout', 'soon'], ['--timeout', '3601']]), async (argv) => {
           const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', ...argv);
           assert.equal(r.code, 2, argv.join(' '));
           assert.equal(r.stdout, '');
@@ -383,6 +417,23 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.ok(took < 5000, `took ${took} ms`);
         assert.match(r.stderr, /within the login test's 1 second\./);
         assert.match(r.stderr, /longer --timeout \(it was 1 seconds\)/);
+      });
+
+      test("--profile: the caller identity beside the exchange is asked at the profile's endpoint_url", async () => {
+        const id = TEST_IDENTITIES.mappedRole;
+        const config = path.join(home, 'config-login-endpoint');
+        const credentials = path.join(home, 'credentials-login-endpoint');
+        fs.writeFileSync(config, `[profile emu]\nregion = eu-west-3\nendpoint_url = ${emulator.stsUrl}\n`);
+        fs.writeFileSync(credentials, `[emu]\naws_access_key_id = ${id.accessKeyId}\naws_secret_access_key = ${id.secretAccessKey}\naws_session_token = ${id.sessionToken}\n`);
+        const env = envFor(undefined, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials });
+        delete env.AWS_ENDPOINT_URL_STS;
+        const r = await run(env, ...loginArgs('terraform', '--profile', 'emu', '--format', 'json'));
+        assert.equal(r.code, 0, r.stderr);
+        // On a success only the caller identity call names the caller, and only the emulated STS knows these keys.
+        assert.equal(JSON.parse(r.stdout).callerArn, id.arn);
+        // Two calls to the emulated STS: Datadog's replay of the proof, and the caller identity.
+        assert.equal(emulator.requests.filter((q) => q.server === 'sts' && q.status === 200).length, 2);
+        assert.ok(emulator.requests.some((q) => q.path === '/api/v2/delegated-token' && q.status === 200));
       });
 
       test('no AWS credentials: exit 1 with the words', async () => {

@@ -27,7 +27,8 @@ Options:
   --flow agent|terraform     which exchange to test (required)
   --org-uuid UUID            the Datadog org UUID the proof is bound to (required)
   --site SITE                Datadog site (default datadoghq.com)
-  --region R                 STS region for the proof (default none: global STS)
+  --region R                 STS region for the proof (default none: global STS; a
+                             profile's region or AWS_REGION does not change it)
   --profile P                AWS profile
   --api-url URL              send to this API base URL instead of https://api.<site>
   --allow-host HOST[:PORT]   allow --api-url to name a host that is not a Datadog API
@@ -139,7 +140,9 @@ async function login(argv: string[], io: CliIo, version: string): Promise<number
     ...(apiUrl ? { apiUrl } : {}),
     allowedHosts,
     credentials,
-    identify: () => getCallerIdentity({ credentials, region, timeoutMs }),
+    // Who is calling, asked of STS where the AWS CLI would ask it for this profile (its region and
+    // endpoint_url, like whoami); the proof's own region stays --region alone (global STS without it).
+    identify: () => getCallerIdentity({ credentials, region, profile, timeoutMs }),
     timeoutMs,
     timeoutNextStep: `try again with a longer --timeout (it was ${timeoutSeconds} seconds), or check the network path to the API`,
     userAgent: `dd-wif/${version}`,
