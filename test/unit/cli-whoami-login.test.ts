@@ -14,6 +14,7 @@ import { main } from '../../server/src/cli/main';
 import { parseOptions } from '../../server/src/cli/args';
 import { UsageError } from '../../server/src/cli/files';
 import { startEmulator, TEST_IDENTITIES, EMULATOR_API_KEYS, type Emulator, type TestIdentity } from '../../emulator/src/index';
+import { sharedPhrases } from '../helpers/advice';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cliJs = path.join(root, 'dist', 'cli.js');
@@ -224,8 +225,42 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.match(r.stderr, /AWS rejected the credentials \(InvalidClientTokenId/);
       });
 
-      test('usage errors exit 2 with the usage: unknown option, missing value, stray argument, bad format', async () => {
-        await each(mode, pick(mode, [['--bogus'], ['--profile'], ['--profile', '--region', 'us-east-1'], ['extra'], ['--format', 'xml']]), async (argv) => {
+      test("--profile: the profile's endpoint_url and region are honoured (no AWS_ENDPOINT_URL_STS), as the AWS CLI does", async () => {
+        const id = TEST_IDENTITIES.mappedRole;
+        const config = path.join(home, 'config-endpoint');
+        const credentials = path.join(home, 'credentials-endpoint');
+        fs.writeFileSync(
+          config,
+          `[profile emu]\nregion = eu-west-3\nendpoint_url = ${emulator.stsUrl}\n` +
+            `[profile emu-services]\nservices = local-sts\nendpoint_url = http://127.0.0.1:9\n[services local-sts]\nsts =\n  endpoint_url = ${emulator.stsUrl}\n`,
+        );
+        const keys = `aws_access_key_id = ${id.accessKeyId}\naws_secret_access_key = ${id.secretAccessKey}\naws_session_token = ${id.sessionToken}\n`;
+        fs.writeFileSync(credentials, `[emu]\n${keys}[emu-services]\n${keys}`);
+        const env = envFor(undefined, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials });
+        delete env.AWS_ENDPOINT_URL_STS;
+        await each(mode, pick(mode, ['emu', 'emu-services']), async (profile) => {
+          const r = await run(env, 'whoami', '--profile', profile, '--format', 'json');
+          assert.equal(r.code, 0, `${profile}: ${r.stderr}`);
+          assert.equal(JSON.parse(r.stdout).arn, id.arn);
+        });
+        // The environment's endpoint still comes first: a dead one is named in the failure.
+        const dead = await run({ ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }, 'whoami', '--profile', 'emu');
+        assert.equal(dead.code, 1);
+        assert.match(dead.stderr, /AWS STS \(http:\/\/127\.0\.0\.1:9\/?\) could not be reached/);
+      });
+
+      test('--timeout SECONDS bounds the check; a bad value is a usage error', async () => {
+        emulator.fault('sts:/', { kind: 'timeout' }, Infinity);
+        const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', '--timeout', '1');
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /AWS STS did not answer within 1 s\./);
+        emulator.clearFaults();
+        const ok = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', '--timeout=2.5', '--format', 'json');
+        assert.equal(ok.code, 0, ok.stderr);
+      });
+
+      test('usage errors exit 2 with the usage: unknown option, missing value, stray argument, bad format, bad timeout', async () => {
+        await each(mode, pick(mode, [['--bogus'], ['--profile'], ['--profile', '--region', 'us-east-1'], ['extra'], ['--format', 'xml'], ['--timeout', '0'], ['--timeout', 'soon'], ['--timeout', '3601']]), async (argv) => {
           const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'whoami', ...argv);
           assert.equal(r.code, 2, argv.join(' '));
           assert.equal(r.stdout, '');
@@ -268,20 +303,34 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         });
       });
 
-      test('403 for an unmapped role: exit 1, the ARN and the pattern to map it named', async () => {
+      test('403 for an unmapped role: exit 1, the ARN and the pattern to map it named, each piece of advice once', async () => {
         const id = TEST_IDENTITIES.unmappedRole;
+        const pattern = 'arn:aws:sts::123456789012:assumed-role/unmapped-role/*';
         const r = await run(envFor(id), ...loginArgs('terraform'));
         assert.equal(r.code, 1);
         assert.equal(r.stdout, '');
         assert.ok(r.stderr.includes(id.arn), r.stderr);
-        assert.ok(r.stderr.includes('arn:aws:sts::123456789012:assumed-role/unmapped-role/*'), r.stderr);
+        assert.equal(r.stderr.split(pattern).length - 1, 1, `the pattern is named once:\n${r.stderr}`);
+        const lines = r.stderr.trimEnd().split('\n');
+        const next = lines.filter((l) => l.startsWith('Next: '));
+        assert.equal(next.length, 1, r.stderr);
+        assert.ok(next[0].includes(pattern), r.stderr);
+        assert.deepEqual(sharedPhrases(lines.filter((l) => !l.startsWith('Next: ')).join('\n'), next[0]), [], r.stderr);
+      });
+
+      test('403, json: the server\'s own words in details, the next step, the caller and the pattern', async () => {
+        const id = TEST_IDENTITIES.unmappedRole;
         const json = await run(envFor(id), ...loginArgs('agent', '--format', 'json'));
         assert.equal(json.code, 1);
         const got = JSON.parse(json.stdout);
-        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason']);
+        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason', 'details', 'nextStep', 'callerArn', 'suggestedPattern']);
         assert.equal(got.ok, false);
         assert.equal(got.status, 403);
         assert.ok(got.reason.includes(id.arn), got.reason);
+        assert.deepEqual(got.details, [`Forbidden: no mapping matches ${id.arn} (intake mappings)`]);
+        assert.match(got.nextStep, /^create an intake mapping with the ARN pattern arn:aws:sts::123456789012:assumed-role\/unmapped-role\/\* /);
+        assert.equal(got.callerArn, id.arn);
+        assert.equal(got.suggestedPattern, 'arn:aws:sts::123456789012:assumed-role/unmapped-role/*');
       });
 
       test('--api-url to a host that is not a Datadog API host, without --allow-host: exit 2, nothing sent', async () => {
@@ -333,10 +382,30 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.equal(emulator.requests.length, 0);
       });
 
-      test('--format json on a usage refusal still prints one JSON object', async () => {
+      test('--format json on a usage refusal still prints one JSON object, in the failure shape (no details)', async () => {
         const r = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', 'nope', '--format', 'json');
         assert.equal(r.code, 2);
-        assert.deepEqual(Object.keys(JSON.parse(r.stdout)), ['ok', 'status', 'reason']);
+        const got = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(got), ['ok', 'status', 'reason', 'details', 'nextStep']);
+        assert.deepEqual([got.ok, got.status, got.details], [false, null, []]);
+        assert.match(got.nextStep, /Organization Settings/);
+        assert.match(r.stderr, /^Next: copy the org UUID/m);
+        // A refused host: its reason says what to do, so no second next step.
+        const host = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--flow', 'terraform', '--org-uuid', emulator.orgUuid, '--api-url', emulator.apiUrl, '--format', 'json');
+        assert.equal(host.code, 2);
+        const refused = JSON.parse(host.stdout);
+        assert.deepEqual(Object.keys(refused), ['ok', 'status', 'reason', 'details']);
+        assert.match(refused.reason, /--allow-host/);
+        // Mistakes the option parser finds answer in the same shape, and the usage still goes to stderr.
+        await each(mode, pick(mode, [['--timeout', 'soon'], ['--bogus'], ['--flow', 'lambda']]), async (more) => {
+          const bad = await run(envFor(TEST_IDENTITIES.mappedRole), 'login', '--org-uuid', emulator.orgUuid, ...(more[0] === '--flow' ? [] : ['--flow', 'agent']), ...more, '--format', 'json');
+          assert.equal(bad.code, 2, more.join(' '));
+          const j = JSON.parse(bad.stdout);
+          assert.deepEqual(Object.keys(j), ['ok', 'status', 'reason', 'details', 'nextStep'], more.join(' '));
+          assert.deepEqual([j.ok, j.status, j.details], [false, null, []]);
+          assert.match(bad.stderr, /Usage: dd-wif login/);
+        });
+        assert.equal(emulator.requests.length, 0);
       });
 
       test('a server that never answers, with --timeout 1: exit 1, promptly', async () => {
@@ -350,6 +419,23 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.match(r.stderr, /longer --timeout \(it was 1 seconds\)/);
       });
 
+      test("--profile: the caller identity beside the exchange is asked at the profile's endpoint_url", async () => {
+        const id = TEST_IDENTITIES.mappedRole;
+        const config = path.join(home, 'config-login-endpoint');
+        const credentials = path.join(home, 'credentials-login-endpoint');
+        fs.writeFileSync(config, `[profile emu]\nregion = eu-west-3\nendpoint_url = ${emulator.stsUrl}\n`);
+        fs.writeFileSync(credentials, `[emu]\naws_access_key_id = ${id.accessKeyId}\naws_secret_access_key = ${id.secretAccessKey}\naws_session_token = ${id.sessionToken}\n`);
+        const env = envFor(undefined, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials });
+        delete env.AWS_ENDPOINT_URL_STS;
+        const r = await run(env, ...loginArgs('terraform', '--profile', 'emu', '--format', 'json'));
+        assert.equal(r.code, 0, r.stderr);
+        // On a success only the caller identity call names the caller, and only the emulated STS knows these keys.
+        assert.equal(JSON.parse(r.stdout).callerArn, id.arn);
+        // Two calls to the emulated STS: Datadog's replay of the proof, and the caller identity.
+        assert.equal(emulator.requests.filter((q) => q.server === 'sts' && q.status === 200).length, 2);
+        assert.ok(emulator.requests.some((q) => q.path === '/api/v2/delegated-token' && q.status === 200));
+      });
+
       test('no AWS credentials: exit 1 with the words', async () => {
         const r = await run(envFor(undefined), ...loginArgs('agent', '--format', 'json'));
         assert.equal(r.code, 1);
@@ -357,6 +443,8 @@ function contract(name: string, run: Runner, mode: Mode, skip: string | false) {
         assert.equal(got.ok, false);
         assert.equal(got.status, null);
         assert.match(got.reason, /No AWS credentials were found/);
+        assert.deepEqual(got.details, []);
+        assert.match(got.nextStep, /aws configure/);
       });
     });
 

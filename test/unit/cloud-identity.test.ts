@@ -7,11 +7,16 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { getCallerIdentity, stsRegion, describeStsError } from '../../server/src/cloud/callerIdentity';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { getCallerIdentity, stsRegion, stsTarget, describeStsError } from '../../server/src/cloud/callerIdentity';
 import { CloudError, type AwsCredentials, type CredentialsSource } from '../../server/src/cloud/types';
 import { startEmulator, TEST_IDENTITIES, type Emulator, type TestIdentity } from '../../emulator/src/index';
+import { callerIdentityXml } from '../../emulator/src/sts';
+import { startServer } from '../helpers/loopback';
 
-const ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
+const ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
 const saved = new Map(ENV.map((k) => [k, process.env[k]]));
 function restoreEnv(): void {
   for (const [k, v] of saved) {
@@ -226,5 +231,130 @@ describe('getCallerIdentity without the emulator', () => {
     assert.equal(describeStsError(Object.assign(new Error('getaddrinfo ENOTFOUND sts.example'), { code: 'ENOTFOUND' })).code, 'network');
     const leaky = describeStsError(sts('AccessDenied', 403, 'denied for wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'));
     assert.doesNotMatch(leaky.message, /wJalrXUtnFEMI/);
+  });
+});
+
+describe('the STS region and endpoint of a profile (AWS CLI precedence)', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-sts-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Points the shared files at fresh temporary files with these contents. */
+  function files(config: string, credentials = ''): void {
+    const c = path.join(dir, `config-${Math.random().toString(36).slice(2)}`);
+    const k = path.join(dir, `credentials-${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(c, config);
+    fs.writeFileSync(k, credentials);
+    process.env.AWS_CONFIG_FILE = c;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = k;
+  }
+
+  const CONFIG = [
+    '[default]',
+    'region = eu-west-1',
+    '[profile dev]',
+    'region = eu-central-1',
+    'endpoint_url = http://profile.example',
+    '[profile svc]',
+    'services = local',
+    'endpoint_url = http://profile.example',
+    '[profile svc-other]',
+    'services = s3-only',
+    'endpoint_url = http://profile.example',
+    '[services local]',
+    'sts =',
+    '  endpoint_url = http://services.example',
+    '[services s3-only]',
+    's3 =',
+    '  endpoint_url = http://s3.example',
+    '[profile ignoring]',
+    'endpoint_url = http://profile.example',
+    'ignore_configured_endpoint_urls = true',
+    '[profile dangling]',
+    'services = nowhere',
+    '',
+  ].join('\n');
+
+  test("the profile's region and endpoint_url; AWS_PROFILE picks the profile as --profile does", async () => {
+    files(CONFIG);
+    assert.deepEqual(await stsTarget(), { region: 'eu-west-1' });
+    assert.deepEqual(await stsTarget({ profile: 'dev' }), { region: 'eu-central-1', endpoint: 'http://profile.example' });
+    process.env.AWS_PROFILE = 'dev';
+    assert.deepEqual(await stsTarget(), { region: 'eu-central-1', endpoint: 'http://profile.example' });
+    // The profile given wins over AWS_PROFILE, as for credentials.
+    assert.deepEqual(await stsTarget({ profile: 'default' }), { region: 'eu-west-1' });
+    // A profile with neither: us-east-1, the SDK's own endpoint.
+    files('[profile bare]\naws_access_key_id = AKIAEXAMPLE\n');
+    delete process.env.AWS_PROFILE;
+    assert.deepEqual(await stsTarget({ profile: 'bare' }), { region: 'us-east-1' });
+    // A region written only in the credentials file still counts (as the SDK reads it).
+    files('', '[creds-only]\nregion = sa-east-1\n');
+    assert.deepEqual(await stsTarget({ profile: 'creds-only' }), { region: 'sa-east-1' });
+  });
+
+  test('the [services] section names the STS endpoint first; another service\'s entry does not count', async () => {
+    files(CONFIG);
+    assert.deepEqual(await stsTarget({ profile: 'svc' }), { region: 'us-east-1', endpoint: 'http://services.example' });
+    assert.deepEqual(await stsTarget({ profile: 'svc-other' }), { region: 'us-east-1', endpoint: 'http://profile.example' });
+    const err = await failure(stsTarget({ profile: 'dangling' }));
+    assert.match(err.message, /profile dangling names the services section "nowhere"/);
+    assert.match(err.nextStep ?? '', /\[services nowhere\]/);
+  });
+
+  test('region: given > AWS_REGION > AWS_DEFAULT_REGION > the profile\'s > us-east-1', async () => {
+    files(CONFIG);
+    process.env.AWS_DEFAULT_REGION = 'ap-southeast-2';
+    assert.equal((await stsTarget({ profile: 'dev' })).region, 'ap-southeast-2');
+    process.env.AWS_REGION = 'ca-central-1';
+    assert.equal((await stsTarget({ profile: 'dev' })).region, 'ca-central-1');
+    assert.equal((await stsTarget({ profile: 'dev', region: 'us-west-2' })).region, 'us-west-2');
+  });
+
+  test('endpoint: given > AWS_ENDPOINT_URL_STS > AWS_ENDPOINT_URL > the profile\'s; ignore_configured_endpoint_urls skips all but the given', async () => {
+    files(CONFIG);
+    process.env.AWS_ENDPOINT_URL = 'http://global-env.example';
+    assert.equal((await stsTarget({ profile: 'svc' })).endpoint, 'http://global-env.example');
+    process.env.AWS_ENDPOINT_URL_STS = 'http://sts-env.example';
+    assert.equal((await stsTarget({ profile: 'svc' })).endpoint, 'http://sts-env.example');
+    assert.equal((await stsTarget({ profile: 'svc', endpoint: 'http://given.example' })).endpoint, 'http://given.example');
+    // The profile's ignore_configured_endpoint_urls: the environment's endpoints are configured ones too.
+    assert.deepEqual(await stsTarget({ profile: 'ignoring' }), { region: 'us-east-1' });
+    assert.equal((await stsTarget({ profile: 'ignoring', endpoint: 'http://given.example' })).endpoint, 'http://given.example');
+    // The environment's setting wins over the profile's, either way.
+    process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'false';
+    assert.equal((await stsTarget({ profile: 'ignoring' })).endpoint, 'http://sts-env.example');
+    process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'TRUE';
+    assert.deepEqual(await stsTarget({ profile: 'dev' }), { region: 'eu-central-1' });
+  });
+
+  test("getCallerIdentity with a profile: sent to the profile's endpoint, signed for its region (or the one given)", async () => {
+    const sts = await startServer((_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(callerIdentityXml(TEST_IDENTITIES.mappedRole, 'req-1'));
+    });
+    try {
+      files(`[profile far]\nregion = ap-south-1\nendpoint_url = ${sts.url}\n`);
+      const got = await getCallerIdentity({ credentials: source(TEST_IDENTITIES.mappedRole), profile: 'far', timeoutMs: 10_000 });
+      assert.equal(got.arn, TEST_IDENTITIES.mappedRole.arn);
+      assert.equal(sts.seen.length, 1);
+      assert.match(String(sts.seen[0].headers.authorization), /Credential=ASIAEMULATORMAPPED01\/\d{8}\/ap-south-1\/sts\/aws4_request/);
+      await getCallerIdentity({ credentials: source(TEST_IDENTITIES.mappedRole), profile: 'far', region: 'us-west-2', timeoutMs: 10_000 });
+      assert.match(String(sts.seen[1].headers.authorization), /\/us-west-2\/sts\/aws4_request/);
+      // AWS_PROFILE names the profile when no profile is given.
+      process.env.AWS_PROFILE = 'far';
+      await getCallerIdentity({ credentials: source(TEST_IDENTITIES.mappedRole), timeoutMs: 10_000 });
+      assert.match(String(sts.seen[2].headers.authorization), /\/ap-south-1\/sts\/aws4_request/);
+    } finally {
+      await sts.close();
+    }
+  });
+
+  test("a profile's endpoint that does not answer is named in the failure", async () => {
+    files('[profile dead]\nendpoint_url = http://127.0.0.1:9\n');
+    const err = await failure(getCallerIdentity({ credentials: source(TEST_IDENTITIES.mappedRole), profile: 'dead', timeoutMs: 10_000 }));
+    assert.equal(err.code, 'network');
+    assert.match(err.message, /AWS STS \(http:\/\/127\.0\.0\.1:9\/?\) could not be reached/);
   });
 });

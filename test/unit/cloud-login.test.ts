@@ -9,6 +9,7 @@ import { describeLoginOutcome, formatTime, tokenSubject } from '../../server/src
 import { decodeProof } from '../../server/src/cloud/proof';
 import { CloudError, type CallerIdentity } from '../../server/src/cloud/types';
 import { json, startServer } from '../helpers/loopback';
+import { sharedPhrases } from '../helpers/advice';
 
 
 // Canary secrets: none may appear in any string the login produces.
@@ -180,7 +181,9 @@ test('inputs are checked before credentials are resolved', async () => {
     const o = failed(await testLogin({ flow: 'terraform', orgUuid: ORG, ...common, ...extra }));
     assert.equal(o.kind, kind, JSON.stringify(extra));
     assert.match(o.reason, re);
-    assert.ok(o.nextStep);
+    // A refused host's reason says what to do itself (allow it, or the site's API host): no second next step.
+    if (kind === 'host-refused') assert.equal(o.nextStep, undefined, JSON.stringify(extra));
+    else assert.ok(o.nextStep);
     assert.ok(!JSON.stringify(o).includes('0123456789abcdef0123456789abcdef'), 'a pasted key is never echoed');
   }
   assert.equal(resolved, 0);
@@ -221,18 +224,19 @@ test('credential failures keep the source\'s words', async () => {
   assert.ok(Date.now() - t0 < 2000);
 });
 
-test('401: the server\'s detail and the words about the org UUID and credentials', async () => {
+test('401: the server\'s detail, and the org UUID and credentials in the next step', async () => {
   const s = await startServer((_q, res) => json(res, 401, { errors: [{ status: '401', title: 'Unauthorized', detail: 'invalid signature on the delegated request' }] }));
   try {
     const o = failed(await testLogin(base(s)));
     assert.equal(o.kind, 'unauthorized');
     assert.equal(o.status, 401);
     assert.deepEqual(o.details, ['Unauthorized: invalid signature on the delegated request']);
-    assert.match(o.reason, /the proof was rejected: check the org UUID and that your AWS credentials are valid/);
+    assert.equal(o.reason, 'Datadog rejected the proof (401)');
     const d = describeLoginOutcome(o);
     assert.equal(d.severity, 'error');
     assert.match(d.detail, /invalid signature on the delegated request/);
-    assert.match(d.detail, /^The proof was rejected: check the org UUID and that your AWS credentials are valid\. Datadog said: "Unauthorized: invalid signature on the delegated request"\. Caller: arn:aws:sts::123456789012:assumed-role\/deployer\/i-0abc123\.$/);
+    assert.match(d.detail, /^Datadog rejected the proof \(401\)\. Datadog said: "Unauthorized: invalid signature on the delegated request"\. Caller: arn:aws:sts::123456789012:assumed-role\/deployer\/i-0abc123\.$/);
+    assert.equal(d.nextStep, 'check the org UUID (Organization Settings in Datadog) and refresh your AWS credentials');
     assertClean(o);
   } finally {
     await s.close();
@@ -248,13 +252,15 @@ test('403: names the caller ARN and the pattern to map it, with createMapping', 
     assert.equal(o.kind, 'forbidden');
     assert.equal(o.callerArn, CALLER.arn);
     assert.match(o.reason, /no intake mapping matches arn:aws:sts::123456789012:assumed-role\/deployer\/i-0abc123/);
-    assert.match(o.nextStep, /arn:aws:sts::123456789012:assumed-role\/deployer\/\*/);
+    assert.match(o.nextStep ?? '', /arn:aws:sts::123456789012:assumed-role\/deployer\/\*/);
     const d = describeLoginOutcome(o);
     assert.equal(d.pattern, 'arn:aws:sts::123456789012:assumed-role/deployer/*');
     assert.ok(d.actions.includes('createMapping'));
     assert.ok(d.actions.includes('copyArn'));
     assert.match(d.detail, /no intake mapping matches arn:aws:sts::123456789012:assumed-role\/deployer\/i-0abc123/);
-    assert.match(d.detail, /assumed-role\/deployer\/\*/);
+    // The pattern is the next step's (said once): the detail says what happened.
+    assert.doesNotMatch(d.detail, /assumed-role\/deployer\/\*/);
+    assert.match(d.nextStep ?? '', /^create an intake mapping with the ARN pattern arn:aws:sts::123456789012:assumed-role\/deployer\/\* /);
     // Without identify, the ARN comes from the server's detail.
     const noId = failed(await testLogin(base(s, { flow: 'agent', identify: undefined })));
     assert.equal(noId.callerArn, CALLER.arn);
@@ -277,11 +283,11 @@ test('403: names the caller ARN and the pattern to map it, with createMapping', 
 
 test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds and words', async () => {
   const cases: { name: string; handler: (q: http.IncomingMessage, r: http.ServerResponse) => void; kind: string; re: RegExp; extra?: Partial<LoginOptions> }[] = [
-    { name: '429', handler: (_q, r) => json(r, 429, { errors: ['Too many requests'] }, { 'Retry-After': '120' }), kind: 'rate-limited', re: /try again in 2 minutes/ },
-    { name: '500', handler: (_q, r) => json(r, 500, { errors: [{ detail: 'internal error id 42' }] }), kind: 'server', re: /Datadog had a problem \(500\), try again later\. Datadog said: "internal error id 42"/ },
+    { name: '429', handler: (_q, r) => json(r, 429, { errors: ['Too many requests'] }, { 'Retry-After': '120' }), kind: 'rate-limited', re: /Datadog is rate limiting these requests \(429\)\. Datadog said: "Too many requests"/ },
+    { name: '500', handler: (_q, r) => json(r, 500, { errors: [{ detail: 'internal error id 42' }] }), kind: 'server', re: /Datadog had a problem \(500\)\. Datadog said: "internal error id 42"/ },
     { name: '503', handler: (_q, r) => json(r, 503, '<html>busy</html>'), kind: 'server', re: /Datadog had a problem \(503\)/ },
     { name: '404', handler: (_q, r) => json(r, 404, { errors: ['Not found'] }), kind: 'http', re: /Not found/ },
-    { name: 'not json', handler: (_q, r) => json(r, 200, '<html>login page</html>'), kind: 'malformed', re: /the response was not the JSON Datadog sends: is the API URL right\?/i },
+    { name: 'not json', handler: (_q, r) => json(r, 200, '<html>login page</html>'), kind: 'malformed', re: /the response was not the JSON Datadog sends \(/i },
     { name: 'redirect', handler: (_q, r) => { r.writeHead(302, { Location: 'https://elsewhere.example/steal' }); r.end(); }, kind: 'redirect', re: /redirect to another location \(https:\/\/elsewhere\.example\); a proof is never forwarded/ },
     { name: 'reset', handler: (q) => q.socket.destroy(), kind: 'network', re: /the connection was reset by 127\.0\.0\.1:\d+/i },
     { name: 'timeout', handler: () => {}, kind: 'timeout', re: /within the login test's 0\.5 seconds\./, extra: { timeoutMs: 500 } },
@@ -300,6 +306,7 @@ test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds 
       assertClean(o);
       if (c.name === '429') {
         assert.equal(o.retryAfterSeconds, 120);
+        assert.equal(d.nextStep, 'try again in 2 minutes');
         assert.equal(d.severity, 'warning');
         assert.deepEqual(d.actions, ['retry']);
       }
@@ -320,6 +327,45 @@ test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds 
   const closed = failed(await testLogin(base(hang)));
   assert.equal(closed.kind, 'network');
   assert.match(closed.reason, /refused/);
+});
+
+test('no failure says its advice twice: the detail says what happened, the next step what to do', async () => {
+  // Every way a login fails, produced by testLogin itself (its reasons and next steps are what users read).
+  const servers: [string, (q: http.IncomingMessage, r: http.ServerResponse) => void, Partial<LoginOptions>?][] = [
+    ['401', (_q, r) => json(r, 401, { errors: [{ status: '401', title: 'Unauthorized', detail: 'invalid signature' }] })],
+    ['403', (_q, r) => json(r, 403, { errors: [{ status: '403', title: 'Forbidden', detail: 'no mapping matches arn:aws:sts::123456789012:assumed-role/deployer/i-0abc123 (identity mappings)' }] })],
+    ['403 agent', (_q, r) => json(r, 403, { errors: ['Forbidden'] }), { flow: 'agent' }],
+    ['403 without a caller', (_q, r) => json(r, 403, '{}'), { identify: undefined }],
+    ['429', (_q, r) => json(r, 429, { errors: ['Too many requests'] }, { 'Retry-After': '120' })],
+    ['429 without Retry-After', (_q, r) => json(r, 429, '{}')],
+    ['500', (_q, r) => json(r, 500, { errors: [{ detail: 'internal error id 42' }] })],
+    ['400', (_q, r) => json(r, 400, { errors: ['Bad Request'] })],
+    ['404', (_q, r) => json(r, 404, { errors: ['Not found'] })],
+    ['not json', (_q, r) => json(r, 200, '<html>login page</html>')],
+    ['redirect', (_q, r) => { r.writeHead(302, { Location: 'https://elsewhere.example/' }); r.end(); }],
+    ['reset', (q) => q.socket.destroy()],
+    ['timeout', () => {}, { timeoutMs: 300 }],
+  ];
+  const outcomes: [string, LoginOutcome][] = [];
+  for (const [name, handler, extra] of servers) {
+    const s = await startServer(handler);
+    try {
+      outcomes.push([name, failed(await testLogin(base(s, extra)))]);
+    } finally {
+      await s.close();
+    }
+  }
+  const local = { flow: 'terraform' as const, orgUuid: ORG, allowedHosts: [], identify: async () => CALLER, credentials: async () => ({ ...CREDS }) };
+  outcomes.push(['bad org UUID', failed(await testLogin({ ...local, orgUuid: 'nope' }))]);
+  outcomes.push(['refused host', failed(await testLogin({ ...local, apiUrl: 'https://evil.example' }))]);
+  outcomes.push(['no credentials', failed(await testLogin({ ...local, credentials: async () => { throw new CloudError('No AWS credentials were found.', 'credentials', 'set AWS_PROFILE or run `aws configure`'); } }))]);
+  for (const [name, o] of outcomes) {
+    const d = describeLoginOutcome(o);
+    // Said once: in the next step, or (a refused host) in the reason itself.
+    assert.ok(d.nextStep || name === 'refused host', name);
+    assert.deepEqual(sharedPhrases(`${d.title}. ${d.detail}`, d.nextStep ?? ''), [], `${name}: "${d.detail}" / Next: "${d.nextStep}"`);
+    if (d.pattern) assert.equal(`${d.detail} ${d.nextStep}`.split(d.pattern).length - 1, 1, `${name}: the pattern is named once`);
+  }
 });
 
 test('describe: every failure kind has a title, words, a next step and no secret', () => {

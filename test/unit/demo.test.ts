@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { TEST_IDENTITIES, EMULATOR_API_KEYS } from '../../emulator/src/index';
+import { sharedPhrases } from '../helpers/advice';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const built = existsSync(path.join(root, 'dist', 'cli.js')) && existsSync(path.join(root, 'dist', 'emulator.js'));
@@ -20,6 +21,12 @@ test('npm run demo: every step behaves as expected, the logins succeed, and no s
   assert.match(all, /Login succeeded[^\n]*token/);
   assert.match(all, /managed API key ending in …[0-9a-f]{4}\b/);
   assert.match(all, /no mapping matches arn:aws:sts::123456789012:assumed-role\/unmapped-role/);
+  // The 403 step says what to do once: the pattern in its next step, and no advice repeated around it.
+  // (Only that step writes a next step; the lint steps' summaries are the rest of stderr.)
+  assert.equal(all.split('arn:aws:sts::123456789012:assumed-role/unmapped-role/*').length - 1, 1, `the pattern to map is named once:\n${r.stderr}`);
+  const next = r.stderr.split('\n').filter((l) => l.startsWith('Next: '));
+  assert.equal(next.length, 1, r.stderr);
+  assert.deepEqual(sharedPhrases(r.stderr.split('\n').filter((l) => !l.startsWith('Next: ')).join('\n'), next[0]), [], r.stderr);
   for (const id of Object.values(TEST_IDENTITIES)) {
     assert.ok(!all.includes(id.secretAccessKey), `${id.name}'s secret key was printed`);
     if (id.sessionToken) assert.ok(!all.includes(id.sessionToken), `${id.name}'s session token was printed`);

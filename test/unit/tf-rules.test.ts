@@ -452,7 +452,7 @@ describe('tf/provider-version-too-old', () => {
   });
 
   test('other warnings and their fixes: an open floor, `~> 3`, a `>` just below, `!=` kept', () => {
-    for (const [c, raised] of [['>= 3.0', '>= 3.70.0'], ['~> 3', '>= 3.70.0, < 4.0.0'], ['> 3.69', '>= 3.70.0'], ['>= 3.0, < 5, != 4.1.0', '>= 3.70.0, < 5, != 4.1.0'], ['!= 3.70.0', '>= 3.70.0']]) {
+    for (const [c, raised] of [['>= 3.0', '>= 3.70.0'], ['~> 3', '>= 3.70.0, < 4.0.0'], ['> 3.69', '>= 3.70.0'], ['>= 3.0, < 5, != 4.1.0', '>= 3.70.0, < 5, != 4.1.0'], ['!= 3.70.0', '>= 3.70.1']]) {
       const m = marked(requiring(c) + CLOUD);
       assert.deepEqual(hits(m.text, 'tf/provider-version-too-old'), [['tf/provider-version-too-old', 'warning', m.ranges[0]]], c);
       assert.equal(fixed(m.text, m.ranges[0], 'tf/provider-version-too-old'), m.text.replace(`"${c}"`, `"${raised}"`), c);

@@ -88,3 +88,25 @@ export function formatOption<T extends string>(value: string | undefined, allowe
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--format must be ${allowed.join(' or ')}, not "${value}"`);
   return value as T;
 }
+
+/** The bounds of `--timeout SECONDS` (login, whoami, mappings): the default, and the most a user may ask. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+/** A `--timeout SECONDS` value: a positive decimal number up to an hour; the default when absent. */
+export function timeoutOption(value: string | undefined, defaultSeconds = DEFAULT_TIMEOUT_SECONDS): number {
+  if (value === undefined) return defaultSeconds;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`--timeout takes a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}, not "${value}"`);
+  }
+  return seconds;
+}
+
+/**
+ * Whether the command line asks for `--format json`, read before (or without)
+ * the strict parse: a usage error must still answer a script in JSON.
+ */
+export function jsonRequested(argv: readonly string[]): boolean {
+  return argv.includes('--format=json') || argv.some((a, i) => a === '--format' && argv[i + 1] === 'json');
+}

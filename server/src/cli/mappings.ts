@@ -13,7 +13,7 @@ import { CloudError } from '../cloud/types';
 import { lintArnPattern } from '../service/arn';
 import { accountIdentifierKind, secretKind } from '../service/common/identifiers';
 import { redactKnown } from '../shared/redact';
-import { formatOption, parseOptions } from './args';
+import { formatOption, jsonRequested, parseOptions, timeoutOption } from './args';
 import { UsageError } from './files';
 import type { CliIo } from './io';
 
@@ -102,9 +102,6 @@ const VERB_OPTIONS: Record<Verb, readonly string[]> = {
 };
 const COMMON = ['site', 'api-url', 'allow-host', 'paths', 'timeout', 'format', 'help'];
 
-const DEFAULT_TIMEOUT_SECONDS = 30;
-const MAX_TIMEOUT_SECONDS = 3600;
-
 
 /** The JSON shape of a mapping (CLI.md contract: scripts read it). */
 export interface MappingJson {
@@ -141,7 +138,7 @@ export function toMappingJson(m: Mapping): MappingJson {
 export async function runMappings(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, options: MappingsCliOptions = {}): Promise<number> {
   const secrets: string[] = [];
   const safe: CliIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)) };
-  let json = args.includes('--format=json') || args.some((a, i) => a === '--format' && args[i + 1] === 'json');
+  let json = jsonRequested(args);
   try {
     return await run(args, safe, env, options, secrets, (j) => (json = j));
   } catch (err) {
@@ -218,13 +215,7 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
     if (!isMappingApiPaths(values.paths)) throw new UsageError(`--paths must be cloud_auth, wif or auto, not "${values.paths}"`);
     paths = values.paths;
   }
-  let timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
-  if (values.timeout !== undefined) {
-    timeoutSeconds = Number(values.timeout);
-    if (!/^\d+(\.\d+)?$/.test(values.timeout.trim()) || !(timeoutSeconds > 0) || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-      throw new UsageError(`--timeout takes a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}, not "${values.timeout}"`);
-    }
-  }
+  const timeoutSeconds = timeoutOption(values.timeout);
 
   // `create`: the ARN engine first. An error-level arn/* finding refuses the pattern; warnings are shown.
   if (verb === 'create') {

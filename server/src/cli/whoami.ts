@@ -1,14 +1,16 @@
-// `dd-wif whoami [--profile P] [--region R] [--format json]`: who the AWS
-// credentials are, and the ARN pattern a Datadog mapping needs to match them.
+// `dd-wif whoami [--profile P] [--region R] [--timeout SECONDS] [--format json]`:
+// who the AWS credentials are, and the ARN pattern a Datadog mapping needs to
+// match them. STS is called where the AWS CLI would call it for that profile
+// (its region and endpoint_url; see stsTarget).
 
 import { KIND_LABELS, type ArnKind } from '../service/arn';
 import { credentialsSource } from '../cloud/credentials';
 import { getCallerIdentity } from '../cloud/callerIdentity';
 import { CloudError, type CallerIdentity } from '../cloud/types';
-import { formatOption, parseOptions } from './args';
+import { formatOption, parseOptions, timeoutOption } from './args';
 import type { CliIo } from './io';
 
-export const WHOAMI_USAGE = `Usage: dd-wif whoami [--profile P] [--region R] [--format json]
+export const WHOAMI_USAGE = `Usage: dd-wif whoami [--profile P] [--region R] [--timeout SECONDS] [--format json]
 
 Resolves AWS credentials as the AWS CLI does, calls STS GetCallerIdentity and
 prints the account, the caller ARN, what kind of identity it is, and the ARN
@@ -16,19 +18,24 @@ pattern a Datadog mapping needs to match it.
 
 Options:
   --profile P          AWS profile (default: AWS_PROFILE, the environment keys, then default)
-  --region R           STS region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
+  --region R           STS region (default: AWS_REGION, AWS_DEFAULT_REGION, the
+                       profile's region, else us-east-1)
+  --timeout SECONDS    bound on the whole check, credentials included (default 30)
   --format text|json   output format (default text)
-  -h, --help           show this help`;
+  -h, --help           show this help
+
+STS is called at AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the
+profile's endpoint_url (\`sts = endpoint_url\` of its [services] section
+first), else AWS's regional endpoint; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+skips them all.`;
 
 const OPTIONS = {
   profile: { type: 'string' },
   region: { type: 'string' },
+  timeout: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** The bound on the whole check (credentials and STS). */
-const TIMEOUT_MS = 30_000;
 
 export async function runWhoami(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
@@ -37,13 +44,15 @@ export async function runWhoami(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const format = formatOption(values.format, ['text', 'json'] as const);
+  const timeoutMs = Math.round(timeoutOption(values.timeout) * 1000);
   const profile = values.profile?.trim() || undefined;
   let identity: CallerIdentity;
   try {
     identity = await getCallerIdentity({
-      credentials: credentialsSource({ profile, timeoutMs: TIMEOUT_MS }),
+      credentials: credentialsSource({ profile, timeoutMs }),
       region: values.region?.trim() || undefined,
-      timeoutMs: TIMEOUT_MS,
+      profile,
+      timeoutMs,
     });
   } catch (err) {
     printCloudError(io, 'whoami', err);

@@ -6,15 +6,17 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parseArn, suggestedPattern } from '../service/arn';
 import { displayUrl, redact } from '../shared/redact';
 import { CloudError, type CallerIdentity, type CredentialsSource } from './types';
-import { describeCredentialsError } from './credentials';
+import { booleanSetting, describeCredentialsError, profileStsSettings } from './credentials';
 import { formatSecondsShort } from './durations';
 
 export interface CallerIdentityOptions {
   credentials: CredentialsSource;
-  /** STS region; else AWS_REGION, AWS_DEFAULT_REGION, else us-east-1. */
+  /** STS region; else AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, else us-east-1. */
   region?: string;
-  /** An STS endpoint URL; by default the SDK's (which honours AWS_ENDPOINT_URL_STS). */
+  /** An STS endpoint URL; else AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, then the profile's (see stsTarget). */
   endpoint?: string;
+  /** The AWS profile whose `region` and endpoint apply; else AWS_PROFILE, else `default` (as for credentials). */
+  profile?: string;
   /** Bound on the whole call, credentials included. Default 30 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -22,14 +24,39 @@ export interface CallerIdentityOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** The region STS is called in: the one given, else the environment's, else us-east-1. */
-export function stsRegion(region?: string): string {
-  return region?.trim() || process.env.AWS_REGION?.trim() || process.env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
+/** The region STS is called in: the one given, else the environment's, else the profile's, else us-east-1. */
+export function stsRegion(region?: string, profileRegion?: string): string {
+  return region?.trim() || process.env.AWS_REGION?.trim() || process.env.AWS_DEFAULT_REGION?.trim() || profileRegion?.trim() || 'us-east-1';
+}
+
+/** Where GetCallerIdentity goes. */
+export interface StsTarget {
+  region: string;
+  /** A configured endpoint URL; none: the SDK's regional STS endpoint. */
+  endpoint?: string;
+}
+
+/**
+ * The region and endpoint of the STS call, with the AWS CLI's precedence:
+ * region: the one given (`--region`) > AWS_REGION > AWS_DEFAULT_REGION > the
+ * profile's `region` > us-east-1; endpoint: the one given > AWS_ENDPOINT_URL_STS
+ * > AWS_ENDPOINT_URL > `sts = endpoint_url` of the profile's `[services …]`
+ * section > the profile's `endpoint_url`, all configured ones skipped when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile's
+ * `ignore_configured_endpoint_urls`) is true.
+ */
+export async function stsTarget(options: Pick<CallerIdentityOptions, 'region' | 'endpoint' | 'profile'> = {}): Promise<StsTarget> {
+  const settings = await profileStsSettings(options.profile);
+  const region = stsRegion(options.region, settings.region);
+  if (options.endpoint) return { region, endpoint: options.endpoint };
+  const env = process.env;
+  const ignore = booleanSetting(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ?? settings.ignoreConfiguredEndpointUrls ?? false;
+  const endpoint = ignore ? undefined : env.AWS_ENDPOINT_URL_STS?.trim() || env.AWS_ENDPOINT_URL?.trim() || settings.endpointUrl;
+  return { region, ...(endpoint ? { endpoint } : {}) };
 }
 
 export async function getCallerIdentity(options: CallerIdentityOptions): Promise<CallerIdentity> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const region = stsRegion(options.region);
   if (options.signal?.aborted) throw cancelled();
 
   const controller = new AbortController();
@@ -58,9 +85,12 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
       throw describeCredentialsError(err);
     }
     phase = 'sts';
+    const { region, endpoint } = await Promise.race([stsTarget(options), stopped]);
     client = new STSClient({
       region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      // Resolved above, for the profile asked for; the SDK would read AWS_PROFILE's or default's instead.
+      ignoreConfiguredEndpointUrls: true,
       credentials,
       maxAttempts: 2,
       requestHandler: { connectionTimeout: Math.min(timeoutMs, 10_000), requestTimeout: timeoutMs },
@@ -72,7 +102,7 @@ export async function getCallerIdentity(options: CallerIdentityOptions): Promise
     } catch (err) {
       if (err instanceof CloudError) throw err;
       if (controller.signal.aborted) throw timedOut ? timeout(timeoutMs, phase) : cancelled();
-      throw describeStsError(err, region, options.endpoint);
+      throw describeStsError(err, region, endpoint);
     }
     const arn = answer.Arn ?? '';
     if (!arn || !answer.Account) throw new CloudError('AWS STS answered GetCallerIdentity without an account or ARN.', 'http', 'try again; if it persists, check AWS_ENDPOINT_URL_STS or the proxy in between', answer.$metadata.httpStatusCode);

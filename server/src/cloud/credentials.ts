@@ -57,6 +57,69 @@ export async function listProfiles(options: ProfileFiles = {}): Promise<ProfileI
   return profiles.sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * What a profile of the shared config file says about calling STS: its
+ * `region`, and its endpoint, as the AWS SDKs read them: `sts = endpoint_url
+ * = …` in the `[services NAME]` section the profile names (`services = NAME`),
+ * else the profile's own `endpoint_url`; and its
+ * `ignore_configured_endpoint_urls`. (The SDK's STS client reads endpoints
+ * from AWS_PROFILE or `default` only, never from the profile a caller names,
+ * hence this.)
+ */
+export interface ProfileStsSettings {
+  /** The profile read: the one given, else AWS_PROFILE, else `default`. */
+  profile: string;
+  region?: string;
+  endpointUrl?: string;
+  /** Where `endpointUrl` was written. */
+  endpointFrom?: 'services' | 'profile';
+  ignoreConfiguredEndpointUrls?: boolean;
+}
+
+/**
+ * Reads a profile's STS settings afresh (edits count at once). Missing files
+ * or a missing profile give no settings; a `services` name with no such
+ * section is refused, as the AWS CLI and the SDKs refuse it.
+ */
+export async function profileStsSettings(profile?: string, options: ProfileFiles = {}): Promise<ProfileStsSettings> {
+  const name = profile?.trim() || process.env.AWS_PROFILE?.trim() || 'default';
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({
+    ...(options.configFile ? { configFilepath: options.configFile } : {}),
+    ...(options.credentialsFile ? { filepath: options.credentialsFile } : {}),
+    ignoreCache: true,
+  });
+  const config = NON_PROFILE_SECTION.test(name) ? undefined : configFile[name];
+  const out: ProfileStsSettings = { profile: name };
+  // The region as listProfiles reads it: the config file's, else the credentials file's.
+  const region = (config?.region ?? credentialsFile[name]?.region)?.trim();
+  if (region) out.region = region;
+  if (!config) return out;
+  const ignore = booleanSetting(config.ignore_configured_endpoint_urls);
+  if (ignore !== undefined) out.ignoreConfiguredEndpointUrls = ignore;
+  const servicesName = config.services?.trim();
+  if (servicesName) {
+    const section = configFile[`services.${servicesName}`];
+    if (!section) {
+      throw new CloudError(
+        `The AWS profile ${name} names the services section "${servicesName}" (services = ${servicesName}), which the shared config file does not define.`,
+        'credentials',
+        `add a [services ${servicesName}] section to the config file, or remove \`services\` from profile ${name}`,
+      );
+    }
+    const url = section['sts.endpoint_url']?.trim();
+    if (url) return { ...out, endpointUrl: url, endpointFrom: 'services' };
+  }
+  const url = config.endpoint_url?.trim();
+  if (url) return { ...out, endpointUrl: url, endpointFrom: 'profile' };
+  return out;
+}
+
+/** `true`/`false` in any case, as the SDKs read boolean settings; anything else is no setting. */
+export function booleanSetting(value: string | undefined): boolean | undefined {
+  const v = value?.trim().toLowerCase();
+  return v === 'true' ? true : v === 'false' ? false : undefined;
+}
+
 function profileKind(keys: Record<string, string | undefined>): ProfileInfo['kind'] {
   if (keys.sso_session || keys.sso_start_url || keys.sso_account_id || keys.sso_role_name) return 'sso';
   if (keys.role_arn && keys.web_identity_token_file) return 'web-identity';

@@ -70,7 +70,8 @@ export type LoginOutcome =
       reason: string;
       /** The server's errors[].detail, redacted. */
       details: string[];
-      nextStep: string;
+      /** What to do; absent when the reason already says it (the host policy's refusals do). */
+      nextStep?: string;
       callerArn?: string;
       retryAfterSeconds?: number;
     };
@@ -122,7 +123,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
   const fail = (
     kind: LoginFailureKind,
     reason: string,
-    nextStep: string,
+    nextStep: string | undefined,
     extra: { site?: string; baseUrl?: string; status?: number; details?: string[]; callerArn?: string; retryAfterSeconds?: number } = {},
   ): LoginOutcome => ({
     ok: false,
@@ -133,7 +134,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
     ...(extra.status !== undefined ? { status: extra.status } : {}),
     reason: scrub(reason),
     details: (extra.details ?? []).map(scrub),
-    nextStep: scrub(nextStep),
+    ...(nextStep !== undefined ? { nextStep: scrub(nextStep) } : {}),
     ...(extra.callerArn ? { callerArn: extra.callerArn } : {}),
     ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
   });
@@ -163,10 +164,8 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
     }
     const decision = resolveApiBaseUrl({ site: o.site, apiUrl: o.apiUrl, allowedHosts: o.allowedHosts });
     if (!decision.ok) {
-      const nextStep =
-        decision.kind === 'host-refused'
-          ? 'use https://api.<site> of your Datadog site, or allow this host in the user setting `datadogWif.allowedApiHosts` (dd-wif: --allow-host)'
-          : 'check the site / API URL';
+      // A refused host's reason already says what to do (use the site's API host, or allow this one).
+      const nextStep = decision.kind === 'host-refused' ? undefined : 'check the site / API URL';
       return fail(decision.kind, decision.reason, nextStep, o.site ? { site: o.site.trim() } : {});
     }
     const baseUrl = decision.baseUrl;
@@ -301,7 +300,8 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
     };
     switch (result.kind) {
       case 'unauthorized':
-        return fail('unauthorized', 'the proof was rejected: check the org UUID and that your AWS credentials are valid', 'check the org UUID (Organization Settings in Datadog) and refresh your AWS credentials', extra);
+        // What happened in the reason, what to do in the next step: said once each.
+        return fail('unauthorized', 'Datadog rejected the proof (401)', 'check the org UUID (Organization Settings in Datadog) and refresh your AWS credentials', extra);
       case 'forbidden': {
         const who = callerArn ?? 'the verified identity';
         const pattern = callerArn ? suggestedPattern(callerArn) : undefined;
@@ -322,7 +322,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
           extra,
         );
       case 'server':
-        return fail('server', `Datadog had a problem (${result.status}), try again later`, 'try again later; if it persists, check https://status.datadoghq.com', extra);
+        return fail('server', `Datadog had a problem (${result.status})`, 'try again later; if it persists, check https://status.datadoghq.com', extra);
       case 'redirect':
         return fail(
           'redirect',
@@ -331,7 +331,7 @@ export async function testLogin(o: LoginOptions): Promise<LoginOutcome> {
           extra,
         );
       case 'malformed':
-        return fail('malformed', `the response was not the JSON Datadog sends: is the API URL right? (${result.message})`, `check the site / API URL (${baseUrl})`, extra);
+        return fail('malformed', `the response was not the JSON Datadog sends (${result.message})`, `check the site / API URL (${baseUrl})`, extra);
       case 'host-refused':
         return fail('host-refused', result.message, result.nextStep ?? 'allow the host in the user setting `datadogWif.allowedApiHosts`', extra);
       case 'network':

@@ -5,7 +5,7 @@
 // Node only; never imports `vscode`.
 
 import type { LoginOutcome } from './login';
-import { formatDelay, mappingKindFor } from './login';
+import { mappingKindFor } from './login';
 import { suggestedPattern } from '../service/arn/index';
 import { redact } from '../shared/redact';
 
@@ -14,7 +14,9 @@ export type LoginAction = 'createMapping' | 'showCallerIdentity' | 'openLogs' | 
 export interface LoginDescription {
   severity: 'info' | 'warning' | 'error';
   title: string;
+  /** What happened (and what Datadog said); never what to do, which is `nextStep`'s alone. */
   detail: string;
+  /** What to do: said once, here (every surface prints it beside the detail). */
   nextStep?: string;
   actions: LoginAction[];
   /** The ARN pattern a mapping needs to match the caller (on a 403). */
@@ -95,28 +97,27 @@ function describe(o: LoginOutcome): LoginDescription {
       return {
         ...base,
         severity: 'error',
-        detail: withDetails('the proof was rejected: check the org UUID and that your AWS credentials are valid', o.details) + caller,
+        detail: withDetails(`Datadog rejected the proof${status}`, o.details) + caller,
         actions: ['showCallerIdentity', 'retry', 'openLogs'],
       };
     case 'forbidden': {
       const pattern = o.callerArn ? suggestedPattern(o.callerArn) : undefined;
       const kind = mappingKindFor(o.flow);
       const lead = o.callerArn ? `no ${kind} matches ${o.callerArn}` : `no ${kind} matches the verified identity`;
-      const map = pattern ? ` To map it, create an ${kind} with the pattern ${pattern}.` : ` Create an ${kind} whose pattern matches your caller (Show Caller Identity names it).`;
+      // Which mapping to create (with the pattern) is the next step's to say.
       return {
         ...base,
         severity: 'error',
-        detail: `${withDetails(lead, o.details)}${map}`,
+        detail: withDetails(lead, o.details),
         actions: o.callerArn ? ['createMapping', 'copyArn', 'showCallerIdentity'] : ['createMapping', 'showCallerIdentity'],
         ...(pattern ? { pattern } : {}),
       };
     }
-    case 'rate-limited': {
-      const when = o.retryAfterSeconds !== undefined ? `try again in ${formatDelay(o.retryAfterSeconds)}` : 'try again in a minute';
-      return { ...base, severity: 'warning', detail: withDetails(`Datadog is rate limiting these requests${status}: ${when}`, o.details), actions: ['retry'] };
-    }
+    case 'rate-limited':
+      // When to try again is the next step's to say.
+      return { ...base, severity: 'warning', detail: withDetails(`Datadog is rate limiting these requests${status}`, o.details), actions: ['retry'] };
     case 'server':
-      return { ...base, severity: 'error', detail: withDetails(`Datadog had a problem${status}, try again later`, o.details), actions: ['retry', 'openLogs'] };
+      return { ...base, severity: 'error', detail: withDetails(`Datadog had a problem${status}`, o.details), actions: ['retry', 'openLogs'] };
     case 'redirect':
       return { ...base, severity: 'error', detail: sentence(o.reason), actions: ['openLogs'] };
     case 'malformed':

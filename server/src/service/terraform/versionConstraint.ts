@@ -476,18 +476,27 @@ export function analyseMinimum(text: string, minimum: string = DEFAULT_MINIMUM, 
  *   `~> 3.7` → `>= 3.70.0, < 4.0.0`;  `>= 3.0` → `>= 3.70.0`;
  *   `~> 3.40.0` → `>= 3.70.0` (its 3.41.0 bound would exclude 3.70.0);
  *   `>= 3.0, < 5, != 4.1.0` → `>= 3.70.0, < 5, != 4.1.0`.
+ * A version the user excluded stays excluded: when a `!=` names the minimum
+ * (and the releases after it), the lower bound moves to the first release
+ * left, `!= 3.70.0` → `>= 3.70.1`. That reads as `>= 3.70.0, != 3.70.0` does
+ * (Terraform selects no prerelease without an `=` naming it) and is shorter;
+ * the upper bound is then the tightest that admits that release.
  * The result admits every release >= minimum that `text` admits (it only
- * removes conditions), and nothing above the user's upper bounds that admit
- * the minimum. A constraint that does not parse gives `>= minimum`; a `v`
- * prefix or extra spaces in `text` are tolerated and not copied.
+ * removes conditions), nothing `text` excluded with `!=`, and nothing above
+ * the user's upper bounds that admit its lowest release. A constraint that
+ * does not parse gives `>= minimum`; a `v` prefix or extra spaces in `text`
+ * are tolerated and not copied.
  */
 export function raiseToMinimum(text: string, minimum: string = DEFAULT_MINIMUM): string {
   const min = toVersion(minimum);
-  const lowest = `>= ${formatVersion(min)}`;
   const parsed = parseConstraint(text, { lenient: true });
-  if (!parsed.ok) return lowest;
-  // The lowest release the result admits: the minimum, or for a prerelease minimum its release.
-  const floor = base(min);
+  if (!parsed.ok) return `>= ${formatVersion(min)}`;
+  // The lowest release the result admits: the minimum, or for a prerelease minimum its release,
+  // moved past the releases the user excluded (finitely many: at most one step per `!=`).
+  const excluded = new Set(parsed.clauses.filter((c) => c.operator === '!=' && c.version.prerelease === '').map((c) => formatVersion(c.version)));
+  let floor = base(min);
+  while (excluded.has(formatVersion(floor))) floor = succ(floor);
+  const lowest = `>= ${formatVersion(compareVersions(floor, base(min)) === 0 ? min : floor)}`;
   let upper: { text: string; hi: Version } | undefined;
   for (const c of parsed.clauses) {
     let candidate: { text: string; hi: Version } | undefined;
