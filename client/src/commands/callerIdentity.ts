@@ -62,7 +62,7 @@ export async function showCallerIdentity(deps: CallerIdentityDeps, rawArgs?: unk
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
         try {
-          return await getCallerIdentity({ credentials: profiles.source(profile, requestTimeoutMs), ...(region ? { region } : {}), timeoutMs: requestTimeoutMs, signal: controller.signal });
+          return await getCallerIdentity({ credentials: profiles.source(profile, requestTimeoutMs), profile, ...(region ? { region } : {}), timeoutMs: requestTimeoutMs, signal: controller.signal });
         } finally {
           sub.dispose();
         }

@@ -189,7 +189,7 @@ export async function runTestLogin(flow: Flow, deps: TestLoginDeps, rawArgs?: un
           allowedHosts: settings.allowedApiHosts,
           credentials,
           // Names the caller (for the 403 guidance); STS in the same region, or the SDK's default.
-          identify: () => getCallerIdentity({ credentials, ...(inputs.region ? { region: inputs.region } : {}), timeoutMs: settings.requestTimeoutMs, signal: controller.signal }),
+          identify: () => getCallerIdentity({ credentials, profile: inputs.profile, ...(inputs.region ? { region: inputs.region } : {}), timeoutMs: settings.requestTimeoutMs, signal: controller.signal }),
           timeoutMs: settings.requestTimeoutMs,
           timeoutNextStep: `raise datadogWif.requestTimeoutSeconds in your user settings (now ${settings.requestTimeoutMs / 1000}), or check the network path to the API`,
           signal: controller.signal,

@@ -61,7 +61,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
     if (lastIdentity && lastIdentity.profile === profile) return lastIdentity.identity;
     try {
       const timeoutMs = Math.min(userLevelSettings().requestTimeoutMs, PREFILL_TIMEOUT_MS);
-      const identity = await getCallerIdentity({ credentials: profiles.source(profile, timeoutMs), timeoutMs, signal });
+      const identity = await getCallerIdentity({ credentials: profiles.source(profile, timeoutMs), profile, timeoutMs, signal });
       lastIdentity = { profile, identity };
       return identity;
     } catch (err) {

@@ -113,7 +113,7 @@ export async function whyCantILogIn(deps: WhyDeps, rawArgs?: unknown): Promise<W
         if (!callerArn) {
           progress.report({ message: `asking AWS STS who you are (${deps.profiles.describe()})` });
           try {
-            const identity = await getCallerIdentity({ credentials: deps.profiles.source(deps.profiles.current, requestTimeoutMs), timeoutMs: requestTimeoutMs, signal: controller.signal });
+            const identity = await getCallerIdentity({ credentials: deps.profiles.source(deps.profiles.current, requestTimeoutMs), profile: deps.profiles.current, timeoutMs: requestTimeoutMs, signal: controller.signal });
             deps.onCallerIdentity(identity);
             callerArn = identity.arn;
           } catch (err) {
