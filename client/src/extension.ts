@@ -17,7 +17,9 @@ let client: LanguageClient | undefined;
 /** What tests (and other extensions) may ask of us. */
 export interface DatadogWifApi {
   readonly client: LanguageClient | undefined;
+  /** The language status item's text and detail (what the file is; its problems). */
   readonly statusText: string;
+  readonly statusDetail: string | undefined;
   /** Where the log output channel writes its file (tests read it to check nothing secret was logged). */
   readonly logUri: vscode.Uri;
   /** The last lines written to the "Datadog WIF" output channel, by us or the language client. */
@@ -39,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
     onGiveUp: () => {
       const message = 'The Datadog WIF language server stopped twice and will not be restarted. Diagnostics are off until you restart it.';
       output.error(message);
-      status.failed(message);
+      status.failed('it stopped twice');
       void vscode.window.showErrorMessage(message, 'Open Logs', 'Restart').then((choice) => {
         if (choice === 'Open Logs') output.show();
         if (choice === 'Restart') void vscode.commands.executeCommand('datadogWif.restartServer');
@@ -54,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
       await client.start();
     } catch (err) {
       output.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
-      status.failed('The language server did not start. See the logs.');
+      status.failed('it did not start');
     }
   };
 
@@ -89,7 +91,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
     vscode.commands.registerCommand('datadogWif.selectAwsProfile', (args?: unknown) => profiles.select(args && typeof args === 'object' ? (args as { profile?: string | null }) : undefined)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The document selector is fixed when the client starts: new globs need a new client.
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.agentConfigFiles`)) void restart();
+      if (!e.affectsConfiguration(`${SETTINGS_SECTION}.agentConfigFiles`)) return;
+      status.selector = documentSelector(globs()) as vscode.DocumentSelector;
+      void restart();
     }),
     { dispose: () => void client?.stop() },
   );
@@ -101,6 +105,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Datado
     },
     get statusText() {
       return status.text;
+    },
+    get statusDetail() {
+      return status.detail;
     },
     logUri: context.logUri,
     mappings: mappingFeatures,

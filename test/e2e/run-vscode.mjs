@@ -453,8 +453,19 @@ async function workbenchOp(page, req) {
       return {};
     case 'texts': // the visible text of every element matching a selector
       return { texts: await page.locator(String(req.selector)).allInnerTexts() };
+    case 'hover': // the mouse over the first element matching a selector (shows its hover)
+      await page.hover(String(req.selector), { timeout });
+      return {};
+    case 'rects': // where every element matching a selector is drawn, and the window's size
+      return page.evaluate((sel) => ({
+        rects: [...document.querySelectorAll(sel)].map((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, text: e.textContent ?? '' };
+        }),
+        viewport: { width: window.innerWidth, height: window.innerHeight },
+      }), String(req.selector));
     default:
-      throw new Error(`unknown UI op ${JSON.stringify(req.op)}: quickInput, fill, press, click, texts`);
+      throw new Error(`unknown UI op ${JSON.stringify(req.op)}: quickInput, fill, press, click, texts, hover, rects`);
   }
 }
 
