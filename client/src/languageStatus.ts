@@ -1,7 +1,10 @@
 // The language status item: what this file is to us, its problems, and the
 // server when it is not running. VS Code's language status hover puts the
-// text and the detail on one line: both stay short ("Datadog WIF: Agent
-// configuration – 2 errors, 1 warning"); logs are one click away.
+// text, the detail and the command's link on one line that never wraps, in
+// a hover at most 500 px wide: what does not fit is cut off. So the text and
+// detail stay short ("Datadog WIF: Agent configuration – 2 errors, 1
+// warning") and the only link is Restart, when the server stopped (Show
+// Logs is in the command palette).
 
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
@@ -15,7 +18,6 @@ const KIND_LABELS: Record<string, string> = {
   'terraform-lock': 'Terraform lock file',
 };
 
-const SHOW_LOGS = { title: 'Show Logs', command: 'datadogWif.showLogs' };
 const RESTART = { title: 'Restart', command: 'datadogWif.restartServer' };
 
 export class LanguageStatus implements vscode.Disposable {
@@ -32,7 +34,6 @@ export class LanguageStatus implements vscode.Disposable {
     this.item = vscode.languages.createLanguageStatusItem('datadogWif.status', selector);
     this.item.name = 'Datadog WIF';
     this.item.text = 'Datadog WIF';
-    this.item.command = SHOW_LOGS;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
       // The counts are VS Code's own view of our diagnostics: they follow every publish, with no request.
@@ -90,7 +91,7 @@ export class LanguageStatus implements vscode.Disposable {
       return;
     }
     this.item.severity = vscode.LanguageStatusSeverity.Information;
-    this.item.command = SHOW_LOGS;
+    this.item.command = undefined;
     if (state !== State.Running) {
       this.item.text = 'Datadog WIF: starting';
       this.item.detail = undefined;

@@ -456,11 +456,11 @@ async function workbenchOp(page, req) {
     case 'hover': // the mouse over the first element matching a selector (shows its hover)
       await page.hover(String(req.selector), { timeout });
       return {};
-    case 'rects': // where every element matching a selector is drawn, and the window's size
+    case 'rects': // where every element matching a selector is drawn (and how wide its content is), and the window's size
       return page.evaluate((sel) => ({
         rects: [...document.querySelectorAll(sel)].map((e) => {
           const r = e.getBoundingClientRect();
-          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, text: e.textContent ?? '' };
+          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, text: e.textContent ?? '' };
         }),
         viewport: { width: window.innerWidth, height: window.innerHeight },
       }), String(req.selector));

@@ -116,7 +116,7 @@ let uiRequests = 0;
  *   { op: 'click', selector }          clicks the first element matching a playwright selector
  *   { op: 'texts', selector }          → { texts }: the text of every match
  *   { op: 'hover', selector }          moves the mouse over the first match (its hover opens)
- *   { op: 'rects', selector }          → { rects: [{ left, top, right, bottom, text }], viewport: { width, height } }
+ *   { op: 'rects', selector }          → { rects: [{ left, top, right, bottom, scrollWidth, clientWidth, text }], viewport: { width, height } }
  * Throws with the runner's error when the operation failed (e.g. nothing to click).
  */
 export async function workbenchUi<T = Record<string, unknown>>(request: { op: string; [k: string]: unknown }, ms = 25_000): Promise<T> {

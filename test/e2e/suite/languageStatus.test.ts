@@ -1,6 +1,8 @@
 // The language status item (the `{}` in the status bar) in real VS Code:
 // its counts follow the diagnostics of the active file as it is edited,
-// without switching editors, and its hover fits in the window.
+// without switching editors, and its row in the hover shows whole (the
+// hover does not wrap it: what does not fit is cut off, or runs past the
+// window's edge).
 
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -15,7 +17,7 @@ interface Api {
 }
 
 interface Rects {
-  rects: { left: number; top: number; right: number; bottom: number; text: string }[];
+  rects: { left: number; top: number; right: number; bottom: number; scrollWidth: number; clientWidth: number; text: string }[];
   viewport: { width: number; height: number };
 }
 
@@ -49,10 +51,18 @@ suite('language status item', () => {
 
   /** Waits for the item to say `detail`, and checks it agrees with what VS Code holds for the file. */
   async function detailBecomes(detail: string): Promise<void> {
-    await waitFor(`the status detail "${detail}" (it says "${api.statusDetail}")`, () => (api.statusDetail === detail ? true : undefined), 20_000);
+    await waitFor(`the status detail "${detail}"`, () => (api.statusDetail === detail ? true : undefined), 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}; it says "${api.statusDetail}"`);
+    });
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'the editor never changed');
     assert.strictEqual(api.statusText, 'Datadog WIF: Agent configuration');
   }
+
+  setup(async () => {
+    // Each test starts from the file as it is on disk (no problems).
+    editor = await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 
   test('the counts follow an edit that adds an error, one that adds a warning, and the edits that fix them, in the same editor', async () => {
     await detailBecomes('no problems');
@@ -72,14 +82,17 @@ suite('language status item', () => {
     await detailBecomes('no problems');
   });
 
-  test('its hover fits in the window', async function () {
+  test('its row in the hover shows whole: not cut off, within the window', async function () {
     if (!workbenchUiAvailable()) {
       console.log('[suite] language status hover: no workbench bridge (run with test/e2e/run-vscode.mjs): skipped');
       this.skip();
     }
+    // A long detail: every kind of problem, two-digit warnings.
+    await replace(editor, 'api_key: 0123456789abcdef0123456789abcdef\n', '');
     await replace(editor, '0b0e6f8e-7d1c-4a2b-9c3d-5e6f7a8b9c0d', 'not-a-uuid');
-    await replace(editor, 'provider: aws', 'provider: aws\n  aws:\n    regoin: us-east-1\n    refresh: 1');
-    await detailBecomes('1 error, 2 warnings');
+    const unknownKeys = Array.from({ length: 12 }, (_, i) => `\n    not_a_key_${i}: 1`).join('');
+    await replace(editor, 'provider: aws', `provider: gcp\n  aws:${unknownKeys}`);
+    await detailBecomes('2 errors, 12 warnings, 1 info');
     await vscode.window.showTextDocument(editor.document);
     const row = await waitFor('the hover of the language status item', async () => {
       await workbenchUi({ op: 'hover', selector: '#status\\.languageStatus' });
@@ -87,8 +100,12 @@ suite('language status item', () => {
       const ours = rects.find((r) => r.text.includes('Datadog WIF'));
       return ours ? { ...ours, viewport } : undefined;
     }, 20_000, 500);
-    assert.match(row.text, /Datadog WIF: Agent configuration.*1 error, 2 warnings/);
+    assert.match(row.text, /Datadog WIF: Agent configuration.*2 errors, 12 warnings, 1 info/);
     assert.ok(row.left >= 0 && row.right <= row.viewport.width, `the hover row spans x ${Math.round(row.left)}..${Math.round(row.right)} in a window ${row.viewport.width} wide: ${row.text}`);
+    // The row does not wrap: text that does not fit is cut off by the hover (the Show Logs link first).
+    assert.ok(row.scrollWidth <= row.clientWidth, `the hover row needs ${row.scrollWidth} px and has ${row.clientWidth}: ${row.text}`);
+    // And with room to spare (other fonts, three-digit counts): the hover is at most 500 px wide.
+    assert.ok(row.scrollWidth <= 450, `the hover row is ${row.scrollWidth} px wide: ${row.text}`);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
