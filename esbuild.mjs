@@ -41,7 +41,10 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The extension is two bundles: a small activation gate (package.json "main"), which stays all that is
+  // loaded in a workspace with nothing of ours, and the extension proper that it requires once needed.
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './extensionMain.js'] },
+  { ...common, entryPoints: ['client/src/extensionMain.ts'], outfile: 'dist/extensionMain.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: "#!/usr/bin/env node\nconst __import_meta_url = require('url').pathToFileURL(__filename).href;" } },
   // The local emulator of AWS STS and Datadog: a test and demo tool, not part of the .vsix.

@@ -5,7 +5,9 @@
 //   2. unit tests of the language service and the CLI   (node --test out/test/unit/)
 //   3. LSP tests: our JSON-RPC client and Neovim         (node --test out/test/lsp/)
 //   4. the real-VS-Code suite in code-server             (test/e2e/run-vscode.mjs),
-//      then its untrusted-workspace files in Restricted Mode (E2E_UNTRUSTED=1)
+//      then its untrusted-workspace files in Restricted Mode (E2E_UNTRUSTED=1),
+//      then its agent-globs files in a workspace whose only Agent file is matched
+//      by datadogWif.agentConfigFiles (E2E_AGENT_GLOBS=1)
 // Set DD_WIF_SKIP_E2E=1 to leave out step 4 (e.g. in a quick local loop).
 
 import { spawnSync } from 'node:child_process';
@@ -66,7 +68,8 @@ nodeTests('unit tests', 'out/test/unit/');
 if (existsSync(join(root, 'out/test/lsp'))) nodeTests('LSP tests (JSON-RPC client, Neovim)', 'out/test/lsp/');
 
 // 4. Real VS Code: the suite in a trusted workspace, then its untrusted*.test.js
-// files again in an UNTRUSTED one (E2E_UNTRUSTED=1: Restricted Mode).
+// files in an UNTRUSTED one (E2E_UNTRUSTED=1: Restricted Mode), then its
+// agentGlobs*.test.js files in the agent-globs workspace (E2E_AGENT_GLOBS=1).
 /** Adds one real-VS-Code run's `E2E-RESULT passed=N failed=M` to the totals. */
 function countE2e(title, r) {
   const m = /E2E-RESULT passed=(\d+) failed=(\d+)/.exec(r.stdout ?? '');
@@ -89,20 +92,23 @@ if (process.env.DD_WIF_SKIP_E2E === '1') {
 } else {
   const TRUSTED = 'real VS Code suite (code-server + headless Chromium)';
   const UNTRUSTED = 'real VS Code suite in an untrusted workspace (Restricted Mode)';
-  r = run(TRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: { E2E_UNTRUSTED: '' } });
+  const AGENT_GLOBS = 'real VS Code suite in a workspace whose only Agent file matches datadogWif.agentConfigFiles';
+  const only = (name) => ({ E2E_UNTRUSTED: '', E2E_AGENT_GLOBS: '', ...(name ? { [name]: '1' } : {}) });
+  r = run(TRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: only() });
   if (r.status === 3 && process.getuid?.() === 0) {
     // First run on a fresh machine, as root (CI): install the tools, then try again.
     const setup = run('installing the real-VS-Code tools (.ci/setup-tools.sh)', 'bash', ['.ci/setup-tools.sh']);
-    if (setup.status === 0) r = run(TRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: { E2E_UNTRUSTED: '' } });
+    if (setup.status === 0) r = run(TRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: only() });
   }
   if (r.status === 3) {
-    // Neither run can happen: one problem, not two.
+    // No run can happen: one problem, not three.
     console.log('The real-VS-Code tools are not installed: run `bash .ci/setup-tools.sh` (as root: it uses apt) and run the tests again.');
     totals.failed += 1;
     problems.push('real VS Code suite not run: tools missing');
   } else {
     countE2e(TRUSTED, r);
-    countE2e(UNTRUSTED, run(UNTRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: { E2E_UNTRUSTED: '1' } }));
+    countE2e(UNTRUSTED, run(UNTRUSTED, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: only('E2E_UNTRUSTED') }));
+    countE2e(AGENT_GLOBS, run(AGENT_GLOBS, process.execPath, ['test/e2e/run-vscode.mjs'], { capture: true, env: only('E2E_AGENT_GLOBS') }));
   }
 }
 
@@ -112,7 +118,7 @@ if (process.env.DD_WIF_SKIP_E2E === '1') {
   rmSync(vsix, { force: true });
   r = run('package (.vsix, offline)', 'npm', ['run', '--silent', 'package']);
   const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
-  const needed = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-terraform.wasm', 'schemas/datadog-agent-delegated-auth.schema.json', 'README.md', 'package.json'];
+  const needed = ['dist/extension.js', 'dist/extensionMain.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-terraform.wasm', 'schemas/datadog-agent-delegated-auth.schema.json', 'README.md', 'package.json'];
   const missing = needed.filter((f) => !listed.split('\n').includes(f));
   const leaked = listed.split('\n').filter((f) => /^(node_modules|server\/src|client\/src|test)\//.test(f));
   if (r.status === 0 && existsSync(vsix) && missing.length === 0 && leaked.length === 0) {

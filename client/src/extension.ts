@@ -1,116 +1,115 @@
-// The extension: starts the language server and wires the few things only
-// VS Code can do. It holds no rules: everything else asks the server.
+// The extension's entry point: an activation gate that decides whether the
+// rest (extensionMain.ts, bundled apart as dist/extensionMain.js: the
+// language client, the cloud core, the AWS SDK) is needed yet.
+//
+// VS Code has no activation event for a setting, and activating on every YAML
+// file (`onLanguage:yaml`, as redhat-developer/vscode-yaml does for its own
+// language) was ruled out. So the manifest adds `onStartupFinished` to the
+// workspaceContains/onLanguage events, and this gate stays dormant (no
+// language server, nothing but this file loaded) until something of ours is
+// asked for:
+//   - a document of ours is open: a datadog.yaml, a .tf file or the lock
+//     file, or one matched by `datadogWif.agentConfigFiles` (ourDocuments.ts),
+//     now or later, or once that setting changes to match an open document;
+//   - one of our commands runs (each is a stub until then, which loads the
+//     rest and runs the real command with the same arguments);
+//   - our view is shown (a placeholder provider, replaced on its first call);
+//   - another extension or a test reads our API.
+// The same split as hashicorp/vscode-terraform, whose activate() reads
+// `terraform.languageServer.enable` and registers its commands but starts no
+// language server when it is off; here the "setting" is whether anything of
+// ours is in sight, and even the commands' code waits for it.
 
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
-import { CLIENT_NAME, createLanguageClient, documentSelector } from './languageClient';
-import { LanguageStatus } from './languageStatus';
-import { AwsProfiles } from './awsProfile';
-import { runTestLogin } from './commands/testLogin';
-import { showCallerIdentity } from './commands/callerIdentity';
-import { recordingChannel } from './outputRecorder';
-import { registerMappingFeatures, type MappingFeatures } from './mappings/register';
+import type { DatadogWifApi } from './extensionMain';
+import { AGENT_CONFIG_FILES, isOurDocument } from './ourDocuments';
 
-let client: LanguageClient | undefined;
+type Main = typeof import('./extensionMain');
 
-/** What tests (and other extensions) may ask of us. */
-export interface DatadogWifApi {
-  readonly client: LanguageClient | undefined;
-  readonly statusText: string;
-  /** Where the log output channel writes its file (tests read it to check nothing secret was logged). */
-  readonly logUri: vscode.Uri;
-  /** The last lines written to the "Datadog WIF" output channel, by us or the language client. */
-  readonly recentOutput: readonly string[];
-  /** The mapping features: the Workload Identity Federation tree and the credential store. */
-  readonly mappings: MappingFeatures;
+/** Our API, plus whether the extension proper is loaded (reading the other fields loads it). */
+export interface ExtensionApi extends DatadogWifApi {
+  readonly loaded: boolean;
 }
 
-declare const DD_WIF_VERSION: string | undefined;
+interface Contributions {
+  commands?: { command: string }[];
+  views?: Record<string, { id: string }[]>;
+}
 
-export async function activate(context: vscode.ExtensionContext): Promise<DatadogWifApi> {
-  const output = recordingChannel(vscode.window.createOutputChannel(CLIENT_NAME, { log: true }));
-  context.subscriptions.push(output);
-  const globs = () => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string[]>('agentConfigFiles') ?? [];
-  const status = new LanguageStatus(documentSelector(globs()) as vscode.DocumentSelector);
-  context.subscriptions.push(status);
+let main: Main | undefined;
 
-  const crashPolicy = {
-    onGiveUp: () => {
-      const message = 'The Datadog WIF language server stopped twice and will not be restarted. Diagnostics are off until you restart it.';
-      output.error(message);
-      status.failed(message);
-      void vscode.window.showErrorMessage(message, 'Open Logs', 'Restart').then((choice) => {
-        if (choice === 'Open Logs') output.show();
-        if (choice === 'Restart') void vscode.commands.executeCommand('datadogWif.restartServer');
-      });
-    },
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const dormant: vscode.Disposable[] = [];
+  let api: DatadogWifApi | undefined;
+
+  const wake = (): DatadogWifApi => {
+    if (api) return api;
+    // The stubs go first: the extension proper registers the real commands and view under the same ids.
+    for (const d of dormant.splice(0)) d.dispose();
+    // A separate bundle, kept out of this one by esbuild.mjs (`external`).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    main = require('./extensionMain.js') as Main;
+    api = main.activateAll(context);
+    return api;
   };
 
-  const start = async () => {
-    client = createLanguageClient(context, output, crashPolicy);
-    status.attach(client);
-    try {
-      await client.start();
-    } catch (err) {
-      output.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
-      status.failed('The language server did not start. See the logs.');
+  if (vscode.workspace.textDocuments.some((d) => isOurDocument(d))) {
+    wake();
+  } else {
+    const contributes = (context.extension.packageJSON as { contributes?: Contributions }).contributes ?? {};
+    for (const { command } of contributes.commands ?? []) {
+      dormant.push(
+        vscode.commands.registerCommand(command, (...args: unknown[]) => {
+          wake();
+          return vscode.commands.executeCommand(command, ...args);
+        }),
+      );
     }
-  };
-
-  const restart = async () => {
-    const old = client;
-    client = undefined;
-    if (old) {
-      try {
-        await old.stop();
-      } catch (err) {
-        output.warn(`Stopping the old server: ${err instanceof Error ? err.message : String(err)}`);
-      }
+    for (const { id } of Object.values(contributes.views ?? {}).flat()) {
+      // Asked for children only when the view is visible; answers empty (the welcome content shows) and wakes.
+      const placeholder: vscode.TreeDataProvider<never> = {
+        getTreeItem: (e: never) => e,
+        getChildren: () => {
+          setImmediate(wake);
+          return [];
+        },
+      };
+      dormant.push(vscode.window.registerTreeDataProvider(id, placeholder));
     }
-    await start();
-  };
+    dormant.push(
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isOurDocument(d)) wake();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(AGENT_CONFIG_FILES) && vscode.workspace.textDocuments.some((d) => isOurDocument(d))) wake();
+      }),
+    );
+    context.subscriptions.push({ dispose: () => dormant.splice(0).forEach((d) => d.dispose()) });
+  }
 
-  const profiles = new AwsProfiles(context.workspaceState, output);
-  const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
-  const mappingFeatures = registerMappingFeatures(context, output, { profiles });
-  const loginDeps = { output, profiles, onSecret: mappingFeatures.onLoginSecret, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand('datadogWif.restartServer', async () => {
-      output.info('Restarting the language server.');
-      await restart();
-    }),
-    vscode.commands.registerCommand('datadogWif.showLogs', () => output.show()),
-    // Login tests and the caller identity: the commands return their result (no secrets in it) for tests and other commands.
-    vscode.commands.registerCommand('datadogWif.testLoginTerraform', (args?: unknown) => runTestLogin('terraform', loginDeps, args)),
-    vscode.commands.registerCommand('datadogWif.testLoginAgent', (args?: unknown) => runTestLogin('agent', loginDeps, args)),
-    vscode.commands.registerCommand('datadogWif.showCallerIdentity', (args?: unknown) => showCallerIdentity(loginDeps, args)),
-    vscode.commands.registerCommand('datadogWif.selectAwsProfile', (args?: unknown) => profiles.select(args && typeof args === 'object' ? (args as { profile?: string | null }) : undefined)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      // The document selector is fixed when the client starts: new globs need a new client.
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.agentConfigFiles`)) void restart();
-    }),
-    { dispose: () => void client?.stop() },
-  );
-
-  await start();
   return {
+    get loaded() {
+      return api !== undefined;
+    },
     get client() {
-      return client;
+      return wake().client;
     },
     get statusText() {
-      return status.text;
+      return wake().statusText;
+    },
+    get statusDetail() {
+      return wake().statusDetail;
     },
     logUri: context.logUri,
-    mappings: mappingFeatures,
     get recentOutput() {
-      return output.recent;
+      return wake().recentOutput;
+    },
+    get mappings() {
+      return wake().mappings;
     },
   };
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  await main?.deactivateAll();
 }

@@ -1,23 +1,13 @@
 // Creates the language client: the server runs in its own Node process over
-// IPC; documents are ours by name (datadog.yaml, *.tf, lock files) or by the
-// user's `datadogWif.agentConfigFiles` globs, never every YAML file.
+// IPC, for the documents ourDocuments.ts calls ours.
 
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
+import { agentConfigGlobs, documentSelector } from './ourDocuments';
 
 export const CLIENT_ID = 'datadogWif';
 export const CLIENT_NAME = 'Datadog WIF';
-
-export function documentSelector(agentGlobs: readonly string[]): DocumentSelector {
-  return [
-    { pattern: '**/datadog.yaml' },
-    { pattern: '**/datadog.yml' },
-    { pattern: '**/*.tf' },
-    { pattern: '**/.terraform.lock.hcl' },
-    ...agentGlobs.filter((g) => typeof g === 'string' && g.trim() !== '').map((g) => ({ pattern: g.includes('/') ? g : `**/${g}` })),
-  ];
-}
 
 export interface CrashPolicy {
   /** Called when the server died twice: no more restarts. */
@@ -30,10 +20,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const globs = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string[]>('agentConfigFiles') ?? [];
   let restarts = 0;
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(globs),
+    documentSelector: documentSelector(agentConfigGlobs()),
     outputChannel: output,
     traceOutputChannel: output,
     // The lock file changes on disk (`terraform init -upgrade`) without being opened.

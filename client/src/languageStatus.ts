@@ -1,75 +1,125 @@
-// The language status item: what this file is to us, and how the server is.
+// The language status item: what this file is to us, its problems, and the
+// server when it is not running. VS Code's language status hover puts the
+// text, the detail and the command's link on one line that never wraps, in
+// a hover at most 500 px wide: what does not fit is cut off. So the text and
+// detail stay short ("Datadog WIF: Agent configuration – 2 errors, 1
+// warning") and the only link is Restart, when the server stopped (Show
+// Logs is in the command palette).
 
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { FileKindRequest, type FileKindParams, type FileKindResult } from '../../server/src/lsp/protocol';
+import { DIAGNOSTIC_SOURCE } from '../../server/src/service/catalog';
+import { problemSummary } from './problemSummary';
 
 const KIND_LABELS: Record<string, string> = {
-  agent: 'Datadog Agent configuration',
-  terraform: 'Terraform (Datadog provider)',
+  agent: 'Agent configuration',
+  terraform: 'Terraform',
   'terraform-lock': 'Terraform lock file',
 };
+
+const RESTART = { title: 'Restart', command: 'datadogWif.restartServer' };
 
 export class LanguageStatus implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private client: LanguageClient | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private clientDisposables: vscode.Disposable[] = [];
+  /** Why the server is stopped for good (set by failed(), cleared by the next attach()). */
+  private stoppedReason: string | undefined;
+  /** The active file's kind, as the server said, and for which file. */
+  private kind: { uri: string; label: string } | undefined;
 
   constructor(selector: vscode.DocumentSelector) {
     this.item = vscode.languages.createLanguageStatusItem('datadogWif.status', selector);
     this.item.name = 'Datadog WIF';
     this.item.text = 'Datadog WIF';
-    this.item.command = { title: 'Show Logs', command: 'datadogWif.showLogs' };
-    this.disposables.push(vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()));
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
+      // The counts are VS Code's own view of our diagnostics: they follow every publish, with no request.
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const uri = activeUri()?.toString();
+        if (uri && e.uris.some((u) => u.toString() === uri)) this.render();
+      }),
+    );
+    this.render();
+  }
+
+  /** The documents the item shows for (the client's selector; it changes with `datadogWif.agentConfigFiles`). */
+  set selector(selector: vscode.DocumentSelector) {
+    this.item.selector = selector;
   }
 
   attach(client: LanguageClient): void {
+    for (const d of this.clientDisposables) d.dispose();
     this.client = client;
-    this.disposables.push(client.onDidChangeState(() => void this.refresh()));
+    this.stoppedReason = undefined;
+    this.kind = undefined; // a new server may read new settings
+    this.clientDisposables = [client.onDidChangeState(() => void this.refresh())];
     void this.refresh();
   }
 
-  /** Shown when the server could not be kept running. */
-  failed(message: string): void {
-    this.item.severity = vscode.LanguageStatusSeverity.Error;
-    this.item.busy = false;
-    this.item.text = 'Datadog WIF: server stopped';
-    this.item.detail = message;
-    this.item.command = { title: 'Restart', command: 'datadogWif.restartServer' };
+  /** The server could not be kept running: `reason` is a few words (the full story is in the log and a notification). */
+  failed(reason: string): void {
+    this.stoppedReason = reason;
+    this.render();
   }
 
+  /** Asks the server what the active file is (once per file and server), then shows it. */
   async refresh(): Promise<void> {
     const client = this.client;
-    const state = client?.state;
-    this.item.busy = state === State.Starting;
-    if (state !== State.Running) {
-      this.item.severity = state === State.Stopped ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
-      this.item.text = state === State.Starting ? 'Datadog WIF: starting' : 'Datadog WIF: server stopped';
-      this.item.detail = state === State.Stopped ? 'Restart it from the command palette' : undefined;
-      this.item.command = state === State.Stopped ? { title: 'Restart', command: 'datadogWif.restartServer' } : { title: 'Show Logs', command: 'datadogWif.showLogs' };
+    const uri = activeUri()?.toString();
+    if (client?.state === State.Running && uri && this.kind?.uri !== uri) {
+      try {
+        const result = await client.sendRequest<FileKindResult>(FileKindRequest, { uri } satisfies FileKindParams);
+        this.kind = { uri, label: result.kind ? KIND_LABELS[result.kind] ?? result.kind : 'not checked' };
+      } catch {
+        this.kind = undefined;
+      }
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const state = this.client?.state;
+    this.item.busy = this.stoppedReason === undefined && state !== State.Running && state !== State.Stopped;
+    if (this.stoppedReason !== undefined || state === State.Stopped) {
+      this.item.severity = vscode.LanguageStatusSeverity.Error;
+      this.item.text = 'Datadog WIF: server stopped';
+      this.item.detail = this.stoppedReason ?? 'restart it';
+      this.item.command = RESTART;
       return;
     }
     this.item.severity = vscode.LanguageStatusSeverity.Information;
-    this.item.command = { title: 'Show Logs', command: 'datadogWif.showLogs' };
-    const editor = vscode.window.activeTextEditor;
-    if (!editor || !client) return;
-    try {
-      const result = await client.sendRequest<FileKindResult>(FileKindRequest, { uri: editor.document.uri.toString() } satisfies FileKindParams);
-      const label = result.kind ? KIND_LABELS[result.kind] : 'not a file Datadog WIF checks';
-      this.item.text = `Datadog WIF: ${label}`;
-      const { error, warning, info } = result.counts;
-      this.item.detail = `server running · ${error} errors, ${warning} warnings, ${info} hints`;
-    } catch {
-      this.item.detail = 'server running';
+    this.item.command = undefined;
+    if (state !== State.Running) {
+      this.item.text = 'Datadog WIF: starting';
+      this.item.detail = undefined;
+      return;
     }
+    const uri = activeUri();
+    this.item.text = `Datadog WIF: ${uri && this.kind?.uri === uri.toString() ? this.kind.label : '…'}`;
+    this.item.detail = uri ? problemSummary(ourDiagnostics(uri).map((d) => d.severity)) : undefined;
   }
 
   get text(): string {
     return this.item.text;
   }
 
+  get detail(): string | undefined {
+    return this.item.detail;
+  }
+
   dispose(): void {
     this.item.dispose();
-    for (const d of this.disposables) d.dispose();
+    for (const d of [...this.disposables, ...this.clientDisposables]) d.dispose();
   }
+}
+
+function activeUri(): vscode.Uri | undefined {
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === DIAGNOSTIC_SOURCE);
 }

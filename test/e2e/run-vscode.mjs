@@ -33,6 +33,10 @@
 //                         true, no startup prompt or banner), so the folder opens in
 //                         Restricted Mode; the suite then runs only its
 //                         untrusted*.test.js files (index.ts; the normal run skips them)
+//   E2E_AGENT_GLOBS=1     the agent-globs run: the fixture is test/e2e/workspace-agent-globs
+//                         (no datadog.yaml, *.tf or lock file: its Agent file is ours only
+//                         through datadogWif.agentConfigFiles in its .vscode/settings.json),
+//                         and the suite runs only its agentGlobs*.test.js files
 //
 // The emulator: before VS Code starts, the runner starts the local emulator of
 // AWS STS and Datadog (`node dist/emulator.js`, built by `npm run build`) and
@@ -79,10 +83,11 @@ const TOOL = {
 
 const EXTENSION = path.resolve(process.env.E2E_EXTENSION_PATH || REPO);
 const TESTS = path.resolve(process.env.E2E_TESTS_PATH || path.join(EXTENSION, 'out/test/e2e/suite/index.js'));
-const WORKSPACE_FIXTURE = path.resolve(process.env.E2E_WORKSPACE || path.join(REPO, 'test/e2e/workspace'));
+const UNTRUSTED = process.env.E2E_UNTRUSTED === '1';
+const AGENT_GLOBS = process.env.E2E_AGENT_GLOBS === '1';
+const WORKSPACE_FIXTURE = path.resolve(process.env.E2E_WORKSPACE || path.join(REPO, AGENT_GLOBS ? 'test/e2e/workspace-agent-globs' : 'test/e2e/workspace'));
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
 const VERBOSE = process.env.E2E_VERBOSE === '1';
-const UNTRUSTED = process.env.E2E_UNTRUSTED === '1';
 const SHOTS_DIR = !process.env.E2E_SCREENSHOTS_DIR ? undefined
   : ['1', 'true'].includes(process.env.E2E_SCREENSHOTS_DIR) ? path.join(REPO, 'docs/images')
   : path.resolve(process.env.E2E_SCREENSHOTS_DIR);
@@ -123,6 +128,7 @@ function preflight() {
   if (!fs.existsSync(TESTS)) throw new RunError(`test suite ${TESTS} not compiled: run  npx tsc -p tsconfig.json`);
   if (!fs.existsSync(EMULATOR_JS)) throw new RunError(`emulator ${path.relative(REPO, EMULATOR_JS)} not built: run  npm run build`);
   if (!fs.existsSync(IDENTITIES_JS)) throw new RunError(`${path.relative(REPO, IDENTITIES_JS)} not compiled: run  npx tsc -p tsconfig.json`);
+  if (UNTRUSTED && AGENT_GLOBS) throw new RunError('E2E_UNTRUSTED=1 and E2E_AGENT_GLOBS=1 are two different runs: set one');
   const extEnv = process.env.E2E_EXTENSION_ENV;
   if (extEnv) JSON.parse(extEnv); // fail early on a typo rather than inside the workbench
 }
@@ -453,8 +459,19 @@ async function workbenchOp(page, req) {
       return {};
     case 'texts': // the visible text of every element matching a selector
       return { texts: await page.locator(String(req.selector)).allInnerTexts() };
+    case 'hover': // the mouse over the first element matching a selector (shows its hover)
+      await page.hover(String(req.selector), { timeout });
+      return {};
+    case 'rects': // where every element matching a selector is drawn (and how wide its content is), and the window's size
+      return page.evaluate((sel) => ({
+        rects: [...document.querySelectorAll(sel)].map((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, text: e.textContent ?? '' };
+        }),
+        viewport: { width: window.innerWidth, height: window.innerHeight },
+      }), String(req.selector));
     default:
-      throw new Error(`unknown UI op ${JSON.stringify(req.op)}: quickInput, fill, press, click, texts`);
+      throw new Error(`unknown UI op ${JSON.stringify(req.op)}: quickInput, fill, press, click, texts, hover, rects`);
   }
 }
 
@@ -550,8 +567,9 @@ async function main() {
   say(`tests     ${TESTS}`);
 
   if (UNTRUSTED) say('untrusted workspace: workspace trust on, the folder in Restricted Mode');
-  // E2E_UI_DIR: the workbench bridge. E2E_UNTRUSTED: index.ts picks the untrusted*.test.js files.
-  const server = startServer(dirs, port, { ...awsEnv, E2E_UI_DIR: dirs.ui, E2E_UNTRUSTED: UNTRUSTED ? '1' : '' });
+  if (AGENT_GLOBS) say('agent-globs workspace: its only Agent file is matched by datadogWif.agentConfigFiles');
+  // E2E_UI_DIR: the workbench bridge. E2E_UNTRUSTED / E2E_AGENT_GLOBS: index.ts picks that run's test files.
+  const server = startServer(dirs, port, { ...awsEnv, E2E_UI_DIR: dirs.ui, E2E_UNTRUSTED: UNTRUSTED ? '1' : '', E2E_AGENT_GLOBS: AGENT_GLOBS ? '1' : '' });
   const cleanup = () => killGroup(server).finally(() => stopEmulator(emulator));
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => cleanup().finally(() => process.exit(130)));
 

@@ -28,7 +28,9 @@ test('settings use one prefix and commands one category', () => {
 
 test('the extension never activates for every YAML file, and supports untrusted workspaces', () => {
   const events: string[] = manifest.activationEvents;
-  assert.ok(!events.includes('*') && !events.includes('onLanguage:yaml') && !events.includes('onStartupFinished'));
+  assert.ok(!events.includes('*') && !events.includes('onLanguage:yaml'));
+  // After startup, for datadogWif.agentConfigFiles: the activation gate (client/src/extension.ts) loads nothing more until a file of ours is open.
+  assert.ok(events.includes('onStartupFinished'));
   for (const name of ['datadog.yaml', 'datadog.yml', '*.tf', '.terraform.lock.hcl']) assert.ok(events.includes(`workspaceContains:**/${name}`), name);
   // "limited": linting works anywhere; the commands that send a proof need trust.
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
@@ -41,6 +43,9 @@ test('the extension never activates for every YAML file, and supports untrusted 
     if (/testLogin|showCallerIdentity|selectAwsProfile|Mapping|ApiKeys|whyCant/i.test(c.command)) assert.match(c.enablement ?? '', /isWorkspaceTrusted/, `${c.command} needs a trusted workspace`);
   }
   assert.equal(manifest.main, './dist/extension.js');
+  // The gate requires the extension proper from next to itself: both ship.
+  const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+  for (const bundle of ['dist/extension.js', 'dist/extensionMain.js']) assert.ok(shipped.includes(`!${bundle}`), `.vscodeignore ships ${bundle}`);
   assert.equal(manifest.bin['dd-wif'], './dist/cli.js');
 });
 
@@ -58,4 +63,15 @@ test('the README starts with the two commands', () => {
   assert.match(firstBlock, /npm ci && npm run demo/);
   assert.match(firstBlock, /npm test/);
   assert.ok(readme.indexOf('```sh') < readme.indexOf('## What it does'));
+});
+
+test('the activation gate (dist/extension.js) stays light: it requires only vscode and, once needed, the extension proper', (t) => {
+  const gate = path.join(root, 'dist', 'extension.js');
+  if (!fs.existsSync(gate)) return t.skip('dist/extension.js is not built (npm run build)');
+  const code = fs.readFileSync(gate, 'utf8');
+  const required = new Set([...code.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]));
+  // `url`: the bundles' banner (import.meta.url for web-tree-sitter).
+  assert.deepEqual([...required].sort(), ['./extensionMain.js', 'url', 'vscode']);
+  assert.ok(!/\brequire\(\s*[^"'`\s)]/.test(code), 'no require() of a computed path');
+  assert.ok(code.length < 20_000, `dist/extension.js is ${code.length} bytes: something heavy was bundled into the gate`);
 });

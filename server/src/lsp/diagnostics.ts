@@ -1,7 +1,7 @@
 // Publishes diagnostics: at once when a document opens, after a short quiet
-// period while it is being edited.
+// period while it is being edited; and never faster than the client reads.
 
-import type { Connection, Diagnostic } from 'vscode-languageserver/node';
+import type { Connection, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageService, SeverityOverrides, SourceDocument } from '../service';
 import { toDiagnostic } from './convert';
@@ -9,11 +9,22 @@ import type { Logger } from './logger';
 
 export const DEBOUNCE_MS = 200;
 
+/** What a document's next message will say: its diagnostics as it is then, or an empty list (it was closed). */
+type Next = { doc: TextDocument } | { closed: true };
+
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly published = new Map<string, Diagnostic[]>();
   /** The text each published list is for. */
   private readonly texts = new Map<string, string>();
+  /**
+   * Documents with a publishDiagnostics written but not yet flushed to the
+   * client. A client that stops reading (or reads slowly) must not make the
+   * server queue a message per keystroke: while one is in flight only the
+   * newest state waits in `next` (linted when its turn comes), so the server
+   * holds at most two messages per document whatever the client does.
+   */
+  private readonly inFlight = new Set<string>();
+  private readonly next = new Map<string, Next>();
 
   constructor(
     private readonly connection: Connection,
@@ -42,9 +53,50 @@ export class DiagnosticsPublisher {
 
   publish(doc: TextDocument): void {
     // Publishing the current text makes a pending debounced run redundant.
-    const pending = this.timers.get(doc.uri);
-    if (pending) clearTimeout(pending);
-    this.timers.delete(doc.uri);
+    this.cancelTimer(doc.uri);
+    this.send(doc.uri, { doc });
+  }
+
+  clear(uri: string): void {
+    this.cancelTimer(uri);
+    this.texts.delete(uri);
+    this.service.forget(uri);
+    this.send(uri, { closed: true });
+  }
+
+  private cancelTimer(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+  }
+
+  /** Sends now, or, while this document's last message is still being written, remembers only this newest state. */
+  private send(uri: string, what: Next): void {
+    if (this.inFlight.has(uri)) {
+      this.next.set(uri, what);
+      return;
+    }
+    const params = 'doc' in what ? this.lint(what.doc) : { uri, diagnostics: [] };
+    this.inFlight.add(uri);
+    const written = () => {
+      this.inFlight.delete(uri);
+      const waiting = this.next.get(uri);
+      if (!waiting) return;
+      this.next.delete(uri);
+      this.send(uri, waiting);
+    };
+    try {
+      // Settles once the message is written to the client's stream (vscode-jsonrpc's writer).
+      this.connection.sendDiagnostics(params).then(written, written);
+    } catch (err) {
+      // The connection is closed or disposed: nothing more will go out.
+      this.inFlight.delete(uri);
+      this.next.delete(uri);
+      this.log.error(`publishing diagnostics for ${uri} failed`, err);
+    }
+  }
+
+  private lint(doc: TextDocument): PublishDiagnosticsParams {
     let diagnostics: Diagnostic[] = [];
     const text = doc.getText();
     try {
@@ -52,22 +104,7 @@ export class DiagnosticsPublisher {
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }
-    this.published.set(doc.uri, diagnostics);
     this.texts.set(doc.uri, text);
-    void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
-  }
-
-  clear(uri: string): void {
-    const t = this.timers.get(uri);
-    if (t) clearTimeout(t);
-    this.timers.delete(uri);
-    this.published.delete(uri);
-    this.texts.delete(uri);
-    this.service.forget(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
-
-  current(uri: string): Diagnostic[] {
-    return this.published.get(uri) ?? [];
+    return { uri: doc.uri, version: doc.version, diagnostics };
   }
 }

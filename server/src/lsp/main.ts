@@ -201,15 +201,7 @@ connection.onCodeLens(guarded(log, 'codeLens', [], (params) => lenses.provide(pa
 
 connection.onRequest(
   FileKindRequest,
-  guarded(log, FileKindRequest, { kind: null, counts: { error: 0, warning: 0, info: 0 } }, (params: FileKindParams): FileKindResult => {
-    const counts = { error: 0, warning: 0, info: 0 };
-    for (const d of diagnostics.current(params.uri)) {
-      if (d.severity === 1) counts.error++;
-      else if (d.severity === 2) counts.warning++;
-      else counts.info++;
-    }
-    return { kind: service.kindOf({ path: params.uri }) ?? null, counts };
-  }),
+  guarded(log, FileKindRequest, { kind: null }, (params: FileKindParams): FileKindResult => ({ kind: service.kindOf({ path: params.uri }) ?? null })),
 );
 
 connection.onRequest(ServerInfoRequest, (): ServerInfoResult => ({ version: SERVER_VERSION, pid: process.pid }));

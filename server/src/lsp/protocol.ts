@@ -11,8 +11,6 @@ export interface FileKindParams {
 }
 export interface FileKindResult {
   kind: FileKind | null;
-  /** Diagnostics currently published for it, by severity. */
-  counts: { error: number; warning: number; info: number };
 }
 
 /** Client → server: which server this is (shown in the status item; tests use the pid to crash it for real). */

@@ -66,15 +66,18 @@ export function run(): Promise<void> {
   // E2E_EXTENSION_ENV) runs a subset, e.g. E2E_EXTENSION_ENV='{"E2E_GREP":"smoke"}'.
   if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
 
-  // The untrusted-workspace run (run-vscode.mjs with E2E_UNTRUSTED=1) runs only the
-  // untrusted*.test.js files; the normal run (a trusted workspace) all the others.
-  const untrusted = process.env.E2E_UNTRUSTED === '1';
+  // The other runs of run-vscode.mjs run only their own files: E2E_UNTRUSTED=1 (an
+  // untrusted workspace) the untrusted*.test.js files, E2E_AGENT_GLOBS=1 (a workspace
+  // whose only Agent file matches datadogWif.agentConfigFiles) the agentGlobs*.test.js
+  // files; the normal run (a trusted workspace) all the others.
+  const OTHER_RUNS = { untrusted: process.env.E2E_UNTRUSTED === '1', agentGlobs: process.env.E2E_AGENT_GLOBS === '1' };
+  const run = (Object.keys(OTHER_RUNS) as (keyof typeof OTHER_RUNS)[]).find((r) => OTHER_RUNS[r]);
   const files = fs
     .readdirSync(__dirname)
-    .filter((f) => f.endsWith('.test.js') && /^untrusted/.test(f) === untrusted)
+    .filter((f) => f.endsWith('.test.js') && (run ? f.startsWith(run) : !Object.keys(OTHER_RUNS).some((r) => f.startsWith(r))))
     .sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
-  log(`running ${files.length} test file(s)${untrusted ? ' in an UNTRUSTED workspace' : ''}: ${files.join(', ')}`);
+  log(`running ${files.length} test file(s)${run === 'untrusted' ? ' in an UNTRUSTED workspace' : run ? ` (the ${run} run)` : ''}: ${files.join(', ')}`);
 
   return new Promise((resolve, reject) => {
     try {
@@ -115,6 +118,8 @@ let uiRequests = 0;
  *   { op: 'press', key, selector? }    a key (e.g. 'Enter') in the quick input, or in `selector`
  *   { op: 'click', selector }          clicks the first element matching a playwright selector
  *   { op: 'texts', selector }          → { texts }: the text of every match
+ *   { op: 'hover', selector }          moves the mouse over the first match (its hover opens)
+ *   { op: 'rects', selector }          → { rects: [{ left, top, right, bottom, scrollWidth, clientWidth, text }], viewport: { width, height } }
  * Throws with the runner's error when the operation failed (e.g. nothing to click).
  */
 export async function workbenchUi<T = Record<string, unknown>>(request: { op: string; [k: string]: unknown }, ms = 25_000): Promise<T> {

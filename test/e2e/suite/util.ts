@@ -1,5 +1,7 @@
 // Shared by the real-VS-Code tests.
 
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 
 /** Polls `probe` until it returns something other than undefined. */
@@ -19,4 +21,32 @@ export function workspaceUri(...segments: string[]): vscode.Uri {
 
 export function codeOf(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+/** Which of the extension's bundles (dist/*.js) this extension host has loaded, e.g. ['extension.js']. */
+export function loadedBundles(ext: vscode.Extension<unknown>): string[] {
+  const dist = path.join(ext.extensionPath, 'dist') + path.sep;
+  return Object.keys(require.cache)
+    .filter((f) => f.startsWith(dist))
+    .map((f) => f.slice(dist.length))
+    .sort();
+}
+
+/**
+ * The pids of this extension's language servers (`node <extension>/dist/server.js`) running on this
+ * machine, or undefined where there is no /proc to look in.
+ */
+export function languageServerPids(ext: vscode.Extension<unknown>): number[] | undefined {
+  if (!fs.existsSync('/proc/self/cmdline')) return undefined;
+  const server = path.join(ext.extensionPath, 'dist', 'server.js');
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(server)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
 }
