@@ -4,7 +4,7 @@ import { parseArgs } from 'util';
 import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
 import { collectTargets, readText, UsageError } from './files';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
-import type { CliIo } from './io';
+import { terminalIo, type CliIo } from './io';
 import * as path from 'path';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { readTerraformFolder } from '../shared/terraformFolder';
@@ -24,7 +24,8 @@ Options:
   -h, --help                 show this help`;
 
 /** `hcl`: the HCL parser runtime; without it Terraform files are listed as not checked. */
-export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRuntime): number {
+export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclRuntime): number {
+  const io = terminalIo(sink);
   let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
   let positionals: string[];
   try {
@@ -108,8 +109,8 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
     if (entry.done()) for (const d of entry.docs) service.forget(d.path);
   }
   const sorted = sortFindings(findings);
-  if (format === 'json') io.out(formatJson(sorted));
-  else if (format === 'sarif') io.out(formatSarif(sorted, version));
+  if (format === 'json') io.data(formatJson(sorted));
+  else if (format === 'sarif') io.data(formatSarif(sorted, version));
   else {
     if (sorted.length) io.out(formatText(sorted));
     const counts = { error: 0, warning: 0, info: 0 };

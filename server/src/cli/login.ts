@@ -13,7 +13,8 @@ import { isUuid, secretKind } from '../service/common/identifiers';
 import { redactKnown } from '../shared/redact';
 import { formatOption, parseOptions } from './args';
 import { UsageError } from './files';
-import type { CliIo } from './io';
+import { terminalIo, type CliIo, type TerminalIo } from './io';
+import { displayText } from '../shared/terminalText';
 
 export const LOGIN_USAGE = `Usage: dd-wif login --flow agent|terraform --org-uuid UUID [options]
 
@@ -56,7 +57,8 @@ const MAX_TIMEOUT_SECONDS = 3600;
 /** Failure kinds that are the caller's mistake (exit 2), not a failed check (exit 1). */
 const USAGE_KINDS = new Set(['usage', 'host-refused']);
 
-export async function runLogin(argv: string[], io: CliIo, version: string): Promise<number> {
+export async function runLogin(argv: string[], sink: CliIo, version: string): Promise<number> {
+  const io = terminalIo(sink);
   const { values } = parseOptions(argv, OPTIONS);
   if (values.help) {
     io.out(LOGIN_USAGE);
@@ -78,10 +80,10 @@ export async function runLogin(argv: string[], io: CliIo, version: string): Prom
 
   // Everything printed is scrubbed of the secrets seen on the way, exactly, then by shape.
   const secrets: string[] = [];
-  const safe: CliIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)) };
+  const safe: TerminalIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)), data: (t) => io.data(redactKnown(t, secrets)) };
   /** A refusal before anything is sent: exit 2, in JSON too when asked. */
   const refuse = (reason: string): number => {
-    if (format === 'json') safe.out(JSON.stringify({ ok: false, status: null, reason }, null, 2));
+    if (format === 'json') safe.data(JSON.stringify({ ok: false, status: null, reason }, null, 2));
     safe.err(`dd-wif login: ${reason}`);
     return 2;
   };
@@ -125,7 +127,7 @@ export async function runLogin(argv: string[], io: CliIo, version: string): Prom
 
   if (outcome.ok) {
     if (format === 'json') {
-      safe.out(
+      safe.data(
         JSON.stringify(
           {
             ok: true,
@@ -144,14 +146,18 @@ export async function runLogin(argv: string[], io: CliIo, version: string): Prom
     }
     return 0;
   }
-  if (format === 'json') safe.out(JSON.stringify({ ok: false, status: outcome.status ?? null, reason: outcome.reason }, null, 2));
+  if (format === 'json') safe.data(JSON.stringify({ ok: false, status: outcome.status ?? null, reason: outcome.reason }, null, 2));
   const lines = outcomeLines(outcome);
   safe.err(`dd-wif login: ${lines[0]}`);
   for (const line of lines.slice(1)) safe.err(line);
   return USAGE_KINDS.has(outcome.kind) ? 2 : 1;
 }
 
-/** The outcome in words: the title, the detail, the caller, the next step. */
+/**
+ * The outcome in words: the title, the detail, the caller, the next step. The
+ * server's words and the caller ARN stay on their own line (escaped, a line
+ * feed too); terminalIo escapes the rest.
+ */
 function outcomeLines(outcome: LoginOutcome): string[] {
   const words = describeLoginOutcome(outcome);
   // A detail that starts with the title's lead ("Login succeeded: Datadog issued…") says it once.
@@ -159,9 +165,9 @@ function outcomeLines(outcome: LoginOutcome): string[] {
   const lines = words.detail.startsWith(`${lead}:`) ? [] : [words.title];
   const seen = (s: string) => lines.some((l) => l.includes(s));
   if (words.detail && !seen(words.detail)) lines.push(...words.detail.split('\n'));
-  if (!outcome.ok) for (const d of outcome.details) if (d && !seen(d)) lines.push(`  ${d}`);
-  if (outcome.callerArn && !seen(outcome.callerArn)) lines.push(`Caller: ${outcome.callerArn}`);
-  if (words.pattern && !seen(words.pattern)) lines.push(`Pattern to map: ${words.pattern}`);
+  if (!outcome.ok) for (const d of outcome.details) if (d && !seen(d)) lines.push(`  ${displayText(d)}`);
+  if (outcome.callerArn && !seen(outcome.callerArn)) lines.push(`Caller: ${displayText(outcome.callerArn)}`);
+  if (words.pattern && !seen(words.pattern)) lines.push(`Pattern to map: ${displayText(words.pattern)}`);
   if (words.nextStep) lines.push(`Next: ${words.nextStep}`);
   return lines;
 }
