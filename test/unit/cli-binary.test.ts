@@ -142,7 +142,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     test('exits 2 and names the file', () => {
       const r = bin('lint', path.join(dir, 'datadog.yaml'));
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /datadog\.yaml: cannot read/);
+      assert.match(r.stderr, /datadog\.yaml: not a regular file \(a socket\)/);
     });
   });
 
@@ -223,5 +223,25 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     const j = JSON.parse(bin('lint', '--format', 'json', dir).stdout);
     assert.equal(j[0].file, path.join(dir, 'x\u001b[31m\ry', 'datadog.yaml'));
     assert.ok(j[0].message.includes(value));
+  });
+
+  describe('what is not a regular file is refused, never read (a child killed after 20 s fails the test instead of hanging)', () => {
+    const runBounded = (...argv: string[]) => spawnSync(process.execPath, [cliJs, ...argv], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+
+    test('a FIFO', { skip: process.platform === 'win32' ? 'no mkfifo on Windows' : false }, () => {
+      const fifo = path.join(tree({}), 'datadog.yaml');
+      assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+      const r = runBounded('lint', fifo);
+      assert.equal(r.signal, null, 'dd-wif lint blocked on a FIFO');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /datadog\.yaml: not a regular file \(a FIFO\)/);
+    });
+
+    test('/dev/zero', { skip: fs.existsSync('/dev/zero') ? false : 'no /dev/zero' }, () => {
+      const r = runBounded('lint', '/dev/zero');
+      assert.equal(r.signal, null, 'dd-wif lint kept reading /dev/zero');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /^dd-wif: \/dev\/zero: not a regular file \(a character device\); dd-wif reads regular files only/);
+    });
   });
 });

@@ -74,7 +74,7 @@ describe('lint text output', () => {
     assert.ok(lines[0].startsWith(`${path.join(d, 'datadog.yaml')}:1:7 warning agent/unknown-site \`evil${SHOWN_VALUE}\` is not a known Datadog site`), lines[0]);
   });
 
-  test('a file name with ESC, CR and a line feed: escaped, the finding still on one line', async () => {
+  test('a file name with ESC, CR and a line feed: escaped, the finding still on one line; in the walk note too', async () => {
     const dirName = `x\u001b[2J\r\ny`;
     const d = tree({ [`${dirName}/datadog.yaml`]: HOSTILE_YAML, [`${dirName}/datadog.prod\u0007.yaml`]: HOSTILE_YAML });
     const r = await run('lint', d);
@@ -82,6 +82,7 @@ describe('lint text output', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines.length, 1, r.stdout);
     assert.ok(lines[0].startsWith(`${path.join(d, 'x\\x1b[2J\\x0d\\x0ay', 'datadog.yaml')}:1:7 warning `), lines[0]);
+    assert.match(r.stderr, /^dd-wif: not checked: .*x\\x1b\[2J\\x0d\\x0ay.datadog\.prod\\x07\.yaml \(a folder/m);
   });
 
   test('json and sarif: the values exactly, byte for byte what the formats make of them', async () => {

@@ -13,7 +13,12 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export const LINT_USAGE = `Usage: dd-wif lint [options] PATH...
 
-Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files; folders recursively.
+Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files; folders recursively
+(and files matched by --agent-glob; other datadog*.yaml files found are named on stderr).
+A file named on the command line is checked whatever its name: its kind from its extension
+(also before a last suffix: datadog.yaml.example), else from its content (HCL or YAML).
+Files are read as UTF-8, Agent YAML also as UTF-16 with a byte order mark, as the Agent
+does; a file in another encoding, or not a regular file (a FIFO, a device), is refused (exit 2).
 
 Options:
   --format text|json|sarif   output format (default text)
@@ -65,8 +70,8 @@ export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclR
   const globs = values['agent-glob'] ?? [];
   const service = new LanguageService({ severity, agentConfigFiles: globs });
   if (hcl) service.setHclRuntime(hcl);
-  const { targets, skipped } = collectTargets(positionals, new FileClassifier(globs));
-  for (const s of skipped) io.err(`dd-wif: ${s}: not a file dd-wif checks (datadog.yaml, *.tf, .terraform.lock.hcl or --agent-glob); skipped`);
+  const { targets, notes } = collectTargets(positionals, new FileClassifier(globs));
+  for (const note of notes) io.err(`dd-wif: ${note}`);
 
   const findings: FileFinding[] = [];
   // A folder is read and parsed once for all its targets (the service caches each file's analysis
@@ -87,8 +92,9 @@ export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclR
   for (const t of targets) {
     let text: string;
     try {
-      text = readText(t.absolute);
+      text = readText(t.absolute, t.kind, t.display);
     } catch (err) {
+      if (err instanceof UsageError) throw err; // says why already (not a regular file, not UTF-8)
       throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
