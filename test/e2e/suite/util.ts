@@ -20,3 +20,13 @@ export function workspaceUri(...segments: string[]): vscode.Uri {
 export function codeOf(d: vscode.Diagnostic): string {
   return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
 }
+
+/**
+ * The emulator's control endpoints (`/__emulator/faults`, `state`, `reset`) at
+ * the API the runner started (E2E_EMULATOR_API_URL).
+ */
+export async function emulatorControl(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${process.env.E2E_EMULATOR_API_URL ?? ''}/__emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+  if (!res.ok) throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
