@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { credentialsSource, listProfiles, type ProfileInfo } from '../../server/src/cloud/credentials';
 import type { CredentialsSource } from '../../server/src/cloud/types';
+import { displayText } from '../../server/src/shared/terminalText';
 
 const STATE_KEY = 'datadogWif.awsProfile';
 export const DEFAULT_CHAIN_LABEL = '(default credential chain)';
@@ -43,9 +44,9 @@ export class AwsProfiles {
     return typeof v === 'string' && v.trim() !== '' ? v : undefined;
   }
 
-  /** In words, for messages: `profile dev` or `the default credential chain`. */
+  /** In words, for messages: `profile dev` or `the default credential chain` (a name from a file, escaped). */
   describe(profile = this.current): string {
-    return profile ? `AWS profile ${profile}` : `the default AWS credential chain${process.env.AWS_PROFILE ? ` (AWS_PROFILE=${process.env.AWS_PROFILE})` : ''}`;
+    return profile ? `AWS profile ${displayText(profile)}` : `the default AWS credential chain${process.env.AWS_PROFILE ? ` (AWS_PROFILE=${displayText(process.env.AWS_PROFILE)})` : ''}`;
   }
 
   async remember(profile: string | undefined): Promise<void> {
@@ -83,8 +84,9 @@ export class AwsProfiles {
         detail: 'Environment variables, AWS_PROFILE, then the default profile, SSO, web identity, container or instance metadata, as the AWS CLI does',
       },
       ...profiles.map((p) => ({
-        label: p.name,
-        description: [KIND_WORDS[p.kind], p.region, p.name === current ? 'current' : undefined].filter(Boolean).join(' · '),
+        // Names and regions as the shared config files have them, escaped.
+        label: displayText(p.name),
+        description: [KIND_WORDS[p.kind], p.region && displayText(p.region), p.name === current ? 'current' : undefined].filter(Boolean).join(' · '),
         detail: `from the shared ${p.source === 'both' ? 'config and credentials files' : `${p.source} file`}`,
         profile: p.name,
       })),

@@ -1,10 +1,14 @@
-// Keeps the last lines written to the "Datadog WIF" output channel in memory,
-// so the real-VS-Code tests can check that nothing secret was ever written
-// there (by our commands or by the language client). Everything else is the
-// channel itself. The channel object VS Code hands out is frozen, so this is
-// a forwarding proxy over an empty target, not a patch of the channel.
+// The "Datadog WIF" output channel as everything writes to it (our commands
+// and the language client): every line redacted and its control characters
+// escaped (displayText, line feeds kept), so no file or server value can
+// rewrite what the log shows; and the last lines kept in memory, so the
+// real-VS-Code tests can check that nothing secret was ever written there.
+// Everything else is the channel itself. The channel object VS Code hands out
+// is frozen, so this is a forwarding proxy over an empty target, not a patch
+// of the channel.
 
 import type * as vscode from 'vscode';
+import { displayText } from '../../server/src/shared/terminalText';
 
 const MAX_LINES = 2000;
 const RECORDED = new Set(['append', 'appendLine', 'replace', 'trace', 'debug', 'info', 'warn', 'error']);
@@ -25,8 +29,9 @@ export function recordingChannel(channel: vscode.LogOutputChannel): RecordingCha
       if (typeof value !== 'function') return value;
       if (typeof prop === 'string' && RECORDED.has(prop)) {
         return (...args: unknown[]) => {
-          record(args);
-          return (value as (...a: unknown[]) => unknown).apply(channel, args);
+          const shown = args.map((a) => (typeof a === 'string' ? displayText(a, { keepNewlines: true }) : a));
+          record(shown);
+          return (value as (...a: unknown[]) => unknown).apply(channel, shown);
         };
       }
       return (value as (...a: unknown[]) => unknown).bind(channel);

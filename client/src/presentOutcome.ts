@@ -3,12 +3,14 @@
 // only turns that into a notification with buttons and log lines. Nothing
 // shown or logged carries a secret: the outcome holds none (the API key only
 // as its last 4 characters, claims decoded from the token, never the token),
-// and every line still goes through redact().
+// and every line still goes through redact(), with displayText(): what the
+// server said (its words, the caller ARN, the token's claims) is escaped.
 
 import * as vscode from 'vscode';
 import type { LoginOutcome } from '../../server/src/cloud/login';
 import { describeLoginOutcome, type LoginAction } from '../../server/src/cloud/outcome';
 import { redact } from '../../server/src/shared/redact';
+import { displayText } from '../../server/src/shared/terminalText';
 
 export type OutcomeAction = LoginAction;
 
@@ -48,7 +50,7 @@ export interface PresentContext {
 
 export async function copyText(text: string, what: string): Promise<void> {
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.showInformationMessage(`Copied the ${what}: ${text}`);
+  void vscode.window.showInformationMessage(`Copied the ${what}: ${displayText(text)}`);
 }
 
 /**
@@ -69,7 +71,7 @@ export async function createMapping(flow: 'terraform' | 'agent', pattern: string
       return;
     }
     const choice = await vscode.window.showWarningMessage(
-      `Creating a mapping from here is not available. Create an ${flow === 'terraform' ? 'identity' : 'intake'} mapping for ${pattern} in Datadog or with Terraform.`,
+      `Creating a mapping from here is not available. Create an ${flow === 'terraform' ? 'identity' : 'intake'} mapping for ${displayText(pattern)} in Datadog or with Terraform.`,
       'Copy Pattern',
     );
     if (choice === 'Copy Pattern') await copyText(pattern, 'pattern');
@@ -79,9 +81,10 @@ export async function createMapping(flow: 'terraform' | 'agent', pattern: string
 /** Logs the outcome and shows it; never waits for a click (the buttons act when clicked). */
 export function presentLoginOutcome(outcome: LoginOutcome, ctx: PresentContext): Presentation {
   const d = describeLoginOutcome(outcome);
-  const title = redact(d.title);
-  const detail = redact(d.detail ?? '');
-  const nextStep = d.nextStep ? redact(d.nextStep) : undefined;
+  // The detail has lines of its own (kept: the cloud core puts the server's words on one line each); the rest is escaped.
+  const title = displayText(d.title);
+  const detail = displayText(d.detail ?? '', { keepNewlines: true });
+  const nextStep = d.nextStep ? displayText(d.nextStep) : undefined;
   // The detail often repeats the title's lead ("Login succeeded: …"): say it once.
   const lead = title.split(':')[0];
   const body = detail.startsWith(`${lead}:`) ? detail.slice(lead.length + 1).trim() : detail;
@@ -100,12 +103,12 @@ export function presentLoginOutcome(outcome: LoginOutcome, ctx: PresentContext):
     const shown = Object.entries(outcome.claims)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
       .slice(0, 12)
-      .map(([k, v]) => `${k}=${String(v).slice(0, 120)}`);
-    if (shown.length) ctx.output.info(redact(`  Token claims (decoded from the JWT, unverified): ${shown.join(', ')}`));
+      .map(([k, v]) => `${displayText(k)}=${displayText(String(v).slice(0, 120))}`);
+    if (shown.length) ctx.output.info(`  Token claims (decoded from the JWT, unverified): ${shown.join(', ')}`);
   }
-  if (outcome.ok && outcome.expiresAt) ctx.output.info(`  Token expires at ${outcome.expiresAt}`);
-  if (outcome.ok && outcome.apiKeyLast4) ctx.output.info(`  API key: …${outcome.apiKeyLast4} (last 4 characters only)`);
-  if (outcome.callerArn) ctx.output.info(`  Caller: ${outcome.callerArn}`);
+  if (outcome.ok && outcome.expiresAt) ctx.output.info(`  Token expires at ${displayText(String(outcome.expiresAt))}`);
+  if (outcome.ok && outcome.apiKeyLast4) ctx.output.info(`  API key: …${displayText(outcome.apiKeyLast4)} (last 4 characters only)`);
+  if (outcome.callerArn) ctx.output.info(`  Caller: ${displayText(outcome.callerArn)}`);
 
   const show = d.severity === 'error' ? vscode.window.showErrorMessage : d.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void show(message, ...buttons).then((choice) => {

@@ -142,7 +142,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     test('exits 2 and names the file', () => {
       const r = bin('lint', path.join(dir, 'datadog.yaml'));
       assert.equal(r.code, 2);
-      assert.match(r.stderr, /datadog\.yaml: cannot read/);
+      assert.match(r.stderr, /datadog\.yaml: not a regular file \(a socket\)/);
     });
   });
 
@@ -211,5 +211,37 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     }
     const codes = JSON.parse(bin('lint', '--format', 'json', path.join(dir, 'datadog.yaml')).stdout).map((f: { code: string }) => f.code);
     assert.deepEqual(codes, ['agent/dela-directive-invalid', 'agent/org-uuid-invalid', 'agent/secret-in-org-uuid']);
+  });
+
+  test('control characters from a file name and its values reach the terminal escaped; json keeps them exactly', () => {
+    const value = '\u001b[2J\u001b]8;;h\u0007x\b\u009b1m\u202e';
+    const dir = tree({ 'x\u001b[31m\ry/datadog.yaml': `site: 'evil${value}'\n` });
+    const r = bin('lint', dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(r));
+    assert.ok(r.stdout.startsWith(`${path.join(dir, 'x\\x1b[31m\\x0dy', 'datadog.yaml')}:1:7 warning agent/unknown-site \`evil\\x1b[2J\\x1b]8;;h\\x07x\\x08\\x9b1m\\u202e\``), r.stdout);
+    const j = JSON.parse(bin('lint', '--format', 'json', dir).stdout);
+    assert.equal(j[0].file, path.join(dir, 'x\u001b[31m\ry', 'datadog.yaml'));
+    assert.ok(j[0].message.includes(value));
+  });
+
+  describe('what is not a regular file is refused, never read (a child killed after 20 s fails the test instead of hanging)', () => {
+    const runBounded = (...argv: string[]) => spawnSync(process.execPath, [cliJs, ...argv], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+
+    test('a FIFO', { skip: process.platform === 'win32' ? 'no mkfifo on Windows' : false }, () => {
+      const fifo = path.join(tree({}), 'datadog.yaml');
+      assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+      const r = runBounded('lint', fifo);
+      assert.equal(r.signal, null, 'dd-wif lint blocked on a FIFO');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /datadog\.yaml: not a regular file \(a FIFO\)/);
+    });
+
+    test('/dev/zero', { skip: fs.existsSync('/dev/zero') ? false : 'no /dev/zero' }, () => {
+      const r = runBounded('lint', '/dev/zero');
+      assert.equal(r.signal, null, 'dd-wif lint kept reading /dev/zero');
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /^dd-wif: \/dev\/zero: not a regular file \(a character device\); dd-wif reads regular files only/);
+    });
   });
 });

@@ -212,6 +212,69 @@ describe('dd-wif mappings delete', () => {
   });
 });
 
+describe('what the server sends is escaped in text output (issue #10)', () => {
+  /** Nothing a terminal acts on (TAB and LF aside, which are ours). */
+  const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  /** Clears the screen, moves up a line and rewrites it, a C1 CSI, a line feed, a right-to-left override. */
+  const HOSTILE_PATTERN = `arn:aws:sts::${INTEGRATED}:assumed-role/ops/*\u001b[2J\u001b[1A\r\u009b2K\nintake  fake  arn:aws:sts::1:assumed-role/x/*  managed API key\u202e`;
+  const SHOWN_PATTERN = `arn:aws:sts::${INTEGRATED}:assumed-role/ops/*\\x1b[2J\\x1b[1A\\x0d\\x9b2K\\x0aintake  fake  arn:aws:sts::1:assumed-role/x/*  managed API key\\u202e`;
+  const HOSTILE_ACCOUNT = 'ops@example.com\u0007\u001b]8;;https://evil.example\u001b\\';
+
+  function poison(): void {
+    const m = emu.identityMappings[0];
+    m.attributes.arn_pattern = HOSTILE_PATTERN;
+    m.attributes.account_identifier = HOSTILE_ACCOUNT;
+  }
+
+  test('list: one row a mapping, every value escaped; json keeps the values exactly', async () => {
+    poison();
+    const r = await run(['list', ...at()]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, CONTROL, JSON.stringify(r.stdout));
+    const lines = r.stdout.split('\n');
+    assert.equal(lines.length, 3, 'a header and two rows: no forged row');
+    assert.ok(lines[1].includes(SHOWN_PATTERN), lines[1]);
+    assert.ok(lines[1].endsWith('ops@example.com\\x07\\x1b]8;;https://evil.example\\x1b\\'), lines[1]);
+
+    const j = await run(['list', '--kind', 'identity', '--format', 'json', ...at()]);
+    const [m] = JSON.parse(j.stdout);
+    assert.equal(m.arnPattern, HOSTILE_PATTERN);
+    assert.equal(m.accountIdentifier, HOSTILE_ACCOUNT);
+  });
+
+  test('delete on a terminal: the mapping shown before the question is escaped; the question is ours', async () => {
+    poison();
+    const id = emu.identityMappings[0].id;
+    const questions: string[] = [];
+    const r = await run(['delete', '--kind', 'identity', '--id', id, ...at()], env(), { interactive: true, confirm: async (q) => (questions.push(q), false) });
+    assert.equal(r.code, 2);
+    assert.doesNotMatch(r.stderr, CONTROL, JSON.stringify(r.stderr));
+    assert.ok(r.stderr.includes(SHOWN_PATTERN), r.stderr);
+    assert.deepEqual(questions, ['Delete this identity mapping? [y/N] ']);
+    assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('identity ')).length, 1, 'one row');
+  });
+
+  test('create: the mapping the server answers with, and its id, escaped', async () => {
+    const id = 'id\u001b[2J\r\u0007';
+    const body = JSON.stringify({ data: { id, type: 'aws_cloud_auth_intake_mapping', attributes: { arn_pattern: HOSTILE_PATTERN } } });
+    emu.fault('/api/v2/cloud_auth/aws/intake_mapping', { kind: 'status', status: 201, body });
+    const r = await run(['create', '--kind', 'intake', '--arn-pattern', `arn:aws:sts::${INTEGRATED}:assumed-role/deployer/*`, '--paths', 'cloud_auth', ...at()]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, CONTROL, JSON.stringify(r));
+    assert.ok(r.stdout.includes(SHOWN_PATTERN), r.stdout);
+    assert.match(r.stderr, /^Created the intake mapping id\\x1b\[2J\\x0d\\x07\. /m);
+  });
+
+  test('an API failure that quotes a listed pattern: on one line, escaped', async () => {
+    emu.intakeMappings[0].attributes.arn_pattern = `${DEFAULT_PATTERN}\n\u001b[2JDeleted.`;
+    const r = await run(['create', '--kind', 'intake', '--arn-pattern', DEFAULT_PATTERN, '--paths', 'cloud_auth', ...at()]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, CONTROL, JSON.stringify(r.stderr));
+    assert.ok(r.stderr.includes('terraform-runner/*\\x0a\\x1b[2JDeleted.`'), r.stderr);
+    assert.doesNotMatch(r.stderr, /^\S*Deleted\./m, 'no forged line');
+  });
+});
+
 describe('keys, hosts and options', () => {
   test('a missing DD_API_KEY / DD_APP_KEY: exit 2 naming the variable', async () => {
     const noApi = await run(['list', ...at()], { DD_APP_KEY: RW.appKey });

@@ -314,11 +314,18 @@ describe('dd-wif lint exit codes', () => {
     });
     after(() => server?.close());
 
-    test('a file that cannot be read', () => {
+    test('a socket named on the command line: not a regular file, never opened', () => {
       const r = run('lint', path.join(dir, 'datadog.yaml'));
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /datadog\.yaml: cannot read \(E[A-Z]+\)/);
+      assert.match(r.stderr, /datadog\.yaml: not a regular file \(a socket\); dd-wif reads regular files only/);
+    });
+
+    test('a file that cannot be read (Linux /proc/self/mem: EIO)', { skip: process.platform === 'linux' ? false : 'Linux only' }, () => {
+      const r = run('lint', '/proc/self/mem');
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^dd-wif: \/proc\/self\/mem: cannot read \(EIO\)/);
     });
 
     test('a file without read permission', { skip: process.getuid?.() === 0 ? 'running as root: permissions do not stop reading' : false }, () => {
@@ -329,10 +336,10 @@ describe('dd-wif lint exit codes', () => {
       assert.match(r.stderr, /cannot read \(EACCES\)/);
     });
 
-    test('a socket inside a walked folder is not a file to check, not an error', () => {
+    test('a socket named datadog.yaml inside a walked folder is not opened: a note, not an error', () => {
       const r = run('lint', dir);
       assert.equal(r.code, 0);
-      assert.equal(r.stderr, '0 files checked: 0 errors, 0 warnings, 0 infos');
+      assert.equal(r.stderr, `dd-wif: ${path.join(dir, 'datadog.yaml')}: not a regular file (a socket); not checked\n0 files checked: 0 errors, 0 warnings, 0 infos`);
     });
   });
 });
@@ -399,7 +406,9 @@ describe('dd-wif lint: which files', () => {
     const files = [...new Set(json(r).map((f) => path.relative(dir, f.file).split(path.sep).join('/')))];
     assert.deepEqual(files, ['a/b/datadog.yaml', 'a/datadog.yml', 'deep/er/and/deeper/still/datadog.yaml', 'z/datadog.yaml']);
     const text = run('lint', dir);
-    assert.equal(text.stderr, '5 files checked: 4 errors, 4 warnings, 0 infos', 'a/B/datadog.yaml is checked too (clean)');
+    const [note, summary] = text.stderr.split('\n');
+    assert.equal(summary, '5 files checked: 4 errors, 4 warnings, 0 infos', 'a/B/datadog.yaml is checked too (clean)');
+    assert.match(note, new RegExp(`^dd-wif: not checked: ${path.join(dir, 'datadog.yaml.bak').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(a folder is walked`), 'a variant passed over is named');
   });
 
   test('--agent-glob picks extra files in folders; repeatable; a glob with a slash is relative to the folder', () => {
@@ -414,15 +423,14 @@ describe('dd-wif lint: which files', () => {
     assert.equal(none.stderr, '0 files checked: 0 errors, 0 warnings, 0 infos');
   });
 
-  test('a file named explicitly is checked whatever its name; one we cannot tell is skipped with a note', () => {
+  test('a file named explicitly is checked whatever its name (datadog.yaml.bak too: the extension before the suffix)', () => {
     const named = run('lint', '--format', 'json', path.join(dir, 'custom', 'notes.yaml'));
     assert.equal(named.code, 1);
     assert.deepEqual([...new Set(json(named).map((f) => f.file))], [path.join(dir, 'custom', 'notes.yaml')]);
 
-    const unknown = run('lint', path.join(dir, 'datadog.yaml.bak'));
-    assert.equal(unknown.code, 0);
-    assert.equal(unknown.stdout, '');
-    assert.match(unknown.stderr, /datadog\.yaml\.bak: not a file dd-wif checks .*; skipped/);
+    const bak = run('lint', '--format', 'json', path.join(dir, 'datadog.yaml.bak'));
+    assert.equal(bak.code, 1);
+    assert.deepEqual([...new Set(json(bak).map((f) => f.file))], [path.join(dir, 'datadog.yaml.bak')]);
     const globbed = run('lint', '--format', 'json', '--agent-glob', '*.bak', path.join(dir, 'datadog.yaml.bak'));
     assert.equal(globbed.code, 1);
     assert.ok(json(globbed).length > 0);

@@ -2,7 +2,8 @@
 
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { escapeControl } from '../../server/src/shared/terminalText';
+import { displayText, escapeControl } from '../../server/src/shared/terminalText';
+import { redact } from '../../server/src/shared/redact';
 
 describe('escapeControl', () => {
   it('shows ESC, BEL, CR, BS and DEL as visible escapes', () => {
@@ -36,5 +37,22 @@ describe('escapeControl', () => {
     const big = '\u001b'.repeat(1 << 20);
     const out = escapeControl(big);
     assert.equal(out.length, 4 << 20);
+  });
+});
+
+describe('displayText', () => {
+  const key = '5f3c9a1e7b2d4c6e8a0f1b3d5e7c9a2b';
+
+  it('redacts before it escapes: an escape next to a key does not hide the key', () => {
+    const text = `site: \u001b${key}`;
+    assert.ok(redact(escapeControl(text)).includes(key), 'the other order leaks the key (the premise of this test)');
+    const shown = displayText(text);
+    assert.ok(!shown.includes(key.slice(0, 20)), shown);
+    assert.match(shown, /^site: \\x1b\[redacted …9a2b\]$/);
+  });
+
+  it('keeps line feeds only when asked', () => {
+    assert.equal(displayText('a\nb\rc'), 'a\\x0ab\\x0dc');
+    assert.equal(displayText('a\nb\rc', { keepNewlines: true }), 'a\nb\\x0dc');
   });
 });

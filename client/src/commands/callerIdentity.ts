@@ -1,13 +1,14 @@
 // "Datadog WIF: Show AWS Caller Identity": who the chosen AWS credentials
 // are (STS GetCallerIdentity, through the cloud core), what kind of identity
 // that is, and the ARN pattern a mapping needs to match it, with Copy and
-// Create Mapping actions. Never shows or logs a credential.
+// Create Mapping actions. Never shows or logs a credential; what STS said is
+// shown escaped (displayText).
 
 import * as vscode from 'vscode';
 import { getCallerIdentity } from '../../../server/src/cloud/callerIdentity';
 import { CloudError, type CallerIdentity } from '../../../server/src/cloud/types';
 import { KIND_LABELS, type ArnKind } from '../../../server/src/service/arn/parse';
-import { redact } from '../../../server/src/shared/redact';
+import { displayText } from '../../../server/src/shared/terminalText';
 import type { AwsProfiles } from '../awsProfile';
 import { ensureTrusted, type UntrustedResult } from './trust';
 import { regionProblem } from '../inputs';
@@ -72,8 +73,8 @@ export async function showCallerIdentity(deps: CallerIdentityDeps, rawArgs?: unk
     const e = err instanceof CloudError ? err : undefined;
     const code = e?.code ?? 'error';
     const base = e ? e.message : `The AWS caller identity could not be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-    const message = redact(base);
-    const nextStep = e?.nextStep ? redact(e.nextStep) : undefined;
+    const message = displayText(base);
+    const nextStep = e?.nextStep ? displayText(e.nextStep) : undefined;
     output.warn(`Show AWS Caller Identity failed (${code}): ${message}${nextStep ? ` Next: ${nextStep}` : ''}`);
     if (code !== 'cancelled') {
       const text = `${message}${nextStep ? ` Next: ${nextStep}.` : ''}`;
@@ -85,11 +86,12 @@ export async function showCallerIdentity(deps: CallerIdentityDeps, rawArgs?: unk
     return { ok: false, code, message, ...(nextStep ? { nextStep } : {}), ...(profile ? { profile } : {}) };
   }
 
-  const label = kindLabel(identity.kind);
-  const message = `AWS caller: ${identity.arn} (account ${identity.account}), ${label}. A mapping needs the pattern ${identity.suggestedPattern}`;
-  output.info(`Caller ARN: ${identity.arn}`);
-  output.info(`Kind: ${identity.kind} (${label}); account ${identity.account}`);
-  output.info(`Pattern that maps it: ${identity.suggestedPattern}`);
+  const label = displayText(kindLabel(identity.kind));
+  const [arn, account, pattern] = [identity.arn, identity.account, identity.suggestedPattern].map((v) => displayText(v));
+  const message = `AWS caller: ${arn} (account ${account}), ${label}. A mapping needs the pattern ${pattern}`;
+  output.info(`Caller ARN: ${arn}`);
+  output.info(`Kind: ${displayText(identity.kind)} (${label}); account ${account}`);
+  output.info(`Pattern that maps it: ${pattern}`);
   const site = typeof args.site === 'string' ? args.site : undefined;
   void vscode.window.showInformationMessage(message, 'Copy Pattern', 'Copy ARN', 'Create Mapping…').then(async (choice) => {
     if (choice === 'Copy Pattern') await copyText(identity.suggestedPattern, 'pattern');
@@ -100,7 +102,7 @@ export async function showCallerIdentity(deps: CallerIdentityDeps, rawArgs?: unk
           { label: 'Identity mapping', description: 'Terraform / API clients: the ARN acts as a Datadog user or service account', flow: 'terraform' as const },
           { label: 'Intake mapping', description: 'Agent: the ARN may fetch the managed API key', flow: 'agent' as const },
         ],
-        { title: 'Datadog WIF: which mapping?', placeHolder: identity.suggestedPattern },
+        { title: 'Datadog WIF: which mapping?', placeHolder: pattern },
       );
       if (kind) await createMapping(kind.flow, identity.suggestedPattern, site, output);
     }

@@ -17,6 +17,7 @@ import { getCallerIdentity } from '../../../server/src/cloud/callerIdentity';
 import { testLogin, type LoginOutcome } from '../../../server/src/cloud/login';
 import { findSite } from '../../../server/src/service/common/sites';
 import { displayUrl, redact } from '../../../server/src/shared/redact';
+import { displayText } from '../../../server/src/shared/terminalText';
 import type { AwsProfiles } from '../awsProfile';
 import { askOrgUuid, askRegion, askSite, orgUuidProblem, regionProblem } from '../inputs';
 import { presentLoginOutcome, type Presentation } from '../presentOutcome';
@@ -82,7 +83,9 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function usage(message: string, interactive: boolean, output: vscode.LogOutputChannel): UsageFailure {
+/** A refusal: the message quotes what the file (through a code lens) or the caller gave, so it is escaped. */
+function usage(raw: string, interactive: boolean, output: vscode.LogOutputChannel): UsageFailure {
+  const message = displayText(raw);
   output.warn(message);
   if (interactive) void vscode.window.showErrorMessage(message);
   return { ok: false, code: 'usage', message };

@@ -13,7 +13,8 @@ import { findSite } from '../../../server/src/service/common/sites';
 import { FlowCancelled, inputStep, pickStep, runFlow } from './multiStep';
 import type { CredentialStore } from './secrets';
 import { KIND_LABEL, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
-import { targetOf, type MappingsTreeProvider } from './tree';
+import { displayText } from '../../../server/src/shared/terminalText';
+import { patternOf, targetOf, type MappingsTreeProvider } from './tree';
 
 /** What other commands and tests may pass. `confirm: true` with everything given runs without asking. */
 export interface CreateMappingArgs {
@@ -55,12 +56,12 @@ export function judgePattern(value: string): vscode.InputBoxValidationMessage | 
   return first.severity === 'error' ? error(text) : warning(text);
 }
 
-/** A mapping of the same kind that the new pattern duplicates or overlaps, in words. */
+/** A mapping of the same kind that the new pattern duplicates or overlaps, in words (the server's values escaped). */
 export function conflictWith(pattern: string, kind: MappingKind, existing: readonly Mapping[]): { mapping: Mapping; duplicate: boolean; message: string } | undefined {
   const same = existing.filter((m) => m.kind === undefined || m.kind === kind);
   const duplicate = same.find((m) => m.arnPattern === pattern);
   if (duplicate) {
-    return { mapping: duplicate, duplicate: true, message: `The ${KIND_LABEL[kind]} ${duplicate.arnPattern} (${targetOf(kind, duplicate)}) already exists.` };
+    return { mapping: duplicate, duplicate: true, message: `The ${KIND_LABEL[kind]} ${patternOf(duplicate)} (${targetOf(kind, duplicate)}) already exists.` };
   }
   for (const m of same) {
     const witness = overlapWitness(pattern, m.arnPattern);
@@ -68,7 +69,7 @@ export function conflictWith(pattern: string, kind: MappingKind, existing: reado
       return {
         mapping: m,
         duplicate: false,
-        message: `It overlaps the ${KIND_LABEL[kind]} ${m.arnPattern} (${targetOf(kind, m)}): a caller such as ${witness} would match both, which the API refuses. Delete that mapping first, or use a pattern that does not overlap it.`,
+        message: `It overlaps the ${KIND_LABEL[kind]} ${patternOf(m)} (${targetOf(kind, m)}): a caller such as ${displayText(witness)} would match both, which the API refuses. Delete that mapping first, or use a pattern that does not overlap it.`,
       };
     }
   }
@@ -288,10 +289,10 @@ export async function createMapping(kind: MappingKind, deps: CreateMappingDeps, 
   }
 
   if (kind === 'identity') await deps.lastAccount.update(LAST_ACCOUNT_KEY, state.account);
-  deps.output.info(`Created the ${label} ${result.mapping.arnPattern} (${targetOf(kind, result.mapping)}) on ${site}, id ${result.mapping.id}.`);
+  deps.output.info(`Created the ${label} ${patternOf(result.mapping)} (${targetOf(kind, result.mapping)}) on ${site}, id ${displayText(result.mapping.id)}.`);
   void vscode.window
     .showInformationMessage(
-      `Datadog WIF: created the ${label} ${result.mapping.arnPattern}${kind === 'identity' ? ` → ${state.account}` : ''} on ${site}. Changes can take several minutes to affect authentication: if a login test fails at first, wait and test again.`,
+      `Datadog WIF: created the ${label} ${patternOf(result.mapping)}${kind === 'identity' ? ` → ${state.account}` : ''} on ${site}. Changes can take several minutes to affect authentication: if a login test fails at first, wait and test again.`,
       'Test Login',
     )
     .then((choice) => {

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import type { CredentialStore } from './secrets';
 import { KIND_LABEL, toProblem, type Mapping, type MappingKind, type MappingsService } from './service';
-import { targetOf, type MappingNode, type MappingsTreeProvider } from './tree';
+import { displayText } from '../../../server/src/shared/terminalText';
+import { patternOf, targetOf, type MappingNode, type MappingsTreeProvider } from './tree';
 
 export type DeleteMappingResult = { ok: true; site: string; kind: MappingKind; mapping: Mapping } | { ok: false; code: 'untrusted' | 'no-mapping' | 'api'; message: string; nextStep?: string };
 
@@ -45,7 +46,7 @@ async function pickMapping(deps: DeleteMappingDeps): Promise<MappingNode | undef
     for (const kind of ['identity', 'intake'] as const) {
       const list = await deps.tree.mappings(site, kind);
       if (list.length) items.push({ label: `${KIND_LABEL[kind]}s`, kind: vscode.QuickPickItemKind.Separator });
-      for (const mapping of list) items.push({ label: mapping.arnPattern, description: targetOf(kind, mapping), node: { type: 'mapping', site, kind, mapping } });
+      for (const mapping of list) items.push({ label: patternOf(mapping), description: targetOf(kind, mapping), node: { type: 'mapping', site, kind, mapping } });
     }
   } catch (err) {
     const problem = toProblem(err, site);
@@ -69,6 +70,8 @@ export async function deleteMapping(deps: DeleteMappingDeps, ...args: unknown[])
   if (!node) return undefined;
   const { site, kind, mapping } = node;
   const label = KIND_LABEL[kind];
+  // What the server sent, escaped: the confirmation must say what it deletes, nothing the server wrote over it.
+  const pattern = patternOf(mapping);
 
   if (!confirmedByArgs(args)) {
     const consequence =
@@ -76,7 +79,7 @@ export async function deleteMapping(deps: DeleteMappingDeps, ...args: unknown[])
         ? `AWS callers matching it will no longer log in as ${targetOf(kind, mapping)} (Terraform, API clients).`
         : "Agents whose AWS identity matches it will no longer fetch the managed API key (they fall back to the api_key in datadog.yaml, if any).";
     const answer = await vscode.window.showWarningMessage(
-      `Delete the ${label} ${mapping.arnPattern}?`,
+      `Delete the ${label} ${pattern}?`,
       { modal: true, detail: `On ${site}. ${consequence} There is no undo: re-create it to restore it. Changes can take several minutes to affect authentication.` },
       'Delete',
     );
@@ -84,21 +87,21 @@ export async function deleteMapping(deps: DeleteMappingDeps, ...args: unknown[])
   }
 
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Datadog WIF: deleting the ${label} ${mapping.arnPattern}…` }, () => deps.service.delete(site, kind, mapping.id));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Datadog WIF: deleting the ${label} ${pattern}…` }, () => deps.service.delete(site, kind, mapping.id));
   } catch (err) {
     const problem = toProblem(err, site);
     deps.tree.refresh(site);
     // Already gone (someone else deleted it): what the user wanted.
     if (problem.status !== 404) {
       const actions = problem.action ? [problem.action.title] : [];
-      void vscode.window.showErrorMessage(`Datadog WIF: could not delete the ${label} ${mapping.arnPattern}. ${problem.message}${problem.nextStep ? ` Next: ${problem.nextStep}` : ''}`, ...actions).then((choice) => {
+      void vscode.window.showErrorMessage(`Datadog WIF: could not delete the ${label} ${pattern}. ${problem.message}${problem.nextStep ? ` Next: ${problem.nextStep}` : ''}`, ...actions).then((choice) => {
         if (choice && problem.action) void vscode.commands.executeCommand(problem.action.command, ...(problem.action.arguments ?? []));
       });
       return { ok: false, code: 'api', message: problem.message, ...(problem.nextStep ? { nextStep: problem.nextStep } : {}) };
     }
   }
   deps.tree.refresh(site);
-  deps.output.info(`Deleted the ${label} ${mapping.arnPattern} (id ${mapping.id}) on ${site}.`);
-  void vscode.window.showInformationMessage(`Datadog WIF: deleted the ${label} ${mapping.arnPattern} on ${site}. Changes can take several minutes to affect authentication.`);
+  deps.output.info(`Deleted the ${label} ${pattern} (id ${displayText(mapping.id)}) on ${site}.`);
+  void vscode.window.showInformationMessage(`Datadog WIF: deleted the ${label} ${pattern} on ${site}. Changes can take several minutes to affect authentication.`);
   return { ok: true, site, kind, mapping };
 }

@@ -14,7 +14,7 @@ import { deleteMapping } from './deleteMapping';
 import { clearApiKeys, setApiKeys } from './keys';
 import { credentialStore, storeLoginToken, type CredentialStore } from './secrets';
 import { MappingsService } from './service';
-import { MappingsTreeProvider, type MappingNode } from './tree';
+import { MappingsTreeProvider, patternOf, type MappingNode } from './tree';
 import { whyCantILogIn } from './whyCantILogIn';
 
 export const MAPPINGS_VIEW_ID = 'datadogWif.mappings';
@@ -105,7 +105,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
     vscode.commands.registerCommand('datadogWif.copyMappingPattern', async (node?: MappingNode) => {
       if (!node?.mapping) return;
       await vscode.env.clipboard.writeText(node.mapping.arnPattern);
-      vscode.window.setStatusBarMessage(`Datadog WIF: copied ${node.mapping.arnPattern}`, 3000);
+      vscode.window.setStatusBarMessage(`Datadog WIF: copied ${patternOf(node.mapping)}`, 3000);
     }),
     vscode.commands.registerCommand('datadogWif.whyCantILogIn', (arg?: unknown) =>
       whyCantILogIn({ store, service, profiles, output, onCallerIdentity: (identity) => (lastIdentity = { profile: profiles.current, identity }) }, arg),

@@ -8,6 +8,7 @@ import { MappingApiError, createMappingsClient, forgetPathFamilies, type Mapping
 import type { Mapping, MappingKind } from '../../../server/src/cloud/mappingTypes';
 import { CloudError } from '../../../server/src/cloud/types';
 import { redact } from '../../../server/src/shared/redact';
+import { displayText } from '../../../server/src/shared/terminalText';
 import { apiFor, mappingSettings } from './config';
 import type { CredentialStore, SiteCredentials } from './secrets';
 
@@ -43,11 +44,16 @@ const integrationAction = (site: string): vscode.Command => ({
   arguments: [vscode.Uri.parse(`https://app.${site}/integrations/amazon-web-services`)],
 });
 
-/** What a thrown error means for a user of `site`, and the command that takes the next step. */
+/**
+ * What a thrown error means for a user of `site`, and the command that takes
+ * the next step. The message and next step may quote the server (a listed
+ * pattern, its own words): redacted and escaped here, once for every place a
+ * Problem is shown (tree, notifications, log).
+ */
 export function toProblem(err: unknown, site: string, credentials?: SiteCredentials['kind']): Problem {
   if (err instanceof ProblemError) return err.problem;
   if (err instanceof CloudError) {
-    const base: Problem = { message: redact(err.message), ...(err.nextStep ? { nextStep: redact(err.nextStep) } : {}), ...(err.status ? { status: err.status } : {}) };
+    const base: Problem = { message: displayText(err.message), ...(err.nextStep ? { nextStep: displayText(err.nextStep) } : {}), ...(err.status ? { status: err.status } : {}) };
     if (err.code === 'cancelled') return { ...base, cancelled: true };
     if (err.code === 'host-refused') return { ...base, action: openSettingsAction('datadogWif.allowedApiHosts') };
     const failure = err instanceof MappingApiError ? err.failure : undefined;
@@ -63,7 +69,7 @@ export function toProblem(err: unknown, site: string, credentials?: SiteCredenti
     return { ...base, action: retryAction(site) };
   }
   if (err instanceof Error && err.name === 'AbortError') return { message: 'Cancelled.', cancelled: true };
-  return { message: redact(err instanceof Error ? err.message : String(err)), nextStep: 'See the Datadog WIF logs for details.', action: { title: 'Show Logs', command: 'datadogWif.showLogs' } };
+  return { message: displayText(err instanceof Error ? err.message : String(err)), nextStep: 'See the Datadog WIF logs for details.', action: { title: 'Show Logs', command: 'datadogWif.showLogs' } };
 }
 
 export class MappingsService {

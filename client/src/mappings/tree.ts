@@ -5,6 +5,7 @@
 // Refresh, a credential change or a settings change.
 
 import * as vscode from 'vscode';
+import { displayText } from '../../../server/src/shared/terminalText';
 import { MAPPING_KINDS } from '../../../server/src/cloud/mappingTypes';
 import { describeArn } from '../../../server/src/service/arn';
 import { KIND_LABEL, KIND_TITLE, ProblemError, setKeysAction, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
@@ -42,10 +43,26 @@ export type MappingsTreeNode = SiteNode | GroupNode | MappingNode | MessageNode;
 
 type ListState = { ok: true; mappings: Mapping[] } | { ok: false; problem: Problem };
 
-/** The label the tree shows for a mapping's target. */
+/** The label the tree (and every message) shows for a mapping's target: what the server sent, escaped. */
 export function targetOf(kind: MappingKind, mapping: Mapping): string {
-  return kind === 'identity' ? mapping.accountIdentifier || mapping.accountUuid || '(no account)' : 'managed API key';
+  return kind === 'identity' ? displayText(mapping.accountIdentifier || mapping.accountUuid || '(no account)') : 'managed API key';
 }
+
+/** A mapping's pattern as shown: what the server sent, escaped (it cannot act on a label, a message or a log line). */
+export function patternOf(mapping: Mapping): string {
+  return displayText(mapping.arnPattern);
+}
+
+/** A value from the server as Markdown inline code: escaped, in a fence longer than any run of backticks in it. */
+function code(value: string): string {
+  const shown = displayText(value);
+  const fence = '`'.repeat(Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+
+/** The characters of an ARN pattern; the Markdown description quotes the parts of one made of them only. */
+const ARN_CHARS = /^[\w+=,.@/:*?-]*$/;
 
 export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<MappingsTreeNode | undefined>();
@@ -187,18 +204,19 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
       }
       case 'mapping': {
         const { mapping, kind } = element;
-        const item = new vscode.TreeItem(mapping.arnPattern, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(patternOf(mapping), vscode.TreeItemCollapsibleState.None);
         item.id = `mapping:${element.site}:${kind}:${mapping.id}`;
         item.iconPath = new vscode.ThemeIcon(kind === 'identity' ? 'account' : 'key');
         item.description = kind === 'identity' ? `→ ${targetOf(kind, mapping)}` : targetOf(kind, mapping);
         const tooltip = new vscode.MarkdownString(undefined, true);
         tooltip.appendMarkdown(`**${capitalise(KIND_LABEL[kind])}** on ${element.site}\n\n`);
-        tooltip.appendMarkdown(`Pattern: \`${mapping.arnPattern}\`\n\n`);
+        // Every value is the server's: inline code, escaped, so none can add Markdown (a link) or act.
+        tooltip.appendMarkdown(`Pattern: ${code(mapping.arnPattern)}\n\n`);
         if (kind === 'identity') {
-          tooltip.appendMarkdown(`Acts as: \`${mapping.accountIdentifier ?? '?'}\`${mapping.accountUuid ? ` (\`${mapping.accountUuid}\`)` : ''}\n\n`);
+          tooltip.appendMarkdown(`Acts as: ${code(mapping.accountIdentifier ?? '?')}${mapping.accountUuid ? ` (${code(mapping.accountUuid)})` : ''}\n\n`);
         } else tooltip.appendMarkdown("May fetch the org's managed API key (the Agent flow).\n\n");
-        tooltip.appendMarkdown(`ID: \`${mapping.id}\`\n\n---\n\n`);
-        tooltip.appendMarkdown(describeArn(mapping.arnPattern));
+        tooltip.appendMarkdown(`ID: ${code(mapping.id)}\n\n---\n\n`);
+        tooltip.appendMarkdown(ARN_CHARS.test(mapping.arnPattern.trim()) ? describeArn(mapping.arnPattern) : '**Not an ARN pattern**: it has characters no ARN has.');
         item.tooltip = tooltip;
         item.contextValue = `datadogWif.mapping.${kind}`;
         return item;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { getCallerIdentity } from '../../../server/src/cloud/callerIdentity';
 import { CloudError, type CallerIdentity } from '../../../server/src/cloud/types';
 import { explainLogin, type LoginExplanation } from '../../../server/src/service/arn';
-import { redact } from '../../../server/src/shared/redact';
+import { displayText } from '../../../server/src/shared/terminalText';
 import type { AwsProfiles } from '../awsProfile';
 import { userLevelSettings } from '../settings';
 import type { CredentialStore } from './secrets';
@@ -40,8 +40,11 @@ export interface WhyDeps {
 const CREATE_COMMAND: Record<MappingKind, string> = { identity: 'datadogWif.createIdentityMapping', intake: 'datadogWif.createIntakeMapping' };
 const TEST_LOGIN_COMMAND: Record<MappingKind, string> = { identity: 'datadogWif.testLoginTerraform', intake: 'datadogWif.testLoginAgent' };
 
-/** The engine writes Markdown; a dialog shows plain text. */
-const plain = (markdown: string) => markdown.replace(/`([^`]*)`/g, '$1');
+/**
+ * The engine writes Markdown; a dialog and the log show plain text, on one
+ * line, escaped: it quotes the server's patterns and the caller ARN.
+ */
+const plain = (markdown: string) => displayText(markdown.replace(/`([^`]*)`/g, '$1'));
 
 function readArgs(raw: unknown): WhyArgs {
   if (!raw || typeof raw !== 'object') return {};
@@ -118,8 +121,8 @@ export async function whyCantILogIn(deps: WhyDeps, rawArgs?: unknown): Promise<W
             callerArn = identity.arn;
           } catch (err) {
             if (err instanceof CloudError && err.code === 'cancelled') return undefined;
-            const message = redact(err instanceof CloudError ? err.message : `The AWS caller identity could not be read: ${err instanceof Error ? err.message : String(err)}`);
-            const nextStep = err instanceof CloudError && err.nextStep ? redact(err.nextStep) : undefined;
+            const message = displayText(err instanceof CloudError ? err.message : `The AWS caller identity could not be read: ${err instanceof Error ? err.message : String(err)}`);
+            const nextStep = err instanceof CloudError && err.nextStep ? displayText(err.nextStep) : undefined;
             return { failed: { ok: false, code: 'caller-identity', message, ...(nextStep ? { nextStep } : {}) } };
           }
         }
@@ -151,8 +154,8 @@ export async function whyCantILogIn(deps: WhyDeps, rawArgs?: unknown): Promise<W
 
   // 4. The engine's answer.
   const explanation = explainLogin(gathered.callerArn, gathered.mappings, { kind: chosenKind });
-  deps.output.info(`Why can't I log in (${site}, ${KIND_LABEL[chosenKind]}s) for ${explanation.callerArn}: ${explanation.summary}`);
-  for (const miss of explanation.nearMisses.slice(0, 5)) deps.output.info(`  near miss (${miss.reason}): ${miss.message}`);
+  deps.output.info(`Why can't I log in (${site}, ${KIND_LABEL[chosenKind]}s) for ${displayText(explanation.callerArn)}: ${displayText(explanation.summary)}`);
+  for (const miss of explanation.nearMisses.slice(0, 5)) deps.output.info(`  near miss (${miss.reason}): ${displayText(miss.message)}`);
   const result: WhyResult = { ok: true, site, kind: chosenKind, callerArn: explanation.callerArn, explanation };
   if (interactive) void present(explanation, site, chosenKind);
   return result;
@@ -180,7 +183,7 @@ async function present(explanation: LoginExplanation<Mapping>, site: string, kin
       vscode.window.setStatusBarMessage('Datadog WIF: caller ARN copied', 3000);
     },
   });
-  const detail = [`Caller: ${explanation.callerArn}`, '', plain(explanation.summary)];
+  const detail = [`Caller: ${displayText(explanation.callerArn)}`, '', plain(explanation.summary)];
   const others = explanation.nearMisses.slice(1, 4);
   if (others.length) detail.push('', 'Also close:', ...others.map((m) => `• ${plain(m.message)}`));
   const choice = await vscode.window.showInformationMessage(headline, { modal: true, detail: detail.join('\n') }, ...actions.map((a) => a.title));

@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { RULES, docsUrl, type Finding } from '../service';
+import { displayText } from '../shared/terminalText';
 
 export interface FileFinding extends Finding {
   file: string;
@@ -14,9 +15,14 @@ export function sortFindings(findings: FileFinding[]): FileFinding[] {
   );
 }
 
-/** `file:line:col severity code message`, 1-based. */
+/**
+ * `file:line:col severity code message`, 1-based, one line a finding: the file
+ * name and the message (which quotes the file) have their control characters
+ * escaped, a line feed too, so a file cannot add a line or act on the terminal
+ * (and are redacted first, so an escape cannot hide a key from redaction).
+ */
 export function formatText(findings: FileFinding[]): string {
-  return findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message.replace(/\s*\n\s*/g, ' ')}`).join('\n');
+  return findings.map((f) => `${displayText(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${displayText(f.message.replace(/\s*\n\s*/g, ' '))}`).join('\n');
 }
 
 export function formatJson(findings: FileFinding[]): string {

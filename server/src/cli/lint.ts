@@ -4,7 +4,7 @@ import { parseArgs } from 'util';
 import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
 import { collectTargets, readText, UsageError } from './files';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
-import type { CliIo } from './io';
+import { terminalIo, type CliIo } from './io';
 import * as path from 'path';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { readTerraformFolder } from '../shared/terraformFolder';
@@ -13,7 +13,12 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export const LINT_USAGE = `Usage: dd-wif lint [options] PATH...
 
-Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files; folders recursively.
+Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files; folders recursively
+(and files matched by --agent-glob; other datadog*.yaml files found are named on stderr).
+A file named on the command line is checked whatever its name: its kind from its extension
+(also before a last suffix: datadog.yaml.example), else from its content (HCL or YAML).
+Files are read as UTF-8, Agent YAML also as UTF-16 with a byte order mark, as the Agent
+does; a file in another encoding, or not a regular file (a FIFO, a device), is refused (exit 2).
 
 Options:
   --format text|json|sarif   output format (default text)
@@ -24,7 +29,8 @@ Options:
   -h, --help                 show this help`;
 
 /** `hcl`: the HCL parser runtime; without it Terraform files are listed as not checked. */
-export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRuntime): number {
+export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclRuntime): number {
+  const io = terminalIo(sink);
   let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
   let positionals: string[];
   try {
@@ -64,8 +70,8 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
   const globs = values['agent-glob'] ?? [];
   const service = new LanguageService({ severity, agentConfigFiles: globs });
   if (hcl) service.setHclRuntime(hcl);
-  const { targets, skipped } = collectTargets(positionals, new FileClassifier(globs));
-  for (const s of skipped) io.err(`dd-wif: ${s}: not a file dd-wif checks (datadog.yaml, *.tf, .terraform.lock.hcl or --agent-glob); skipped`);
+  const { targets, notes } = collectTargets(positionals, new FileClassifier(globs));
+  for (const note of notes) io.err(`dd-wif: ${note}`);
 
   const findings: FileFinding[] = [];
   // A folder is read and parsed once for all its targets (the service caches each file's analysis
@@ -86,8 +92,9 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
   for (const t of targets) {
     let text: string;
     try {
-      text = readText(t.absolute);
+      text = readText(t.absolute, t.kind, t.display);
     } catch (err) {
+      if (err instanceof UsageError) throw err; // says why already (not a regular file, not UTF-8)
       throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
@@ -108,8 +115,8 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
     if (entry.done()) for (const d of entry.docs) service.forget(d.path);
   }
   const sorted = sortFindings(findings);
-  if (format === 'json') io.out(formatJson(sorted));
-  else if (format === 'sarif') io.out(formatSarif(sorted, version));
+  if (format === 'json') io.data(formatJson(sorted));
+  else if (format === 'sarif') io.data(formatSarif(sorted, version));
   else {
     if (sorted.length) io.out(formatText(sorted));
     const counts = { error: 0, warning: 0, info: 0 };

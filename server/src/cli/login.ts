@@ -13,7 +13,8 @@ import { isUuid, secretKind } from '../service/common/identifiers';
 import { redactKnown } from '../shared/redact';
 import { formatOption, jsonRequested, parseOptions, timeoutOption } from './args';
 import { UsageError } from './files';
-import type { CliIo } from './io';
+import { terminalIo, type CliIo, type TerminalIo } from './io';
+import { displayText } from '../shared/terminalText';
 
 export const LOGIN_USAGE = `Usage: dd-wif login --flow agent|terraform --org-uuid UUID [options]
 
@@ -67,20 +68,21 @@ interface FailureJson {
   suggestedPattern?: string;
 }
 
-export async function runLogin(argv: string[], io: CliIo, version: string): Promise<number> {
+export async function runLogin(argv: string[], sink: CliIo, version: string): Promise<number> {
+  const io = terminalIo(sink);
   try {
     return await login(argv, io, version);
   } catch (err) {
     // A usage error still answers a script that asked for JSON, in the shape of every refusal; main() prints the usage.
     if (err instanceof UsageError && jsonRequested(argv)) {
       const refusal: FailureJson = { ok: false, status: null, reason: err.message, details: [], nextStep: 'see `dd-wif login --help`' };
-      io.out(JSON.stringify(refusal, null, 2));
+      io.data(JSON.stringify(refusal, null, 2));
     }
     throw err;
   }
 }
 
-async function login(argv: string[], io: CliIo, version: string): Promise<number> {
+async function login(argv: string[], io: TerminalIo, version: string): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
   if (values.help) {
     io.out(LOGIN_USAGE);
@@ -96,12 +98,12 @@ async function login(argv: string[], io: CliIo, version: string): Promise<number
 
   // Everything printed is scrubbed of the secrets seen on the way, exactly, then by shape.
   const secrets: string[] = [];
-  const safe: CliIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)) };
+  const safe: TerminalIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)), data: (t) => io.data(redactKnown(t, secrets)) };
   /** A refusal before anything is sent: exit 2, in JSON too when asked (the failure shape, nothing from a server). */
   const refuse = (reason: string, nextStep?: string): number => {
     if (format === 'json') {
       const refusal: FailureJson = { ok: false, status: null, reason, details: [], ...(nextStep ? { nextStep } : {}) };
-      safe.out(JSON.stringify(refusal, null, 2));
+      safe.data(JSON.stringify(refusal, null, 2));
     }
     safe.err(`dd-wif login: ${reason}`);
     if (nextStep) safe.err(`Next: ${nextStep}`);
@@ -153,7 +155,7 @@ async function login(argv: string[], io: CliIo, version: string): Promise<number
 
   if (outcome.ok) {
     if (format === 'json') {
-      safe.out(
+      safe.data(
         JSON.stringify(
           {
             ok: true,
@@ -183,7 +185,7 @@ async function login(argv: string[], io: CliIo, version: string): Promise<number
       ...(outcome.callerArn ? { callerArn: outcome.callerArn } : {}),
       ...(outcome.kind === 'forbidden' && words.pattern ? { suggestedPattern: words.pattern } : {}),
     };
-    safe.out(JSON.stringify(failure, null, 2));
+    safe.data(JSON.stringify(failure, null, 2));
   }
   const lines = outcomeLines(outcome);
   safe.err(`dd-wif login: ${lines[0]}`);
@@ -195,7 +197,9 @@ async function login(argv: string[], io: CliIo, version: string): Promise<number
  * The outcome in words: the title, the detail (what happened, with Datadog's
  * words), the caller, the next step. Each is said once: the description keeps
  * advice out of the detail, and the pattern line stands only when the next
- * step does not already name the pattern.
+ * step does not already name the pattern. The server's words and the caller
+ * ARN stay on their own line (escaped, a line feed too); terminalIo escapes
+ * the rest.
  */
 function outcomeLines(outcome: LoginOutcome): string[] {
   const words = describeLoginOutcome(outcome);
@@ -204,9 +208,9 @@ function outcomeLines(outcome: LoginOutcome): string[] {
   const lines = words.detail.startsWith(`${lead}:`) ? [] : [words.title];
   const seen = (s: string) => lines.some((l) => l.includes(s)) || (words.nextStep?.includes(s) ?? false);
   if (words.detail && !seen(words.detail)) lines.push(...words.detail.split('\n'));
-  if (!outcome.ok) for (const d of outcome.details) if (d && !seen(d)) lines.push(`  ${d}`);
-  if (outcome.callerArn && !seen(outcome.callerArn)) lines.push(`Caller: ${outcome.callerArn}`);
-  if (words.pattern && !seen(words.pattern)) lines.push(`Pattern to map: ${words.pattern}`);
+  if (!outcome.ok) for (const d of outcome.details) if (d && !seen(d)) lines.push(`  ${displayText(d)}`);
+  if (outcome.callerArn && !seen(outcome.callerArn)) lines.push(`Caller: ${displayText(outcome.callerArn)}`);
+  if (words.pattern && !seen(words.pattern)) lines.push(`Pattern to map: ${displayText(words.pattern)}`);
   if (words.nextStep) lines.push(`Next: ${words.nextStep}`);
   return lines;
 }

@@ -3,7 +3,7 @@
 
 import { runLint, LINT_USAGE } from './lint';
 import { UsageError } from './files';
-import { processIo, type CliIo } from './io';
+import { processIo, terminalIo, type CliIo } from './io';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { loadHclLanguage } from '../shared/treeSitter';
 
@@ -74,7 +74,9 @@ export type AsyncVerb = 'whoami' | 'login' | 'mappings';
  */
 export function main(argv: readonly [AsyncVerb, ...string[]], io?: CliIo, hcl?: HclRuntime): Promise<number>;
 export function main(argv: string[], io?: CliIo, hcl?: HclRuntime): number;
-export function main(argv: readonly string[], io: CliIo = processIo, hcl?: HclRuntime): number | Promise<number> {
+export function main(argv: readonly string[], sink: CliIo = processIo, hcl?: HclRuntime): number | Promise<number> {
+  // Usage errors echo arguments and file names: escaped like everything else a person reads.
+  const io = terminalIo(sink);
   const [command, ...rest] = argv;
   const failed = (err: unknown, usage?: string): number => {
     if (err instanceof UsageError) {

@@ -15,7 +15,8 @@ import { accountIdentifierKind, secretKind } from '../service/common/identifiers
 import { redactKnown } from '../shared/redact';
 import { formatOption, jsonRequested, parseOptions, timeoutOption } from './args';
 import { UsageError } from './files';
-import type { CliIo } from './io';
+import { terminalIo, type CliIo, type TerminalIo } from './io';
+import { displayText } from '../shared/terminalText';
 
 export const MAPPINGS_USAGE = `Usage:
   dd-wif mappings list   [--kind identity|intake] [--site SITE] [--format json]
@@ -135,24 +136,27 @@ export function toMappingJson(m: Mapping): MappingJson {
 }
 
 /** `dd-wif mappings …`: resolves to the exit code; never throws. */
-export async function runMappings(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, options: MappingsCliOptions = {}): Promise<number> {
+export async function runMappings(args: string[], sink: CliIo, env: NodeJS.ProcessEnv = process.env, options: MappingsCliOptions = {}): Promise<number> {
   const secrets: string[] = [];
-  const safe: CliIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)) };
+  // The keys scrubbed exactly first; then terminalIo redacts by shape and escapes what a server sent.
+  const io = terminalIo(sink);
+  const safe: TerminalIo = { out: (t) => io.out(redactKnown(t, secrets)), err: (t) => io.err(redactKnown(t, secrets)), data: (t) => io.data(redactKnown(t, secrets)) };
   let json = jsonRequested(args);
   try {
     return await run(args, safe, env, options, secrets, (j) => (json = j));
   } catch (err) {
     if (err instanceof UsageError) {
-      if (json) safe.out(JSON.stringify({ ok: false, status: null, reason: err.message, nextStep: 'see `dd-wif mappings --help`' }, null, 2));
+      if (json) safe.data(JSON.stringify({ ok: false, status: null, reason: err.message, nextStep: 'see `dd-wif mappings --help`' }, null, 2));
       safe.err(`dd-wif mappings: ${err.message}`);
       safe.err(`Run \`dd-wif mappings --help\` for the options.`);
       return 2;
     }
     if (err instanceof CloudError) {
       const code = err.code === 'usage' || err.code === 'host-refused' ? 2 : 1;
-      if (json) safe.out(JSON.stringify({ ok: false, status: err.status ?? null, reason: err.message, nextStep: err.nextStep ?? null }, null, 2));
-      safe.err(`dd-wif mappings: ${err.message}`);
-      if (err.nextStep) safe.err(`Next step: ${err.nextStep}`);
+      if (json) safe.data(JSON.stringify({ ok: false, status: err.status ?? null, reason: err.message, nextStep: err.nextStep ?? null }, null, 2));
+      // One line each: a message may quote the server (a conflicting mapping's pattern).
+      safe.err(`dd-wif mappings: ${displayText(err.message)}`);
+      if (err.nextStep) safe.err(`Next step: ${displayText(err.nextStep)}`);
       return code;
     }
     safe.err(`dd-wif mappings: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
@@ -160,7 +164,7 @@ export async function runMappings(args: string[], io: CliIo, env: NodeJS.Process
   }
 }
 
-async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: MappingsCliOptions, secrets: string[], setJson: (json: boolean) => void): Promise<number> {
+async function run(args: string[], io: TerminalIo, env: NodeJS.ProcessEnv, options: MappingsCliOptions, secrets: string[], setJson: (json: boolean) => void): Promise<number> {
   const [verbArg, ...rest] = args;
   if (verbArg === undefined) {
     io.err(MAPPINGS_USAGE);
@@ -224,7 +228,7 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
     for (const f of findings) io.err(`${f.severity} ${f.code} ${f.message.replace(/\s*\n\s*/g, ' ')}${f.fix ? ` (fix: ${f.fix.title.replace(/`/g, '')})` : ''}`);
     if (errors.length) {
       if (format === 'json') {
-        io.out(JSON.stringify({ ok: false, status: null, reason: `the ARN pattern is refused: ${errors.map((f) => f.code).join(', ')}`, diagnostics: findings.map((f) => ({ severity: f.severity, code: f.code, message: f.message, start: f.start, end: f.end })) }, null, 2));
+        io.data(JSON.stringify({ ok: false, status: null, reason: `the ARN pattern is refused: ${errors.map((f) => f.code).join(', ')}`, diagnostics: findings.map((f) => ({ severity: f.severity, code: f.code, message: f.message, start: f.start, end: f.end })) }, null, 2));
       }
       io.err(`dd-wif mappings: the ARN pattern \`${arnPattern}\` is refused (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was sent.`);
       return 2;
@@ -263,7 +267,7 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
     const kinds: MappingKind[] = kind ? [kind] : ['identity', 'intake'];
     const all: Mapping[] = [];
     for (const k of kinds) all.push(...(await client.list(k)));
-    if (format === 'json') io.out(JSON.stringify(all.map(toMappingJson), null, 2));
+    if (format === 'json') io.data(JSON.stringify(all.map(toMappingJson), null, 2));
     else {
       io.out(table(all));
       const counts = kinds.map((k) => `${all.filter((m) => m.kind === k).length} ${k}`).join(', ');
@@ -274,10 +278,10 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
 
   if (verb === 'create') {
     const created = await client.create(kind!, { arnPattern: arnPattern!, ...(account ? { accountIdentifier: account } : {}) });
-    if (format === 'json') io.out(JSON.stringify(toMappingJson(created), null, 2));
+    if (format === 'json') io.data(JSON.stringify(toMappingJson(created), null, 2));
     else {
       io.out(table([created]));
-      io.err(`Created the ${kind} mapping ${created.id}. A new mapping can take several minutes to affect authentication.`);
+      io.err(`Created the ${kind} mapping ${displayText(created.id)}. A new mapping can take several minutes to affect authentication.`);
     }
     return 0;
   }
@@ -295,8 +299,8 @@ async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv, options: M
     }
   }
   await client.delete(kind!, id!);
-  if (format === 'json') io.out(JSON.stringify({ kind, id, deleted: true }, null, 2));
-  else io.err(`Deleted the ${kind} mapping ${id}. The change can take several minutes to affect authentication.`);
+  if (format === 'json') io.data(JSON.stringify({ kind, id, deleted: true }, null, 2));
+  else io.err(`Deleted the ${kind} mapping ${displayText(id!)}. The change can take several minutes to affect authentication.`);
   return 0;
 }
 
@@ -315,9 +319,13 @@ function target(m: Mapping): string {
   return m.accountIdentifier ?? m.accountUuid ?? '-';
 }
 
-/** KIND ID PATTERN TARGET, columns padded. */
+/**
+ * KIND ID PATTERN TARGET, columns padded. Every cell is what the server sent,
+ * escaped (a line feed too): a value cannot add a row, rewrite the line above
+ * or, in the delete confirmation, the question under it.
+ */
 export function table(mappings: readonly Mapping[]): string {
-  const rows = [['KIND', 'ID', 'PATTERN', 'TARGET'], ...mappings.map((m) => [m.kind, m.id, m.arnPattern, target(m)])];
+  const rows = [['KIND', 'ID', 'PATTERN', 'TARGET'], ...mappings.map((m) => [m.kind, m.id, m.arnPattern, target(m)].map((cell) => displayText(cell)))];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd()).join('\n');
 }

@@ -9,7 +9,7 @@ import type { Mapping, MappingKind, MappingsClient } from '../cloud/mappingsApi'
 import { callerArnProblem, explainLogin, type LoginExplanation, type NearMiss } from '../service/arn';
 import { escapeControl } from '../shared/terminalText';
 import { UsageError } from './files';
-import type { CliIo } from './io';
+import type { TerminalIo } from './io';
 import { toMappingJson, type MappingJson } from './mappings';
 
 /** The near misses the text output lists after the closest one. */
@@ -70,7 +70,7 @@ export interface NearMissJson {
   replaceWith: string | null;
 }
 
-export async function explainMappings(request: ExplainRequest, io: CliIo): Promise<number> {
+export async function explainMappings(request: ExplainRequest, io: TerminalIo): Promise<number> {
   const source = request.callerArn === undefined ? 'aws' : 'argument';
   const callerArn = request.callerArn ?? (await awsCallerArn(request));
   // Both kinds: a mapping of the other kind that matches is the most telling near miss.
@@ -78,7 +78,7 @@ export async function explainMappings(request: ExplainRequest, io: CliIo): Promi
   for (const kind of ['identity', 'intake'] as const) mappings.push(...(await request.client.list(kind)));
   const explanation = explainLogin(callerArn, mappings, request.kind ? { kind: request.kind } : {});
 
-  if (request.format === 'json') io.out(JSON.stringify(toExplainJson(explanation, source, request.kind), null, 2));
+  if (request.format === 'json') io.data(JSON.stringify(toExplainJson(explanation, source, request.kind), null, 2));
   else {
     io.out(formatExplanation(explanation, request.kind).map((line) => escapeControl(line)).join('\n'));
     const count = (k: MappingKind) => mappings.filter((m) => m.kind === k).length;

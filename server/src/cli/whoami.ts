@@ -8,7 +8,8 @@ import { credentialsSource } from '../cloud/credentials';
 import { getCallerIdentity } from '../cloud/callerIdentity';
 import { CloudError, type CallerIdentity } from '../cloud/types';
 import { formatOption, parseOptions, timeoutOption } from './args';
-import type { CliIo } from './io';
+import { terminalIo, type CliIo } from './io';
+import { displayText } from '../shared/terminalText';
 
 export const WHOAMI_USAGE = `Usage: dd-wif whoami [--profile P] [--region R] [--timeout SECONDS] [--format json]
 
@@ -37,7 +38,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function runWhoami(argv: string[], io: CliIo): Promise<number> {
+export async function runWhoami(argv: string[], sink: CliIo): Promise<number> {
+  const io = terminalIo(sink);
   const { values } = parseOptions(argv, OPTIONS);
   if (values.help) {
     io.out(WHOAMI_USAGE);
@@ -60,30 +62,30 @@ export async function runWhoami(argv: string[], io: CliIo): Promise<number> {
   }
   if (format === 'json') {
     const { account, arn, userId, kind, suggestedPattern } = identity;
-    io.out(JSON.stringify({ account, arn, userId, kind, suggestedPattern }, null, 2));
+    io.data(JSON.stringify({ account, arn, userId, kind, suggestedPattern }, null, 2));
   } else {
     io.out(formatIdentity(identity).join('\n'));
   }
   return 0;
 }
 
-/** The text form: one fact a line, then the pattern and what to know about it. */
+/** The text form: one fact a line (what STS said, escaped), then the pattern and what to know about it. */
 export function formatIdentity(identity: CallerIdentity): string[] {
   const kind = identity.kind as ArnKind;
   const lines = [
-    `Account:  ${identity.account}`,
-    `ARN:      ${identity.arn}`,
-    `Kind:     ${KIND_LABELS[kind] ?? identity.kind}`,
-    `User ID:  ${identity.userId}`,
+    `Account:  ${displayText(identity.account)}`,
+    `ARN:      ${displayText(identity.arn)}`,
+    `Kind:     ${KIND_LABELS[kind] ?? displayText(identity.kind)}`,
+    `User ID:  ${displayText(identity.userId)}`,
   ];
   if (kind === 'root') {
     lines.push('', 'These are the account root\'s credentials: never map the root (arn/root). Use a role instead.');
     return lines;
   }
-  lines.push('', 'Map it with the ARN pattern:', `  ${identity.suggestedPattern}`);
+  lines.push('', 'Map it with the ARN pattern:', `  ${displayText(identity.suggestedPattern)}`);
   if (kind === 'assumed-role' || kind === 'sso-assumed-role') {
     const role = /:assumed-role\/([^/]+)\//.exec(identity.arn)?.[1];
-    lines.push(`(any session of role ${role ?? 'this role'}; a mapping is matched against the assumed-role ARN, never the IAM role ARN)`);
+    lines.push(`(any session of role ${role ? displayText(role) : 'this role'}; a mapping is matched against the assumed-role ARN, never the IAM role ARN)`);
     if (kind === 'sso-assumed-role') lines.push('(an IAM Identity Center permission set: its role name changes if the permission set is re-provisioned)');
   } else if (kind === 'iam-user') {
     lines.push('(an IAM user: it works, but means long-lived access keys; prefer a role, arn/iam-user)');

@@ -5,9 +5,12 @@
 // such character is shown as a visible escape instead (`\x1b`, `\u202e`), so
 // what was in the file is still readable, and nothing in it acts.
 //
-// JSON and SARIF output need none of this: JSON.stringify already escapes
-// control characters. Pure (no I/O): the CLI, the language server and the
-// client all use it.
+// JSON and SARIF output are left as they are: the programs that read them
+// need the values exactly, and JSON.stringify already escapes the C0 controls
+// (ESC, BEL, CR, BS) a terminal acts on. Pure (no I/O): the CLI, the language
+// server and the client all use it.
+
+import { redact } from './redact';
 
 /**
  * C0 controls (TAB and, when kept, LF aside), DEL, C1 controls, the line and
@@ -32,4 +35,14 @@ export function escapeControl(text: string, options: EscapeOptions = {}): string
   const re = options.keepNewlines ? UNSAFE_KEEP_LF : UNSAFE;
   re.lastIndex = 0;
   return re.test(text) ? text.replace(re, visible) : text;
+}
+
+/**
+ * Text ready to show a person: secrets redacted first, then control characters
+ * escaped. The order matters: an escape written next to a key (`\x1b` before
+ * 32 hex digits) joins it to a longer run of word characters, which redact()
+ * would no longer recognise as a key.
+ */
+export function displayText(text: string, options: EscapeOptions = {}): string {
+  return escapeControl(redact(text), options);
 }

@@ -12,7 +12,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { workbenchUi, workbenchUiAvailable } from './index';
-import { waitFor, workspaceUri } from './util';
+import { emulatorControl as control, waitFor, workspaceUri } from './util';
 
 const EXTENSION_ID = 'datadog-wif.datadog-wif';
 const API_URL = process.env.E2E_EMULATOR_API_URL ?? '';
@@ -38,12 +38,6 @@ interface QuickInput {
 }
 interface EmulatorState {
   requests: { server: string; method: string; path: string; status: number }[];
-}
-
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${API_URL}/__emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
-  if (!res.ok) throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
 }
 
 /** The delegated-token requests the emulator has seen so far. */

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'net';
 import * as vscode from 'vscode';
 import { DEFAULT_PATTERN, EMULATOR_API_KEYS, TEST_IDENTITIES } from '../../../emulator/src/identities';
 import { requestScreenshot } from './index';
-import { waitFor } from './util';
+import { emulatorControl as control, waitFor } from './util';
 
 const EXTENSION_ID = 'datadog-wif.datadog-wif';
 const SITE = 'datadoghq.com';
@@ -48,11 +48,6 @@ interface EmulatorState {
   requests: { server: string; method: string; path: string; status: number }[];
 }
 
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${EMULATOR}/__emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
-  if (!res.ok) throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
 const emulatorState = () => control('GET', 'state') as Promise<EmulatorState>;
 
 const labelOf = (api: MappingsApi, node: TreeNode) => {

@@ -50,3 +50,13 @@ export function languageServerPids(ext: vscode.Extension<unknown>): number[] | u
   }
   return pids;
 }
+
+/**
+ * The emulator's control endpoints (`/__emulator/faults`, `state`, `reset`) at
+ * the API the runner started (E2E_EMULATOR_API_URL).
+ */
+export async function emulatorControl(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${process.env.E2E_EMULATOR_API_URL ?? ''}/__emulator/${path}`, { method, ...(body ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
+  if (!res.ok) throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
