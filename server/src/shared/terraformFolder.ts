@@ -4,9 +4,10 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { MAX_INPUT_BYTES } from '../service/common/inputGuard';
 
-/** Bigger files are not read for folder facts (a generated blob is not a provider configuration). */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Bigger files are not read for folder facts: the service would not parse them (service/common/inputGuard.ts). */
+const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 const MAX_FILES = 200;
 
 export function isTerraformFileName(name: string): boolean {
