@@ -5,9 +5,20 @@ import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Sev
 import { collectTargets, readText, UsageError } from './files';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
 import type { CliIo } from './io';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { readTerraformFolder } from '../shared/terraformFolder';
+import { replaceHclLanguage } from '../shared/treeSitter';
+
+/** A file's size on disk; 0 when it cannot be stat'ed (reading it then says why). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -23,8 +34,20 @@ Options:
   --severity CODE=LEVEL      override a code's severity: error, warning, info, off (repeatable)
   -h, --help                 show this help`;
 
-/** `hcl`: the HCL parser runtime; without it Terraform files are listed as not checked. */
-export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRuntime): number {
+/** Hands the HCL runtime over; runLint takes it out, so that nothing but the lint keeps it (see main). */
+export interface HclHolder {
+  runtime?: HclRuntime;
+}
+
+/**
+ * `holder.runtime`: the HCL parser runtime; without it Terraform files are
+ * listed as not checked. A runtime that fails on a file is replaced
+ * (replaceHclLanguage) and the run goes on: that file is reported as not
+ * checked, the others are checked.
+ */
+export async function runLint(argv: string[], io: CliIo, version: string, holder: HclHolder = {}): Promise<number> {
+  let hcl = holder.runtime;
+  holder.runtime = undefined;
   let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
   let positionals: string[];
   try {
@@ -63,7 +86,10 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
 
   const globs = values['agent-glob'] ?? [];
   const service = new LanguageService({ severity, agentConfigFiles: globs });
-  if (hcl) service.setHclRuntime(hcl);
+  /** The runtime failed during the last lint (the service reported the file it failed on, and remembers it). */
+  let lost: HclRuntime | undefined;
+  const useRuntime = (runtime: HclRuntime) => service.setHclRuntime(runtime, () => (lost = runtime));
+  if (hcl) useRuntime(hcl);
   const { targets, skipped } = collectTargets(positionals, new FileClassifier(globs));
   for (const s of skipped) io.err(`dd-wif: ${s}: not a file dd-wif checks (datadog.yaml, *.tf, .terraform.lock.hcl or --agent-glob); skipped`);
 
@@ -81,18 +107,31 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
   const folderOf = (dir: string) => {
     const entry = folders.get(dir)!;
     entry.docs ??= readTerraformFolder(dir).map(({ file, text }) => ({ path: file, text }));
-    return { docs: entry.docs, done: () => --entry.left === 0 };
+    return { docs: entry.docs };
+  };
+  /** One more of the folder's targets is done (linted or not); after its last, the folder's files are forgotten. */
+  const finishFolderTarget = (dir: string) => {
+    const entry = folders.get(dir)!;
+    if (--entry.left === 0) for (const d of entry.docs ?? []) service.forget(d.path);
   };
   for (const t of targets) {
+    const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
+    // A file too large to parse is reported from its size, unread.
+    const oversize = service.tooLarge({ path: t.absolute, kind: t.kind }, sizeOf(t.absolute));
+    if (oversize) {
+      for (const f of oversize) findings.push({ ...f, file: t.display });
+      if (isTerraform) finishFolderTarget(path.dirname(t.absolute));
+      continue;
+    }
     let text: string;
     try {
       text = readText(t.absolute);
     } catch (err) {
       throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
     if (isTerraform && !hcl) {
       io.err(`dd-wif: ${t.display}: not checked (the HCL parser could not be loaded)`);
+      finishFolderTarget(path.dirname(t.absolute));
       continue;
     }
     if (!isTerraform) {
@@ -103,9 +142,29 @@ export function runLint(argv: string[], io: CliIo, version: string, hcl?: HclRun
     // A Terraform file is judged with the rest of its folder (cloud auth in one file, the version in another).
     const entry = folderOf(path.dirname(t.absolute));
     const folder = entry.docs.filter((d) => d.path !== t.absolute);
-    for (const f of service.lint({ path: t.absolute, text, kind: t.kind }, folder)) findings.push({ ...f, file: t.display });
+    const doc = { path: t.absolute, text, kind: t.kind };
+    let found = service.lint(doc, folder);
+    // The runtime failed on this file or a folder-mate: the service remembers
+    // which and will not parse that text again. A fresh runtime, and this file again.
+    while (lost) {
+      const replacing = replaceHclLanguage(lost);
+      // Nothing may keep the failed runtime (and its memory) alive: this
+      // function's frame, suspended below, keeps the values it holds then.
+      lost = undefined;
+      hcl = undefined;
+      try {
+        hcl = await replacing;
+        useRuntime(hcl);
+      } catch (err) {
+        hcl = undefined;
+        io.err(`dd-wif: the HCL parser could not be restarted (${err instanceof Error ? err.message : String(err)}); the Terraform files after ${t.display} are not checked`);
+        break;
+      }
+      found = service.lint(doc, folder);
+    }
+    for (const f of found) findings.push({ ...f, file: t.display });
     if (folder.length === entry.docs.length) service.forget(t.absolute); // not one of the folder's cached files
-    if (entry.done()) for (const d of entry.docs) service.forget(d.path);
+    finishFolderTarget(path.dirname(t.absolute));
   }
   const sorted = sortFindings(findings);
   if (format === 'json') io.out(formatJson(sorted));
