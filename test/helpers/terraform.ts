@@ -180,15 +180,23 @@ export function hostileHcl(interpolations = 50_000): string {
   return 'a = "' + '${'.repeat(interpolations);
 }
 
-/** The same runtime, with every text its parser is given recorded in `parsed` (white box: what was parsed, and what not). */
-export function countingRuntime(rt: HclRuntime): { runtime: HclRuntime; parsed: string[] } {
+/**
+ * The same runtime, with every text its parser is given recorded in `parsed`,
+ * and in `incremental` those parsed from a previous tree (white box: what was
+ * parsed, and how).
+ */
+export function countingRuntime(rt: HclRuntime): { runtime: HclRuntime; parsed: string[]; incremental: string[] } {
   const parsed: string[] = [];
+  const incremental: string[] = [];
   const Base = rt.Parser;
   class Counting extends Base {
     override parse(...args: Parameters<InstanceType<typeof Base>['parse']>) {
-      if (typeof args[0] === 'string') parsed.push(args[0]);
+      if (typeof args[0] === 'string') {
+        parsed.push(args[0]);
+        if (args[1]) incremental.push(args[0]);
+      }
       return super.parse(...args);
     }
   }
-  return { runtime: { ...rt, Parser: Counting }, parsed };
+  return { runtime: { ...rt, Parser: Counting }, parsed, incremental };
 }

@@ -148,6 +148,17 @@ describe('a parse that runs out of time', () => {
   });
 });
 
+test('an edit is parsed from the file\'s previous tree (the guard and the failure bookkeeping keep it)', async () => {
+  const { runtime, incremental } = countingRuntime(await loadHclLanguage());
+  const service = new LanguageService();
+  service.setHclRuntime(runtime);
+  const edited = MAIN.replace('"gcp"', '"azure"');
+  service.lint({ path: '/w/main.tf', text: MAIN });
+  assert.match(service.lint({ path: '/w/main.tf', text: edited })[0].message, /not "azure"/);
+  assert.deepEqual(incremental, [edited]);
+  service.forget('/w/main.tf');
+});
+
 test('a tree made by another runtime is neither reused nor freed by a parse', async () => {
   const a = await loadHclLanguage();
   const b = await createHclRuntime();

@@ -127,17 +127,19 @@ export class LanguageService {
     const kind = this.kindOf(doc);
     if (!kind) return [];
     const severity = doc.severity ?? this.settings.severity;
-    const a = this.analysis(doc);
-    if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], severity);
     if (kind === 'agent') {
+      const a = this.analysis(doc);
+      if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], severity);
       a.docs ??= parseAgentYaml(a.text);
       a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
       return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), severity);
     }
     const runtime = this.hcl;
-    if (!a.failed && !runtime) return [];
+    // (terraformAnalysis first: it takes the previous tree of this path before its analysis is replaced.)
     const own = this.terraformAnalysis(doc, kind);
+    if (own.refusal) return applySeverityOverrides([refusalFinding(kind, own.refusal)], severity);
     if (own.failed) return applySeverityOverrides([notCheckedFinding(kind, own.failed)], severity);
+    if (!own.terraform) return [];
     // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
     const others: TerraformAnalysis[] = [];
     for (const d of folder) {
