@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { LanguageService, type Finding } from '../../server/src/service';
 import { HclParseCancelled, HclTree, parseHcl, parseRegion } from '../../server/src/service/terraform/hcl';
 import { parseTimeoutMs } from '../../server/src/service/common/inputGuard';
-import { createHclRuntime, loadHclLanguage, replaceHclLanguage } from '../../server/src/shared/treeSitter';
+import { createHclRuntime, loadHclLanguage, maxMemoryFromEnv, replaceHclLanguage } from '../../server/src/shared/treeSitter';
 import { countingRuntime, hostileHcl } from '../helpers/terraform';
 
 const SMALL = 64 * 1024 * 1024;
@@ -35,6 +35,14 @@ describe('each runtime is a web-tree-sitter of its own', () => {
       assert.equal(tree.root.type, 'config_file');
       tree.delete();
     }
+  });
+
+  test('the memory limit: 1 GiB, or DD_WIF_HCL_MEMORY_MB whole MiB from 64 to 2048 (all emscripten can use)', () => {
+    assert.equal(maxMemoryFromEnv({}), 1024 ** 3);
+    assert.equal(maxMemoryFromEnv({ DD_WIF_HCL_MEMORY_MB: '64' }), SMALL);
+    assert.equal(maxMemoryFromEnv({ DD_WIF_HCL_MEMORY_MB: '2048' }), 2 * 1024 ** 3);
+    assert.equal(maxMemoryFromEnv({ DD_WIF_HCL_MEMORY_MB: '4096' }), 2 * 1024 ** 3);
+    for (const junk of ['', '12', '63', '100.5', 'lots', '-1']) assert.equal(maxMemoryFromEnv({ DD_WIF_HCL_MEMORY_MB: junk }), 1024 ** 3, junk);
   });
 
   test('replaceHclLanguage replaces the shared runtime once, however many report it lost', async () => {

@@ -157,7 +157,7 @@ export async function runLint(argv: string[], io: CliIo, version: string, holder
         useRuntime(hcl);
       } catch (err) {
         hcl = undefined;
-        io.err(`dd-wif: the HCL parser could not be restarted (${err instanceof Error ? err.message : String(err)}); the Terraform files after ${t.display} are not checked`);
+        io.err(`dd-wif: the HCL parser could not be restarted (${err instanceof Error ? err.message : String(err)}); Terraform files are not checked from ${t.display} on`);
         break;
       }
       found = service.lint(doc, folder);

@@ -217,7 +217,7 @@ export class LanguageService {
     onLost?.(err);
   }
 
-  /** Forgets every tree without freeing it: they live in a runtime that is gone or going. Models are kept. */
+  /** Forgets every tree (with the model made from it) without freeing it: they live in a runtime that is gone or going. */
   private dropTrees(): void {
     for (const a of this.cache.values()) a.terraform = undefined;
   }

@@ -70,10 +70,13 @@ export interface LoadedHclRuntime extends HclRuntime {
   memoryBytes(): number;
 }
 
-/** DD_WIF_HCL_MEMORY_MB (whole MiB, at least 64) or the default. */
+/** What emscripten's tree-sitter.wasm can use at all (`getHeapMax` in tree-sitter.cjs). */
+const EMSCRIPTEN_HEAP_MAX = 2 * 1024 * 1024 * 1024;
+
+/** DD_WIF_HCL_MEMORY_MB (whole MiB, at least 64, at most 2048) or the default. */
 export function maxMemoryFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env.DD_WIF_HCL_MEMORY_MB);
-  return Number.isInteger(mb) && mb >= 64 ? mb * 1024 * 1024 : DEFAULT_MAX_MEMORY_BYTES;
+  return Number.isInteger(mb) && mb >= 64 ? Math.min(mb * 1024 * 1024, EMSCRIPTEN_HEAP_MAX) : DEFAULT_MAX_MEMORY_BYTES;
 }
 
 let shared: Promise<LoadedHclRuntime> | undefined;
@@ -120,7 +123,7 @@ export async function createHclRuntime(options: LoadOptions = {}): Promise<Loade
   const runtimeJs = locateWasm(TREE_SITTER_JS, options.dirs);
   const runtimeWasm = locateWasm(TREE_SITTER_WASM, options.dirs);
   const grammarWasm = locateWasm(TERRAFORM_WASM, options.dirs);
-  const maxMemoryBytes = Math.max(INITIAL_MEMORY_BYTES, options.maxMemoryBytes ?? maxMemoryFromEnv());
+  const maxMemoryBytes = Math.min(EMSCRIPTEN_HEAP_MAX, Math.max(INITIAL_MEMORY_BYTES, options.maxMemoryBytes ?? maxMemoryFromEnv()));
   const memory = new Memory({ initial: INITIAL_MEMORY_BYTES / WASM_PAGE, maximum: Math.floor(maxMemoryBytes / WASM_PAGE) });
   const { Parser, Language } = freshWebTreeSitter(runtimeJs);
   await Parser.init({
