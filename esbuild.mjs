@@ -35,9 +35,7 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   plugins: watch ? [reportProblems] : [],
-  // web-tree-sitter's ES module locates itself with import.meta.url, which a CommonJS bundle lacks.
-  define: { DD_WIF_VERSION: JSON.stringify(version), 'import.meta.url': '__import_meta_url' },
-  banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  define: { DD_WIF_VERSION: JSON.stringify(version) },
 };
 
 const builds = [
@@ -46,15 +44,18 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './extensionMain.js'] },
   { ...common, entryPoints: ['client/src/extensionMain.ts'], outfile: 'dist/extensionMain.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: "#!/usr/bin/env node\nconst __import_meta_url = require('url').pathToFileURL(__filename).href;" } },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The local emulator of AWS STS and Datadog: a test and demo tool, not part of the .vsix.
   { ...common, entryPoints: ['emulator/src/main.ts'], outfile: 'dist/emulator.js' },
 ];
 
-// The HCL parser is WebAssembly: its runtime and the Terraform grammar travel next to the bundles.
-const WASM = ['node_modules/web-tree-sitter/tree-sitter.wasm', 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
+// The HCL parser is WebAssembly: its runtime and the Terraform grammar travel
+// next to the bundles, and so does web-tree-sitter's own code, which the
+// bundles do not inline: a runtime that fails is replaced by a fresh
+// evaluation of that file (server/src/shared/treeSitter.ts).
+const HCL_RUNTIME = ['node_modules/web-tree-sitter/tree-sitter.cjs', 'node_modules/web-tree-sitter/tree-sitter.wasm', 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
 mkdirSync('dist', { recursive: true });
-for (const file of WASM) copyFileSync(file, `dist/${file.split('/').pop()}`);
+for (const file of HCL_RUNTIME) copyFileSync(file, `dist/${file.split('/').pop()}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -261,3 +261,35 @@ export function textMutations(randomChar: (rng: Rng) => string): Record<string, 
     },
   };
 }
+
+// ---------------------------------------------------------------------------
+// Inputs the input guard refuses before any parser sees them
+// (server/src/service/common/inputGuard.ts), for the fuzzers of both formats.
+
+export interface RefusedInput {
+  what: string;
+  reason: 'binary' | 'too-large';
+  text: string;
+}
+
+/**
+ * Variants of `text` (a real file of the format) that must be refused:
+ * random bytes read as UTF-8 (as the CLI reads a file), the text saved as
+ * UTF-16, NULs; the text repeated past the size limit, and multi-byte
+ * characters that fit the limit counted in characters but not in UTF-8 bytes.
+ */
+export function refusedInputs(text: string, rng: Rng, maxBytes: number): RefusedInput[] {
+  const unit = text || '#\n';
+  const bytes = Buffer.alloc(rng.between(512, 20_000));
+  for (let i = 0; i < bytes.length; i++) bytes[i] = rng.chance(0.05) ? 0 : rng.int(256);
+  const utf16 = Buffer.from(unit, 'utf16le').toString('utf8');
+  const repeated = unit.repeat(Math.ceil((maxBytes + 1) / unit.length));
+  const wide = '# ' + 'é'.repeat(Math.floor(maxBytes / 2) + rng.between(1, 1000));
+  return [
+    { what: 'random bytes as UTF-8', reason: 'binary', text: bytes.toString('utf8') },
+    { what: 'saved as UTF-16', reason: 'binary', text: utf16 },
+    { what: 'NULs', reason: 'binary', text: '\0'.repeat(rng.between(4_000, 8_000)) + text },
+    { what: 'repeated past the limit', reason: 'too-large', text: repeated },
+    { what: `${wide.length} characters, ${2 * wide.length - 2} bytes`, reason: 'too-large', text: wide },
+  ];
+}

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Node } from 'web-tree-sitter';
 import { loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
-import { parseHcl, type HclTree } from '../../server/src/service/terraform/hcl';
+import { parseHcl, type HclRuntime, type HclTree } from '../../server/src/service/terraform/hcl';
 import { Rng } from './corpus';
 import { SHARED_DIR } from './markers';
 
@@ -165,4 +165,38 @@ export function generateTerraform(lines: number, seed = 1): string {
     }
   }
   return out.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------
+// Runtimes that fail, and runtimes that count.
+
+/**
+ * A string left open on an endless run of `${`: not binary to the input
+ * guard, and hostile to the parser (error recovery keeps ~2 KB of wasm
+ * memory for each `${`). 50,000 of them (100 KB) want ~96 MB: a runtime given
+ * 64 MiB runs out of memory on it (an abort, for real).
+ */
+export function hostileHcl(interpolations = 50_000): string {
+  return 'a = "' + '${'.repeat(interpolations);
+}
+
+/**
+ * The same runtime, with every text its parser is given recorded in `parsed`,
+ * and in `incremental` those parsed from a previous tree (white box: what was
+ * parsed, and how).
+ */
+export function countingRuntime(rt: HclRuntime): { runtime: HclRuntime; parsed: string[]; incremental: string[] } {
+  const parsed: string[] = [];
+  const incremental: string[] = [];
+  const Base = rt.Parser;
+  class Counting extends Base {
+    override parse(...args: Parameters<InstanceType<typeof Base>['parse']>) {
+      if (typeof args[0] === 'string') {
+        parsed.push(args[0]);
+        if (args[1]) incremental.push(args[0]);
+      }
+      return super.parse(...args);
+    }
+  }
+  return { runtime: { ...rt, Parser: Counting }, parsed, incremental };
 }

@@ -591,6 +591,69 @@ describe('language server: exit without shutdown', { skip: noBundle }, () => {
   });
 });
 
+describe('language server: Terraform files the parser fails on, or must not read', { skip: noBundle }, () => {
+  // The parser may use 64 MiB here (DD_WIF_HCL_MEMORY_MB), and hostile.tf wants
+  // more: the runtime aborts for real. An unclosed string on 50,000 `${` (see
+  // test/helpers/terraform.ts, hostileHcl).
+  const HOSTILE = 'a = "' + '${'.repeat(50_000);
+  const MAIN = 'provider "datadog" {\n  cloud_provider_type = "gcp"\n  org_uuid            = var.org\n}\n';
+  const dir = path.join(fixtures, 'tf-hostile');
+  const mainUri = uriOf(path.join(dir, 'main.tf'));
+  const hostileUri = uriOf(path.join(dir, 'hostile.tf'));
+  let client: LspClient;
+  before(() => {
+    client = LspClient.start(serverJs, { cwd: root, env: { ...process.env, DD_WIF_HCL_MEMORY_MB: '64' } });
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+    client.onRequest('workspace/codeLens/refresh', () => null);
+  });
+  after(async () => {
+    await client?.dispose();
+  });
+
+  const open = (uri: string, text: string, version = 1) => client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'terraform', version, text } });
+  const published = (uri: string, test: (p: PublishParams) => boolean, since: number) => client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && test(p), { since, timeoutMs: 60_000 });
+  const says = (p: PublishParams, code: string, message: RegExp) => byCode(p, code).some((d) => message.test(d.message));
+
+  test('a binary and a 3 MB .tf: one diagnostic each at the start, and a normal .tf still gets its own', async () => {
+    await client.initialize({ capabilities: clientCapabilities({ configuration: true, snippets: true }) });
+    const mark = client.mark();
+    open(uriOf(path.join(dir, 'bin.tf')), '\u0000\u0001\u0002\u0003ELF'.repeat(100));
+    open(uriOf(path.join(dir, 'big.tf')), 'a = 1\n'.repeat(500_000));
+    open(mainUri, MAIN);
+    const bin = await published(uriOf(path.join(dir, 'bin.tf')), (p) => p.diagnostics.length > 0, mark);
+    assert.deepEqual(bin.diagnostics.map((d) => [d.code, d.severity, d.range]), [['tf/hcl-syntax', 1, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]]);
+    assert.match(bin.diagnostics[0].message, /^Not checked: this file looks binary, not HCL text/);
+    const big = await published(uriOf(path.join(dir, 'big.tf')), (p) => p.diagnostics.length > 0, mark);
+    assert.match(big.diagnostics[0].message, /^Not checked: this file is 2\.9 MiB, and files over 2 MiB are not parsed/);
+    assert.equal(big.diagnostics.length, 1);
+    // Terraform is checked once the parser has loaded (the open files are published again then).
+    await published(mainUri, (p) => says(p, 'tf/cloud-provider-type-invalid', /not "gcp"/), mark);
+  });
+
+  test('the parser runs out of memory on hostile.tf: that file says so, and a fresh parser checks main.tf again and its edits', async () => {
+    const mark = client.mark();
+    open(hostileUri, HOSTILE);
+    const hostile = await published(hostileUri, (p) => p.diagnostics.length > 0, mark);
+    assert.deepEqual(hostile.diagnostics.map((d) => [d.code, d.message]), [['tf/hcl-syntax', 'Not checked: the HCL parser ran out of memory on this file (it may use 64 MiB); a fresh one checks the other files.']]);
+    // main.tf is checked again (its folder changed, and the fresh runtime republishes the open files): same finding.
+    await published(mainUri, (p) => says(p, 'tf/cloud-provider-type-invalid', /not "gcp"/), mark);
+    // And its edits are checked by the fresh runtime (with the failed one, they got nothing at all).
+    const edit = client.mark();
+    client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 2 }, contentChanges: [{ text: MAIN.replace('"gcp"', '"azure"') }] });
+    const after = await published(mainUri, (p) => p.version === 2, edit);
+    assert.ok(says(after, 'tf/cloud-provider-type-invalid', /not "azure"/), JSON.stringify(after.diagnostics));
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: mainUri }, position: { line: 1, character: 4 } });
+    assert.match(hover?.contents?.value ?? '', /cloud_provider_type/);
+    assert.match(client.stderr + JSON.stringify(client.received('window/logMessage')), /HCL parser failed on a file/);
+    assert.ok(client.isAlive);
+  });
+
+  test('shutdown then exit: code 0', async () => {
+    const { code } = await client.shutdown();
+    assert.equal(code, 0);
+  });
+});
+
 describe('language server: Test Login code lenses', { skip: noBundle }, () => {
   const UUID = '11111111-2222-3333-4444-555555555555';
   interface Lens {

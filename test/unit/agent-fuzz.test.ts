@@ -4,7 +4,8 @@
 // For every case: lint, hover and completion never throw, lint returns in
 // bounded time (a hang guard, not a performance test), and every finding has a
 // known code, a range inside the text and a message; quick fixes stay inside
-// the text and their result lints too.
+// the text and their result lints too. Binary and oversize variants of the
+// seeds are refused with one finding, before any parse.
 //
 //   DD_WIF_FUZZ_CASES=20000 node --test out/test/unit/agent-fuzz.test.js
 //   DD_WIF_FUZZ_SEED=7 …      another sequence of cases
@@ -16,7 +17,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { LanguageService, type Position } from '../../server/src/service';
 import { TextIndex } from '../../server/src/service/common/textIndex';
-import { AGENT_CORPUS_DIR, API_KEY, DELEGATED_AUTH_SNIPPETS, ORG_UUID, Rng, agentCorpusFiles, assertWellFormed, randomCharFrom, textMutations, type CorpusFile, type Mutation } from '../helpers/corpus';
+import { AGENT_CORPUS_DIR, API_KEY, DELEGATED_AUTH_SNIPPETS, ORG_UUID, Rng, agentCorpusFiles, assertWellFormed, randomCharFrom, refusedInputs, textMutations, type CorpusFile, type Mutation } from '../helpers/corpus';
+import { MAX_INPUT_BYTES } from '../../server/src/service/common/inputGuard';
 import { applyEdits } from '../helpers/markers';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_FUZZ_CASES ?? 3000);
@@ -288,4 +290,33 @@ test(`fuzz: ${TOTAL_CASES} mutated cases from ${AGENT_CORPUS_DIR ? `${seeds.leng
     });
   }
   t.diagnostic(`seed ${SEED}; slowest lint ${slowest.ms.toFixed(1)} ms (${slowest.where}); hang guard ${LINT_GUARD_MS} ms`);
+});
+
+// Inputs refused before the YAML parser sees them: binary (random bytes read
+// as UTF-8, UTF-16, NULs) and over 2 MiB (the text repeated, multi-byte
+// characters). Fast: the guard answers from a look at the text.
+const REFUSED_CASES = 60;
+
+test(`fuzz: ${REFUSED_CASES} binary and oversize Agent files: one agent/yaml-syntax each, and nothing from hover, completion or lenses (seed ${SEED})`, () => {
+  const rng = new Rng(SEED + 2);
+  const service = new LanguageService();
+  for (let n = 0; n < REFUSED_CASES; n++) {
+    const seed = seeds[n % seeds.length];
+    const input = rng.pick(refusedInputs(baseText(seed, rng), rng, MAX_INPUT_BYTES));
+    const doc = { path: `/fuzz/refused/${n}/datadog.yaml`, text: input.text };
+    try {
+      const findings = service.lint(doc);
+      assert.deepEqual(findings.map((f) => [f.code, f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character]), [['agent/yaml-syntax', 0, 0, 0, 0]], input.what);
+      assert.match(findings[0].message, input.reason === 'binary' ? /^Not checked: this file looks binary/ : /^Not checked: this file is .* files over 2 MiB are not parsed/, input.what);
+      for (const pos of [{ line: 0, character: 0 }, { line: 1, character: 2 }]) {
+        assert.equal(service.hover(doc, pos), null);
+        assert.deepEqual(service.complete(doc, pos), []);
+      }
+      assert.deepEqual(service.loginTargets(doc), []);
+    } catch (e) {
+      failWith({ seed: `${seed.name} (${input.what})`, n, mutations: [], text: input.text.slice(0, 100_000) }, e);
+    } finally {
+      service.forget(doc.path);
+    }
+  }
 });

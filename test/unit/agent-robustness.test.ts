@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { LanguageService, type Finding, type Position } from '../../server/src/service';
 import { TextIndex } from '../../server/src/service/common/textIndex';
+import { MAX_INPUT_BYTES } from '../../server/src/service/common/inputGuard';
 import { API_KEY, ORG_UUID, Rng, assertWellFormed, codesAndLines, generateAgentConfig } from '../helpers/corpus';
 
 /** Hang guard only: generous, so a loaded CI machine never trips it. Not a performance test. */
@@ -80,12 +81,19 @@ describe('robustness: texts that are hardly YAML', () => {
     );
   });
 
-  test('only comments, only white space, only a BOM, only NULs: nothing to say', () => {
+  test('only comments, only white space, only a BOM: nothing to say', () => {
     assert.deepEqual(lint('# datadog.yaml\n## delegated_auth:\n#   org_uuid: not-a-uuid\n'), []);
     assert.deepEqual(lint('   \n\n\t\n  '), []);
     assert.deepEqual(lint('\uFEFF'), []);
-    assert.deepEqual(lint('\0\0\0\0'), []);
     assert.deepEqual(lint('---\n...\n---\n'), []);
+  });
+
+  test('only NULs, or a file saved as UTF-16: refused as binary, one finding at its start', () => {
+    const utf16 = Buffer.from('delegated_auth:\n  org_uuid: bad\n', 'utf16le').toString('utf8');
+    for (const text of ['\0\0\0\0', utf16]) {
+      assert.deepEqual(places(lint(text)), [['agent/yaml-syntax', 0, 0, 0, 0]]);
+      assert.match(lint(text)[0].message, /^Not checked: this file looks binary, not YAML text .*UTF-16/);
+    }
   });
 
   test('binary junk (random bytes incl. NUL, as latin1 and as UTF-8): only syntax errors, at most 50 a document', () => {
@@ -117,17 +125,17 @@ describe('robustness: texts that are hardly YAML', () => {
 });
 
 describe('robustness: size and depth', () => {
-  test('a 10 MB file: lint finishes and still finds the sections at both ends', () => {
-    // ~1 MB of dense structure (sections, lists, product maps), then comment
-    // blocks and a large certificate-like block scalar, then a broken section.
-    // (10 MB of dense structure alone takes the yaml parser ~8 s.)
+  test('a file just under the 2 MiB limit: lint finishes and still finds the sections at both ends', () => {
+    // ~1 MB of dense structure (sections, lists, product maps), then a large
+    // certificate-like block scalar and comment blocks, then a broken section.
     const head = generateAgentConfig(50_000, 7);
     const comment = '## @param some_option - string - optional - default: none, documented at length as in the example\n#\n# some_option: value\n\n';
-    const block = 'ca_bundle: |\n' + '  MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwJ0123456789abcdefghijklmnopqrstuvwxyz+/ABCDEFG\n'.repeat(30_000);
+    const block = 'ca_bundle: |\n' + '  MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwJ0123456789abcdefghijklmnopqrstuvwxyz+/ABCDEFG\n'.repeat(5_000);
+    const tail = 'process_config:\n  delegated_auth:\n    org_uuid: not-a-uuid\n';
     let text = head + block;
-    while (text.length < 10 * 1024 * 1024) text += comment;
-    text += 'process_config:\n  delegated_auth:\n    org_uuid: not-a-uuid\n';
-    assert.ok(text.length >= 10 * 1024 * 1024);
+    while (text.length + comment.length + tail.length <= MAX_INPUT_BYTES) text += comment;
+    text += tail;
+    assert.ok(text.length > MAX_INPUT_BYTES - comment.length && text.length <= MAX_INPUT_BYTES, `${text.length} characters (ASCII)`);
     const { findings } = timedLint(text);
     const lastLine = new TextIndex(text).lineCount - 3;
     // The generated head has these (see generateAgentConfig), and the tail one more.
@@ -142,23 +150,50 @@ describe('robustness: size and depth', () => {
     assert.match(hover?.contents ?? '', /process_config\.delegated_auth/);
   });
 
-  const LEVELS = 5_000;
+  test('one character over the limit, or 50 MB: one finding saying so, and no hover, completion or lens from it', () => {
+    const section = 'delegated_auth:\n  org_uuid: not-a-uuid\n';
+    const justOver = section + '#'.repeat(MAX_INPUT_BYTES - section.length) + '\n';
+    // 50 MB of sections: what ran the yaml library out of memory (4.3 GB). Refused from its length alone.
+    const fifty = 50 * 1024 * 1024;
+    const huge = section.repeat(Math.floor(fifty / section.length)).padEnd(fifty, '#');
+    for (const [text, shown] of [[justOver, '2.1 MiB'], [huge, '50 MiB']] as const) {
+      const service = new LanguageService();
+      const doc = { path: '/w/datadog.yaml', text, kind: 'agent' as const };
+      const findings = service.lint(doc);
+      assert.deepEqual(places(findings), [['agent/yaml-syntax', 0, 0, 0, 0]]);
+      assert.equal(findings[0].message, `Not checked: this file is ${shown}, and files over 2 MiB are not parsed (a real Agent configuration is far smaller).`);
+      assert.equal(service.hover(doc, { line: 0, character: 3 }), null);
+      assert.deepEqual(service.complete(doc, { line: 1, character: 2 }), []);
+      assert.deepEqual(service.loginTargets(doc), []);
+    }
+    // The limit counts UTF-8 bytes, not characters: 1.5 M of 'é' is 3 MiB.
+    assert.match(lint('#' + 'é'.repeat(1_500_000))[0].message, /this file is 2\.9 MiB/);
+  });
 
-  test(`${LEVELS} levels of nested block maps after a section: a syntax error where it is deepest, no throw`, () => {
+  const LEVELS = 5_000;
+  // Block nesting costs indentation, which grows with the depth: as deep as
+  // fits under the 2 MiB input limit. Whether the yaml parser's own stack
+  // gives out that deep depends on the stack it is given (it did at about 900
+  // levels in a test run of its own, not within the whole suite).
+  const BLOCK_LEVELS = 1_400;
+  const SEQUENCE_LEVELS = 1_000;
+
+  test(`${BLOCK_LEVELS} levels of nested block maps after a section: no throw, the section judged, any syntax error where it is deepest`, () => {
     let deep = '';
-    for (let i = 0; i < LEVELS; i++) deep += `${' '.repeat(i + 2)}k${i}:\n`;
+    for (let i = 0; i < BLOCK_LEVELS; i++) deep += `${' '.repeat(i + 2)}k${i}:\n`;
     const text = `api_key: x\ndelegated_auth:\n  org_uuid: bad\ndeep:\n${deep}site: datadoghq.eu\n`;
+    assert.ok(text.length < MAX_INPUT_BYTES);
     const { findings } = timedLint(text);
-    assert.ok(findings.length >= 1);
-    assert.deepEqual([...new Set(codes(findings))], ['agent/yaml-syntax']);
-    // The parser's own stack gives out: the one finding points into the deep part.
-    assert.ok(findings.every((f) => f.range.start.line > 3));
+    const syntax = findings.filter((f) => f.code === 'agent/yaml-syntax');
+    // If the parser's own stack gives out, the syntax findings point into the deep part.
+    assert.ok(syntax.every((f) => f.range.start.line > 3), JSON.stringify(codesAndLines(syntax)));
+    assert.deepEqual(codes(findings).filter((c) => c !== 'agent/yaml-syntax'), ['agent/org-uuid-invalid']);
     assert.doesNotThrow(() => new LanguageService().hover({ path: 'datadog.yaml', text }, { line: 2, character: 4 }));
   });
 
-  test(`${LEVELS} levels of nested block maps at the end of a file: the section before them is still judged`, () => {
+  test(`${BLOCK_LEVELS} levels of nested block maps at the end of a file: the section before them is still judged`, () => {
     let deep = '';
-    for (let i = 0; i < LEVELS; i++) deep += `${' '.repeat(i + 2)}k${i}:\n`;
+    for (let i = 0; i < BLOCK_LEVELS; i++) deep += `${' '.repeat(i + 2)}k${i}:\n`;
     const text = `api_key: x\ndelegated_auth:\n  org_uuid: bad\ndeep:\n${deep}`;
     const { findings } = timedLint(text);
     assert.deepEqual(codes(findings).filter((c) => c !== 'agent/yaml-syntax'), ['agent/org-uuid-invalid']);
@@ -177,10 +212,10 @@ describe('robustness: size and depth', () => {
     assert.deepEqual([...new Set(codes(bare))], ['agent/yaml-syntax']);
   });
 
-  test(`${LEVELS} nested flow maps and block sequences`, () => {
+  test(`${LEVELS} nested flow maps and ${SEQUENCE_LEVELS} nested block sequences`, () => {
     const flowMaps = timedLint(`api_key: x\ndelegated_auth:\n  org_uuid: bad\nx: ${'{a: '.repeat(LEVELS)}1${'}'.repeat(LEVELS)}\n`).findings;
     assert.deepEqual(codes(flowMaps).filter((c) => c !== 'agent/yaml-syntax'), ['agent/org-uuid-invalid']);
-    const seqs = Array.from({ length: LEVELS }, (_, i) => `${' '.repeat(2 * i + 2)}-`).join('\n');
+    const seqs = Array.from({ length: SEQUENCE_LEVELS }, (_, i) => `${' '.repeat(2 * i + 2)}-`).join('\n');
     const blockSeqs = timedLint(`api_key: x\ndelegated_auth:\n  org_uuid: bad\nx:\n${seqs} end\n`).findings;
     assert.deepEqual(codes(blockSeqs).filter((c) => c !== 'agent/yaml-syntax'), ['agent/org-uuid-invalid']);
   });

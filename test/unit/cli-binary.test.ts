@@ -31,13 +31,13 @@ function bin(...argv: string[]): Run {
 }
 
 /** The same command in-process, from the same folder. */
-function inProcess(...argv: string[]): Run {
+async function inProcess(...argv: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const cwd = process.cwd();
   process.chdir(root);
   try {
-    const code = main(argv, { out: (t) => out.push(t + '\n'), err: (t) => err.push(t + '\n') });
+    const code = await main(argv, { out: (t) => out.push(t + '\n'), err: (t) => err.push(t + '\n') });
     return { code, stdout: out.join(''), stderr: err.join('') };
   } finally {
     process.chdir(cwd);
@@ -61,14 +61,14 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
-  test('starts with a node shebang, and prints the package version', () => {
+  test('starts with a node shebang, and prints the package version', async () => {
     assert.match(fs.readFileSync(cliJs, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env node/);
     const r = bin('--version');
     assert.equal(r.code, 0);
     assert.equal(r.stdout.trim(), JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
   });
 
-  test('text: exact lines, 1-based, on stdout; the summary on stderr; exit 1 on an error', () => {
+  test('text: exact lines, 1-based, on stdout; the summary on stderr; exit 1 on an error', async () => {
     const file = fixture('bad', 'datadog.yaml');
     const r = bin('lint', file);
     assert.equal(r.code, 1);
@@ -79,11 +79,11 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos\n');
   });
 
-  test('the binary prints exactly what main() does, in every format', () => {
+  test('the binary prints exactly what main() does, in every format', async () => {
     for (const format of ['text', 'json', 'sarif']) {
       const args = ['lint', '--format', format, fixture('bad'), fixture('warn-only', 'datadog.yaml'), fixture('info-only')];
       const a = bin(...args);
-      const b = inProcess(...args);
+      const b = await inProcess(...args);
       const stale = `${format}: dist/cli.js and main() disagree (a stale bundle? run \`npm run build\`)`;
       assert.equal(a.code, b.code, stale);
       assert.equal(a.stdout, b.stdout, stale);
@@ -91,7 +91,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     }
   });
 
-  test('json: one array on stdout, nothing else there', () => {
+  test('json: one array on stdout, nothing else there', async () => {
     const r = bin('lint', '--format', 'json', fixture('bad'));
     assert.equal(r.code, 1);
     const found = JSON.parse(r.stdout);
@@ -99,7 +99,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     assert.equal(found[0].file, path.join(fixture('bad'), 'datadog.yaml'));
   });
 
-  test('sarif: 2.1.0, one rule per catalog code, `note` for info', () => {
+  test('sarif: 2.1.0, one rule per catalog code, `note` for info', async () => {
     const r = bin('lint', '--format', 'sarif', fixture('info-only'));
     assert.equal(r.code, 0);
     const log = JSON.parse(r.stdout);
@@ -111,7 +111,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     );
   });
 
-  test('exit codes 0, 1 and 2 reach the shell', () => {
+  test('exit codes 0, 1 and 2 reach the shell', async () => {
     assert.equal(bin('lint', fixture('clean')).code, 0);
     assert.equal(bin('lint', fixture('warn-only')).code, 0);
     assert.equal(bin('lint', '--fail-on', 'warning', fixture('warn-only')).code, 1);
@@ -139,14 +139,14 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     });
     after(() => server.close());
 
-    test('exits 2 and names the file', () => {
+    test('exits 2 and names the file', async () => {
       const r = bin('lint', path.join(dir, 'datadog.yaml'));
       assert.equal(r.code, 2);
       assert.match(r.stderr, /datadog\.yaml: not a regular file \(a socket\)/);
     });
   });
 
-  test('a folder walk: recursive, skipping node_modules/.git/.terraform, sorted', () => {
+  test('a folder walk: recursive, skipping node_modules/.git/.terraform, sorted', async () => {
     const bad = fs.readFileSync(path.join(root, fixture('bad', 'datadog.yaml')), 'utf8');
     const dir = tree({ 'b/datadog.yaml': bad, 'a/c/datadog.yml': bad, 'node_modules/x/datadog.yaml': bad, '.git/datadog.yaml': bad, '.terraform/datadog.yaml': bad, 'a/agent.yaml': bad });
     const r = bin('lint', '--format', 'json', dir);
@@ -156,7 +156,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     assert.deepEqual([...new Set(JSON.parse(globbed.stdout).map((f: { file: string }) => path.relative(dir, f.file).split(path.sep).join('/')))], ['a/agent.yaml', 'a/c/datadog.yml', 'b/datadog.yaml']);
   });
 
-  test('a large result is written whole before the process exits (no truncated JSON)', () => {
+  test('a large result is written whole before the process exits (no truncated JSON)', async () => {
     const bad = fs.readFileSync(path.join(root, fixture('bad', 'datadog.yaml')), 'utf8');
     const files: Record<string, string> = {};
     for (let i = 0; i < 400; i++) files[`f${String(i).padStart(3, '0')}/datadog.yaml`] = bad;
@@ -182,7 +182,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     assert.equal(code, 1);
   });
 
-  test('no secret on stdout or stderr, in any format, even where a message quotes the value', () => {
+  test('no secret on stdout or stderr, in any format, even where a message quotes the value', async () => {
     const API_KEY = '5f3c9a1e7b2d4c6e8a0f1b3d5e7c9a2b';
     const APP_KEY = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807';
     // A key pasted as org_uuid (never quoted), and in places whose messages do quote the value.

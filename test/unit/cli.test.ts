@@ -22,10 +22,10 @@ interface Run {
   stderr: string;
 }
 
-function run(...argv: string[]): Run {
+async function run(...argv: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
@@ -71,9 +71,9 @@ const BAD = fs.readFileSync(path.join(fixtures, 'bad', 'datadog.yaml'), 'utf8');
 const CLEAN = fs.readFileSync(path.join(fixtures, 'clean', 'datadog.yaml'), 'utf8');
 
 describe('dd-wif lint --format text', () => {
-  test('one line a diagnostic, `file:line:col severity code message`, 1-based, the file as given', () => {
+  test('one line a diagnostic, `file:line:col severity code message`, 1-based, the file as given', async () => {
     const file = rel('bad', 'datadog.yaml');
-    const r = run('lint', file);
+    const r = await run('lint', file);
     assert.equal(r.code, 1);
     const got = lines(r.stdout);
     assert.deepEqual(
@@ -87,21 +87,21 @@ describe('dd-wif lint --format text', () => {
     assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
   });
 
-  test('an absolute path stays absolute', () => {
+  test('an absolute path stays absolute', async () => {
     const file = path.join(fixtures, 'bad', 'datadog.yaml');
-    const r = run('lint', file);
+    const r = await run('lint', file);
     assert.ok(lines(r.stdout).every((l) => l.startsWith(`${file}:`)), r.stdout);
   });
 
-  test('a message never spans lines', () => {
+  test('a message never spans lines', async () => {
     const dir = tree({ 'datadog.yaml': 'delegated_auth:\n  org_uuid: "multi\n    line value"\n  [broken: yaml\n' });
-    const r = run('lint', path.join(dir, 'datadog.yaml'));
+    const r = await run('lint', path.join(dir, 'datadog.yaml'));
     assert.ok(lines(r.stdout).length >= 1);
     for (const l of lines(r.stdout)) assert.match(l, /^.+:\d+:\d+ (error|warning|info) [a-z]+\/[a-z0-9-]+ \S.*$/);
   });
 
-  test('a clean file prints nothing on stdout and exits 0', () => {
-    const r = run('lint', rel('clean', 'datadog.yaml'));
+  test('a clean file prints nothing on stdout and exits 0', async () => {
+    const r = await run('lint', rel('clean', 'datadog.yaml'));
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, '1 file checked: 0 errors, 0 warnings, 0 infos');
@@ -109,9 +109,9 @@ describe('dd-wif lint --format text', () => {
 });
 
 describe('dd-wif lint --format json', () => {
-  test('one array; file/range/severity/code/message; 0-based LSP ranges', () => {
+  test('one array; file/range/severity/code/message; 0-based LSP ranges', async () => {
     const file = rel('bad', 'datadog.yaml');
-    const r = run('lint', '--format', 'json', file);
+    const r = await run('lint', '--format', 'json', file);
     assert.equal(r.code, 1);
     const found = json(r);
     for (const f of found) assert.deepEqual(Object.keys(f), ['file', 'range', 'severity', 'code', 'message']);
@@ -133,8 +133,8 @@ describe('dd-wif lint --format json', () => {
     assert.equal(r.stderr, '');
   });
 
-  test('sorted by file then position, whatever the order of the arguments', () => {
-    const r = run('lint', '--format', 'json', rel('warn-only', 'datadog.yaml'), rel('bad', 'datadog.yaml'), rel('info-only', 'datadog.yaml'));
+  test('sorted by file then position, whatever the order of the arguments', async () => {
+    const r = await run('lint', '--format', 'json', rel('warn-only', 'datadog.yaml'), rel('bad', 'datadog.yaml'), rel('info-only', 'datadog.yaml'));
     const found = json(r);
     const keys = found.map((f) => [f.file, f.range.start.line, f.range.start.character] as const);
     const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2]));
@@ -142,14 +142,14 @@ describe('dd-wif lint --format json', () => {
     assert.deepEqual([...new Set(found.map((f) => f.file))], [rel('bad', 'datadog.yaml'), rel('info-only', 'datadog.yaml'), rel('warn-only', 'datadog.yaml')]);
   });
 
-  test('a clean file is an empty array', () => {
-    const r = run('lint', '--format=json', rel('clean', 'datadog.yaml'));
+  test('a clean file is an empty array', async () => {
+    const r = await run('lint', '--format=json', rel('clean', 'datadog.yaml'));
     assert.equal(r.code, 0);
     assert.deepEqual(json(r), []);
   });
 
-  test('a folder argument: files are the folder as given joined with their path in it', () => {
-    const r = run('lint', '--format', 'json', rel('bad'));
+  test('a folder argument: files are the folder as given joined with their path in it', async () => {
+    const r = await run('lint', '--format', 'json', rel('bad'));
     assert.deepEqual([...new Set(json(r).map((f) => f.file))], [path.join(rel('bad'), 'datadog.yaml')]);
   });
 });
@@ -188,13 +188,13 @@ describe('dd-wif lint --format sarif', () => {
     return log;
   }
 
-  test('SARIF 2.1.0: every rule, results with ruleId/level/1-based regions, `note` for info', () => {
+  test('SARIF 2.1.0: every rule, results with ruleId/level/1-based regions, `note` for info', async () => {
     const file = rel('bad', 'datadog.yaml');
-    const r = run('lint', '--format', 'sarif', file);
+    const r = await run('lint', '--format', 'sarif', file);
     assert.equal(r.code, 1);
     const log = sarif(r);
     const results = log.runs[0].results;
-    const asJson = json(run('lint', '--format', 'json', file));
+    const asJson = json(await run('lint', '--format', 'json', file));
     assert.equal(results.length, asJson.length);
     results.forEach((res: any, i: number) => {
       const j = asJson[i];
@@ -219,20 +219,20 @@ describe('dd-wif lint --format sarif', () => {
     assert.deepEqual(results[0].locations[0].physicalLocation.region, { startLine: 5, startColumn: 13, endLine: 5, endColumn: 23 });
   });
 
-  test('a clean run still lists every rule, with no results', () => {
-    const r = run('lint', '--format', 'sarif', rel('clean', 'datadog.yaml'));
+  test('a clean run still lists every rule, with no results', async () => {
+    const r = await run('lint', '--format', 'sarif', rel('clean', 'datadog.yaml'));
     assert.equal(r.code, 0);
     assert.deepEqual(sarif(r).runs[0].results, []);
   });
 
-  test('artifact locations are valid URI references (spaces, #, % encoded; absolute paths as file: URIs)', () => {
+  test('artifact locations are valid URI references (spaces, #, % encoded; absolute paths as file: URIs)', async () => {
     const dir = tree({ 'my configs #1 100%/datadog.yaml': BAD });
     const relative = path.relative(process.cwd(), path.join(dir, 'my configs #1 100%', 'datadog.yaml'));
     const absolute = path.join(dir, 'my configs #1 100%', 'datadog.yaml');
-    const relUri = sarif(run('lint', '--format', 'sarif', relative)).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+    const relUri = sarif(await run('lint', '--format', 'sarif', relative)).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
     assert.doesNotMatch(relUri, /[ #]|%(?![0-9A-F]{2})/);
     assert.equal(decodeURIComponent(relUri), relative.split(path.sep).join('/'));
-    const absUri = sarif(run('lint', '--format', 'sarif', absolute)).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+    const absUri = sarif(await run('lint', '--format', 'sarif', absolute)).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
     assert.match(absUri, /^file:\/\//);
     assert.equal(new URL(absUri).protocol, 'file:');
     assert.equal(decodeURIComponent(new URL(absUri).pathname), absolute.split(path.sep).join('/'));
@@ -255,7 +255,7 @@ describe('dd-wif lint exit codes', () => {
     ['a folder with nothing to check', [rel('custom')], 0],
   ];
   for (const [name, args, code] of cases) {
-    test(`${code}: ${name}`, () => assert.equal(run('lint', ...args).code, code));
+    test(`${code}: ${name}`, async () => assert.equal((await run('lint', ...args)).code, code));
   }
 
   const usage: [string, string[], RegExp][] = [
@@ -273,8 +273,8 @@ describe('dd-wif lint exit codes', () => {
     ['no paths', ['--format', 'json'], /at least one file or folder/],
   ];
   for (const [name, args, message] of usage) {
-    test(`2: ${name}`, () => {
-      const r = run('lint', ...args);
+    test(`2: ${name}`, async () => {
+      const r = await run('lint', ...args);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '', 'nothing on stdout');
       assert.match(r.stderr, message);
@@ -283,19 +283,19 @@ describe('dd-wif lint exit codes', () => {
     });
   }
 
-  test('2: an unknown command, or none', () => {
-    const unknown = run('lnit', '.');
+  test('2: an unknown command, or none', async () => {
+    const unknown = await run('lnit', '.');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command "lnit"/);
-    assert.equal(run().code, 2);
+    assert.equal((await run()).code, 2);
   });
 
-  test('0: --help and --version', () => {
-    const help = run('lint', '--help');
+  test('0: --help and --version', async () => {
+    const help = await run('lint', '--help');
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: dd-wif lint/);
-    assert.equal(run('--help').code, 0);
-    const version = run('--version');
+    assert.equal((await run('--help')).code, 0);
+    const version = await run('--version');
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);
   });
@@ -314,30 +314,30 @@ describe('dd-wif lint exit codes', () => {
     });
     after(() => server?.close());
 
-    test('a socket named on the command line: not a regular file, never opened', () => {
-      const r = run('lint', path.join(dir, 'datadog.yaml'));
+    test('a socket named on the command line: not a regular file, never opened', async () => {
+      const r = await run('lint', path.join(dir, 'datadog.yaml'));
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /datadog\.yaml: not a regular file \(a socket\); dd-wif reads regular files only/);
     });
 
-    test('a file that cannot be read (Linux /proc/self/mem: EIO)', { skip: process.platform === 'linux' ? false : 'Linux only' }, () => {
-      const r = run('lint', '/proc/self/mem');
+    test('a file that cannot be read (Linux /proc/self/mem: EIO)', { skip: process.platform === 'linux' ? false : 'Linux only' }, async () => {
+      const r = await run('lint', '/proc/self/mem');
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /^dd-wif: \/proc\/self\/mem: cannot read \(EIO\)/);
     });
 
-    test('a file without read permission', { skip: process.getuid?.() === 0 ? 'running as root: permissions do not stop reading' : false }, () => {
+    test('a file without read permission', { skip: process.getuid?.() === 0 ? 'running as root: permissions do not stop reading' : false }, async () => {
       const d = tree({ 'datadog.yaml': BAD });
       fs.chmodSync(path.join(d, 'datadog.yaml'), 0o000);
-      const r = run('lint', path.join(d, 'datadog.yaml'));
+      const r = await run('lint', path.join(d, 'datadog.yaml'));
       assert.equal(r.code, 2);
       assert.match(r.stderr, /cannot read \(EACCES\)/);
     });
 
-    test('a socket named datadog.yaml inside a walked folder is not opened: a note, not an error', () => {
-      const r = run('lint', dir);
+    test('a socket named datadog.yaml inside a walked folder is not opened: a note, not an error', async () => {
+      const r = await run('lint', dir);
       assert.equal(r.code, 0);
       assert.equal(r.stderr, `dd-wif: ${path.join(dir, 'datadog.yaml')}: not a regular file (a socket); not checked\n0 files checked: 0 errors, 0 warnings, 0 infos`);
     });
@@ -345,8 +345,8 @@ describe('dd-wif lint exit codes', () => {
 });
 
 describe('dd-wif lint --severity', () => {
-  test('CODE=off removes the code', () => {
-    const r = run('lint', '--format', 'json', '--severity', 'agent/org-uuid-invalid=off', rel('bad', 'datadog.yaml'));
+  test('CODE=off removes the code', async () => {
+    const r = await run('lint', '--format', 'json', '--severity', 'agent/org-uuid-invalid=off', rel('bad', 'datadog.yaml'));
     assert.deepEqual(
       json(r).map((f) => f.code),
       ['agent/unknown-key'],
@@ -354,20 +354,20 @@ describe('dd-wif lint --severity', () => {
     assert.equal(r.code, 0, 'no error left');
   });
 
-  test('CODE=error raises a warning, and the exit code follows', () => {
-    const r = run('lint', '--severity', 'agent/unknown-key=error', rel('warn-only', 'datadog.yaml'));
+  test('CODE=error raises a warning, and the exit code follows', async () => {
+    const r = await run('lint', '--severity', 'agent/unknown-key=error', rel('warn-only', 'datadog.yaml'));
     assert.equal(r.code, 1);
     assert.match(r.stdout, /:5:3 error agent\/unknown-key /);
   });
 
-  test('CODE=info lowers an error below the failure level', () => {
-    const r = run('lint', '--severity', 'agent/org-uuid-invalid=info', rel('bad', 'datadog.yaml'));
+  test('CODE=info lowers an error below the failure level', async () => {
+    const r = await run('lint', '--severity', 'agent/org-uuid-invalid=info', rel('bad', 'datadog.yaml'));
     assert.equal(r.code, 0);
     assert.match(r.stdout, /:5:13 info agent\/org-uuid-invalid /);
   });
 
-  test('repeatable; a family at once, an exact code winning over its family', () => {
-    const r = run('lint', '--format', 'json', '--severity', 'agent/*=off', '--severity', 'agent/unknown-key=error', rel('bad', 'datadog.yaml'));
+  test('repeatable; a family at once, an exact code winning over its family', async () => {
+    const r = await run('lint', '--format', 'json', '--severity', 'agent/*=off', '--severity', 'agent/unknown-key=error', rel('bad', 'datadog.yaml'));
     assert.deepEqual(
       json(r).map((f) => [f.code, f.severity]),
       [['agent/unknown-key', 'error']],
@@ -375,8 +375,8 @@ describe('dd-wif lint --severity', () => {
     assert.equal(r.code, 1);
   });
 
-  test('the = form of the option', () => {
-    const r = run('lint', '--format=json', '--severity=agent/*=off', rel('bad', 'datadog.yaml'));
+  test('the = form of the option', async () => {
+    const r = await run('lint', '--format=json', '--severity=agent/*=off', rel('bad', 'datadog.yaml'));
     assert.deepEqual(json(r), []);
     assert.equal(r.code, 0);
   });
@@ -401,70 +401,70 @@ describe('dd-wif lint: which files', () => {
     });
   });
 
-  test('folders are walked recursively, node_modules/.git/.terraform skipped, files sorted', () => {
-    const r = run('lint', '--format', 'json', dir);
+  test('folders are walked recursively, node_modules/.git/.terraform skipped, files sorted', async () => {
+    const r = await run('lint', '--format', 'json', dir);
     const files = [...new Set(json(r).map((f) => path.relative(dir, f.file).split(path.sep).join('/')))];
     assert.deepEqual(files, ['a/b/datadog.yaml', 'a/datadog.yml', 'deep/er/and/deeper/still/datadog.yaml', 'z/datadog.yaml']);
-    const text = run('lint', dir);
+    const text = await run('lint', dir);
     const [note, summary] = text.stderr.split('\n');
     assert.equal(summary, '5 files checked: 4 errors, 4 warnings, 0 infos', 'a/B/datadog.yaml is checked too (clean)');
     assert.match(note, new RegExp(`^dd-wif: not checked: ${path.join(dir, 'datadog.yaml.bak').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(a folder is walked`), 'a variant passed over is named');
   });
 
-  test('--agent-glob picks extra files in folders; repeatable; a glob with a slash is relative to the folder', () => {
-    const one = run('lint', '--format', 'json', '--agent-glob', 'agent-*.yaml', dir);
+  test('--agent-glob picks extra files in folders; repeatable; a glob with a slash is relative to the folder', async () => {
+    const one = await run('lint', '--format', 'json', '--agent-glob', 'agent-*.yaml', dir);
     assert.ok(json(one).some((f) => f.file === path.join(dir, 'custom', 'agent-prod.yaml')));
     assert.ok(!json(one).some((f) => f.file.endsWith('notes.yaml')));
-    const two = run('lint', '--format', 'json', '--agent-glob', 'agent-*.yaml', '--agent-glob', 'notes.yaml', path.join(dir, 'custom'));
+    const two = await run('lint', '--format', 'json', '--agent-glob', 'agent-*.yaml', '--agent-glob', 'notes.yaml', path.join(dir, 'custom'));
     assert.deepEqual([...new Set(json(two).map((f) => path.basename(f.file)))], ['agent-prod.yaml', 'notes.yaml']);
-    const slash = run('lint', '--format', 'json', '--agent-glob', 'custom/*.yaml', dir);
+    const slash = await run('lint', '--format', 'json', '--agent-glob', 'custom/*.yaml', dir);
     assert.ok(json(slash).some((f) => f.file.endsWith('notes.yaml')));
-    const none = run('lint', path.join(dir, 'custom'));
+    const none = await run('lint', path.join(dir, 'custom'));
     assert.equal(none.stderr, '0 files checked: 0 errors, 0 warnings, 0 infos');
   });
 
-  test('a file named explicitly is checked whatever its name (datadog.yaml.bak too: the extension before the suffix)', () => {
-    const named = run('lint', '--format', 'json', path.join(dir, 'custom', 'notes.yaml'));
+  test('a file named explicitly is checked whatever its name (datadog.yaml.bak too: the extension before the suffix)', async () => {
+    const named = await run('lint', '--format', 'json', path.join(dir, 'custom', 'notes.yaml'));
     assert.equal(named.code, 1);
     assert.deepEqual([...new Set(json(named).map((f) => f.file))], [path.join(dir, 'custom', 'notes.yaml')]);
 
-    const bak = run('lint', '--format', 'json', path.join(dir, 'datadog.yaml.bak'));
+    const bak = await run('lint', '--format', 'json', path.join(dir, 'datadog.yaml.bak'));
     assert.equal(bak.code, 1);
     assert.deepEqual([...new Set(json(bak).map((f) => f.file))], [path.join(dir, 'datadog.yaml.bak')]);
-    const globbed = run('lint', '--format', 'json', '--agent-glob', '*.bak', path.join(dir, 'datadog.yaml.bak'));
+    const globbed = await run('lint', '--format', 'json', '--agent-glob', '*.bak', path.join(dir, 'datadog.yaml.bak'));
     assert.equal(globbed.code, 1);
     assert.ok(json(globbed).length > 0);
   });
 
-  test('a file named twice (or also inside a named folder) is checked once', () => {
+  test('a file named twice (or also inside a named folder) is checked once', async () => {
     const file = path.join(dir, 'z', 'datadog.yaml');
-    const once = json(run('lint', '--format', 'json', file)).length;
-    assert.equal(json(run('lint', '--format', 'json', file, file, path.join(dir, 'z'))).length, once);
+    const once = json(await run('lint', '--format', 'json', file)).length;
+    assert.equal(json(await run('lint', '--format', 'json', file, file, path.join(dir, 'z'))).length, once);
   });
 
-  test('symlinks to files are followed, to folders not; a file reached twice is checked once', () => {
+  test('symlinks to files are followed, to folders not; a file reached twice is checked once', async () => {
     const d = tree({ 'shared/datadog.yaml': BAD, 'elsewhere/datadog.yaml': BAD, 'conf/keep': '' });
     fs.symlinkSync(path.join('..', 'shared', 'datadog.yaml'), path.join(d, 'conf', 'datadog.yaml'));
     fs.symlinkSync(path.join(d, 'elsewhere'), path.join(d, 'conf', 'linked-folder')); // not walked
     fs.symlinkSync('nowhere.yaml', path.join(d, 'conf', 'datadog.yml')); // dangling: not a file
-    const r = run('lint', '--format', 'json', path.join(d, 'conf'));
+    const r = await run('lint', '--format', 'json', path.join(d, 'conf'));
     assert.equal(r.code, 1);
     assert.deepEqual([...new Set(json(r).map((f) => f.file))], [path.join(d, 'conf', 'datadog.yaml')]);
     // The link and its target, named or walked together: one set of findings.
-    const both = run('lint', '--format', 'json', path.join(d, 'conf', 'datadog.yaml'), path.join(d, 'shared'));
+    const both = await run('lint', '--format', 'json', path.join(d, 'conf', 'datadog.yaml'), path.join(d, 'shared'));
     assert.deepEqual([...new Set(json(both).map((f) => f.file))], [path.join(d, 'conf', 'datadog.yaml')]);
     // A Kubernetes ConfigMap mount: datadog.yaml -> ..data/datadog.yaml, ..data -> ..2024_01_01.
     const k = tree({ 'etc/..2024_01_01/datadog.yaml': BAD });
     fs.symlinkSync('..2024_01_01', path.join(k, 'etc', '..data'));
     fs.symlinkSync(path.join('..data', 'datadog.yaml'), path.join(k, 'etc', 'datadog.yaml'));
-    assert.equal(run('lint', path.join(k, 'etc')).stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
+    assert.equal((await run('lint', path.join(k, 'etc'))).stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
   });
 
-  test('a byte order mark is dropped: positions are those of the text', () => {
+  test('a byte order mark is dropped: positions are those of the text', async () => {
     const body = 'site: app.datadoghq.eu\napi_key: 0123456789abcdef0123456789abcdef\ndelegated_auth:\n  org_uuid: not-a-uuid\n';
     const d = tree({ 'bom/datadog.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]), 'plain/datadog.yaml': body });
-    const withBom = run('lint', '--format', 'json', path.join(d, 'bom', 'datadog.yaml'));
-    const without = run('lint', '--format', 'json', path.join(d, 'plain', 'datadog.yaml'));
+    const withBom = await run('lint', '--format', 'json', path.join(d, 'bom', 'datadog.yaml'));
+    const without = await run('lint', '--format', 'json', path.join(d, 'plain', 'datadog.yaml'));
     const strip = (fs: JsonFinding[]) => fs.map(({ file: _file, ...rest }) => rest);
     assert.deepEqual(strip(json(withBom)), strip(json(without)));
     assert.deepEqual(
@@ -474,13 +474,13 @@ describe('dd-wif lint: which files', () => {
         ['agent/org-uuid-invalid', { line: 3, character: 12 }],
       ],
     );
-    assert.match(run('lint', path.join(d, 'bom', 'datadog.yaml')).stdout, /datadog\.yaml:1:7 warning agent\/unknown-site /);
+    assert.match((await run('lint', path.join(d, 'bom', 'datadog.yaml'))).stdout, /datadog\.yaml:1:7 warning agent\/unknown-site /);
   });
 
-  test('CRLF line endings give the same positions', () => {
+  test('CRLF line endings give the same positions', async () => {
     const d = tree({ 'datadog.yaml': BAD.replace(/\n/g, '\r\n') });
-    const crlf = json(run('lint', '--format', 'json', path.join(d, 'datadog.yaml')));
-    const lf = json(run('lint', '--format', 'json', rel('bad', 'datadog.yaml')));
+    const crlf = json(await run('lint', '--format', 'json', path.join(d, 'datadog.yaml')));
+    const lf = json(await run('lint', '--format', 'json', rel('bad', 'datadog.yaml')));
     assert.deepEqual(
       crlf.map((f) => [f.code, f.range]),
       lf.map((f) => [f.code, f.range]),
@@ -494,8 +494,8 @@ describe('dd-wif lint never prints a secret', () => {
   const FALLBACK = '0123456789abcdef0123456789abcdef';
 
   for (const format of ['text', 'json', 'sarif']) {
-    test(`an API or application key in org_uuid is reported without the key (${format})`, () => {
-      const r = run('lint', '--format', format, rel('secret', 'datadog.yaml'));
+    test(`an API or application key in org_uuid is reported without the key (${format})`, async () => {
+      const r = await run('lint', '--format', format, rel('secret', 'datadog.yaml'));
       assert.equal(r.code, 1);
       assert.match(r.stdout, /agent\/secret-in-org-uuid/);
       for (const secret of [API_KEY, APP_KEY, FALLBACK]) {
@@ -507,8 +507,8 @@ describe('dd-wif lint never prints a secret', () => {
     });
   }
 
-  test('both keys are found, as errors, on their values', () => {
-    const found = json(run('lint', '--format', 'json', rel('secret', 'datadog.yaml')));
+  test('both keys are found, as errors, on their values', async () => {
+    const found = json(await run('lint', '--format', 'json', rel('secret', 'datadog.yaml')));
     assert.deepEqual(
       found.map((f) => [f.code, f.severity, f.range.start]),
       [

@@ -70,8 +70,7 @@ test('the activation gate (dist/extension.js) stays light: it requires only vsco
   if (!fs.existsSync(gate)) return t.skip('dist/extension.js is not built (npm run build)');
   const code = fs.readFileSync(gate, 'utf8');
   const required = new Set([...code.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]));
-  // `url`: the bundles' banner (import.meta.url for web-tree-sitter).
-  assert.deepEqual([...required].sort(), ['./extensionMain.js', 'url', 'vscode']);
+  assert.deepEqual([...required].sort(), ['./extensionMain.js', 'vscode']);
   assert.ok(!/\brequire\(\s*[^"'`\s)]/.test(code), 'no require() of a computed path');
   assert.ok(code.length < 20_000, `dist/extension.js is ${code.length} bytes: something heavy was bundled into the gate`);
 });

@@ -16,6 +16,9 @@
 // errors (from a broken tree tree-sitter may recover differently: counted,
 // bounded, and pinned by a todo test with two minimised cases).
 //
+// A last test gives binary and oversize variants of the seeds, which are
+// refused with one finding before any parse.
+//
 // One LanguageService for the file; every document is forgotten after its
 // case, so no tree-sitter tree (wasm memory) is leaked.
 //
@@ -32,9 +35,10 @@ import { LanguageService, type Finding, type SourceDocument } from '../../server
 import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import { parseHcl, syntaxProblems, type HclRuntime } from '../../server/src/service/terraform/hcl';
 import { extractTerraformModel } from '../../server/src/service/terraform/model';
-import { Rng, assertWellFormed, randomCharFrom, textMutations, type Mutation } from '../helpers/corpus';
+import { Rng, assertWellFormed, randomCharFrom, refusedInputs, textMutations, type Mutation } from '../helpers/corpus';
 import { applyEdits } from '../helpers/markers';
-import { ORG_UUID, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
+import { ORG_UUID, countingRuntime, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
+import { MAX_INPUT_BYTES } from '../../server/src/service/common/inputGuard';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_TF_FUZZ_CASES ?? process.env.DD_WIF_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.DD_WIF_FUZZ_SEED ?? 1);
@@ -499,6 +503,44 @@ test('an edit to a tree with syntax errors gives the findings of a fresh parse (
     } finally {
       service.forget(edited);
       service.forget(fresh);
+    }
+  }
+});
+
+// Inputs refused before the parser sees them: binary (random bytes read as
+// UTF-8, UTF-16, NULs) and over 2 MiB (the text repeated, multi-byte
+// characters), alone and as the folder-mate of a real file. Fast: the guard
+// answers from a look at the text, and the parser is never given one (a
+// counting runtime says so).
+const REFUSED_CASES = 60;
+
+test(`fuzz: ${REFUSED_CASES} binary and oversize Terraform files, alone and beside real ones: one finding each, never parsed (seed ${SEED})`, () => {
+  const rng = new Rng(SEED + 2);
+  const { runtime: counted, parsed } = countingRuntime(runtime);
+  const guarded = new LanguageService();
+  guarded.setHclRuntime(counted);
+  const real = SEEDS.filter((s) => !s.lock);
+  for (let n = 0; n < REFUSED_CASES; n++) {
+    const seed = SEEDS[n % SEEDS.length];
+    const input = rng.pick(refusedInputs(seed.text, rng, MAX_INPUT_BYTES));
+    const dir = `/fuzz/refused/${n}`;
+    const doc: SourceDocument = { path: `${dir}/${seed.lock ? '.terraform.lock.hcl' : 'refused.tf'}`, text: input.text };
+    const other: SourceDocument = { path: `${dir}/main.tf`, text: mutate(rng.pick(real).text, rng, []) };
+    const record: CaseRecord = { label: `${seed.name} (${input.what})`, n, mutations: [], docs: [{ ...doc, text: input.text.slice(0, 100_000) }, other] };
+    try {
+      const findings = guarded.lint(doc, [other]);
+      assert.deepEqual(findings.map((f) => [f.code, f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character]), [['tf/hcl-syntax', 0, 0, 0, 0]]);
+      assert.match(findings[0].message, input.reason === 'binary' ? /^Not checked: this file looks binary/ : /^Not checked: this file is .* files over 2 MiB are not parsed/);
+      assert.equal(guarded.hover(doc, { line: 0, character: 1 }), null);
+      assert.deepEqual(guarded.complete(doc, { line: 0, character: 1 }), []);
+      assert.deepEqual(guarded.loginTargets(doc), []);
+      // The real file beside it is judged as if it were not there.
+      assert.deepEqual(guarded.lint(other, [doc]), guarded.lint(other));
+      assert.ok(!parsed.includes(input.text), 'the parser was given the refused text');
+    } catch (err) {
+      failWith(record, err);
+    } finally {
+      for (const d of [doc, other]) guarded.forget(d.path);
     }
   }
 });

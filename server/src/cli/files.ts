@@ -226,10 +226,12 @@ function openRegular(file: string): number {
 /**
  * Reads a file as the program that reads it would (textEncoding.ts): UTF-8
  * (its byte order mark dropped) or, for the Agent's YAML, UTF-16 with a byte
- * order mark. A file neither reads is refused (a UsageError, exit 2), never
- * linted as garbage that might pass. `display`: the name in the message.
+ * order mark. A file neither reads comes back with the reason (lint reports
+ * it as a finding on that file and checks the others), never as garbage text
+ * that might pass. What cannot be read at all (not a regular file, an I/O
+ * error) throws.
  */
-export function readText(file: string, kind: FileKind = 'agent', display = file): string {
+export function readText(file: string, kind: FileKind = 'agent'): { ok: true; text: string } | { ok: false; reason: string } {
   const fd = openRegular(file);
   let bytes: Buffer;
   try {
@@ -239,6 +241,5 @@ export function readText(file: string, kind: FileKind = 'agent', display = file)
   }
   const agent = kind === 'agent';
   const decoded = decodeText(bytes, { utf16: agent, reader: agent ? 'the Agent' : 'Terraform' });
-  if (!decoded.ok) throw new UsageError(`${shown(display)}: ${decoded.reason}`);
-  return decoded.text;
+  return decoded.ok ? { ok: true, text: decoded.text } : decoded;
 }

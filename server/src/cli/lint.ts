@@ -5,9 +5,20 @@ import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Sev
 import { collectTargets, readText, UsageError } from './files';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
 import { terminalIo, type CliIo } from './io';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { readTerraformFolder } from '../shared/terraformFolder';
+import { replaceHclLanguage } from '../shared/treeSitter';
+
+/** A file's size on disk; 0 when it cannot be stat'ed (reading it then says why). */
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -28,9 +39,21 @@ Options:
   --severity CODE=LEVEL      override a code's severity: error, warning, info, off (repeatable)
   -h, --help                 show this help`;
 
-/** `hcl`: the HCL parser runtime; without it Terraform files are listed as not checked. */
-export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclRuntime): number {
+/** Hands the HCL runtime over; runLint takes it out, so that nothing but the lint keeps it (see main). */
+export interface HclHolder {
+  runtime?: HclRuntime;
+}
+
+/**
+ * `holder.runtime`: the HCL parser runtime; without it Terraform files are
+ * listed as not checked. A runtime that fails on a file is replaced
+ * (replaceHclLanguage) and the run goes on: that file is reported as not
+ * checked, the others are checked.
+ */
+export async function runLint(argv: string[], sink: CliIo, version: string, holder: HclHolder = {}): Promise<number> {
   const io = terminalIo(sink);
+  let hcl = holder.runtime;
+  holder.runtime = undefined;
   let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
   let positionals: string[];
   try {
@@ -69,7 +92,10 @@ export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclR
 
   const globs = values['agent-glob'] ?? [];
   const service = new LanguageService({ severity, agentConfigFiles: globs });
-  if (hcl) service.setHclRuntime(hcl);
+  /** The runtime failed during the last lint (the service reported the file it failed on, and remembers it). */
+  let lost: HclRuntime | undefined;
+  const useRuntime = (runtime: HclRuntime) => service.setHclRuntime(runtime, () => (lost = runtime));
+  if (hcl) useRuntime(hcl);
   const { targets, notes } = collectTargets(positionals, new FileClassifier(globs));
   for (const note of notes) io.err(`dd-wif: ${note}`);
 
@@ -87,19 +113,39 @@ export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclR
   const folderOf = (dir: string) => {
     const entry = folders.get(dir)!;
     entry.docs ??= readTerraformFolder(dir).map(({ file, text }) => ({ path: file, text }));
-    return { docs: entry.docs, done: () => --entry.left === 0 };
+    return { docs: entry.docs };
+  };
+  /** One more of the folder's targets is done (linted or not); after its last, the folder's files are forgotten. */
+  const finishFolderTarget = (dir: string) => {
+    const entry = folders.get(dir)!;
+    if (--entry.left === 0) for (const d of entry.docs ?? []) service.forget(d.path);
   };
   for (const t of targets) {
-    let text: string;
+    const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
+    // A file too large to parse is reported from its size, unread.
+    const oversize = service.tooLarge({ path: t.absolute, kind: t.kind }, sizeOf(t.absolute));
+    if (oversize) {
+      for (const f of oversize) findings.push({ ...f, file: t.display });
+      if (isTerraform) finishFolderTarget(path.dirname(t.absolute));
+      continue;
+    }
+    let read: ReturnType<typeof readText>;
     try {
-      text = readText(t.absolute, t.kind, t.display);
+      read = readText(t.absolute, t.kind);
     } catch (err) {
-      if (err instanceof UsageError) throw err; // says why already (not a regular file, not UTF-8)
+      if (err instanceof UsageError) throw err; // says why already (not a regular file)
       throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    const isTerraform = t.kind === 'terraform' || t.kind === 'terraform-lock';
+    // Bytes its reader would refuse (UTF-16 for Terraform, Latin-1, …): reported like a binary file, and the run goes on.
+    if (!read.ok) {
+      for (const f of service.undecodable({ path: t.absolute, kind: t.kind }, read.reason)) findings.push({ ...f, file: t.display });
+      if (isTerraform) finishFolderTarget(path.dirname(t.absolute));
+      continue;
+    }
+    const text = read.text;
     if (isTerraform && !hcl) {
       io.err(`dd-wif: ${t.display}: not checked (the HCL parser could not be loaded)`);
+      finishFolderTarget(path.dirname(t.absolute));
       continue;
     }
     if (!isTerraform) {
@@ -110,9 +156,29 @@ export function runLint(argv: string[], sink: CliIo, version: string, hcl?: HclR
     // A Terraform file is judged with the rest of its folder (cloud auth in one file, the version in another).
     const entry = folderOf(path.dirname(t.absolute));
     const folder = entry.docs.filter((d) => d.path !== t.absolute);
-    for (const f of service.lint({ path: t.absolute, text, kind: t.kind }, folder)) findings.push({ ...f, file: t.display });
+    const doc = { path: t.absolute, text, kind: t.kind };
+    let found = service.lint(doc, folder);
+    // The runtime failed on this file or a folder-mate: the service remembers
+    // which and will not parse that text again. A fresh runtime, and this file again.
+    while (lost) {
+      const replacing = replaceHclLanguage(lost);
+      // Nothing may keep the failed runtime (and its memory) alive: this
+      // function's frame, suspended below, keeps the values it holds then.
+      lost = undefined;
+      hcl = undefined;
+      try {
+        hcl = await replacing;
+        useRuntime(hcl);
+      } catch (err) {
+        hcl = undefined;
+        io.err(`dd-wif: the HCL parser could not be restarted (${err instanceof Error ? err.message : String(err)}); Terraform files are not checked from ${t.display} on`);
+        break;
+      }
+      found = service.lint(doc, folder);
+    }
+    for (const f of found) findings.push({ ...f, file: t.display });
     if (folder.length === entry.docs.length) service.forget(t.absolute); // not one of the folder's cached files
-    if (entry.done()) for (const d of entry.docs) service.forget(d.path);
+    finishFolderTarget(path.dirname(t.absolute));
   }
   const sorted = sortFindings(findings);
   if (format === 'json') io.data(formatJson(sorted));

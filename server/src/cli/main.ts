@@ -1,7 +1,7 @@
 // `dd-wif`: the language service and the cloud core for terminals and CI.
 // Exit codes (CLI.md): 0 success, 1 the check failed, 2 usage error.
 
-import { runLint, LINT_USAGE } from './lint';
+import { runLint, LINT_USAGE, type HclHolder } from './lint';
 import { UsageError } from './files';
 import { processIo, terminalIo, type CliIo } from './io';
 import type { HclRuntime } from '../service/terraform/hcl';
@@ -24,19 +24,19 @@ Run \`dd-wif <command> --help\` for a command's options.`;
 
 interface Context {
   io: CliIo;
-  hcl?: HclRuntime;
+  /** The HCL runtime, for `lint`, which takes it out (see main). */
+  hcl: HclHolder;
 }
 
 interface Verb {
   /** Printed after a usage error. */
   usage: string;
-  run(argv: string[], ctx: Context): number | Promise<number>;
+  run(argv: string[], ctx: Context): Promise<number>;
 }
 
 /** A verb loaded on first use, so `lint` does not pay for loading the AWS SDK. */
 type Command = Verb | { load(): Promise<Verb> };
 
-/** The verbs. `lint` answers synchronously (its callers rely on it); the cloud verbs are asynchronous. */
 const COMMANDS: Readonly<Record<string, Command>> = {
   lint: { usage: LINT_USAGE, run: (argv, { io, hcl }) => runLint(argv, io, VERSION, hcl) },
   whoami: {
@@ -59,24 +59,21 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
 };
 
-/** The verbs that answer asynchronously (they talk to AWS and Datadog). */
-export type AsyncVerb = 'whoami' | 'login' | 'mappings';
-
 /**
- * Runs one command line; exit codes as CLI.md says. `lint`, help, version and
- * usage errors answer synchronously with a number; `whoami`, `login` and
- * `mappings` with a promise of one.
- *
- * The second signature types a plain `string[]` as synchronous so that the
- * existing `lint` callers keep compiling; a caller that may pass a cloud verb
- * in a plain array gets a promise at run time and must `await` the result
- * (awaiting a number is harmless), as the binary below does.
+ * Runs one command line and resolves to its exit code (CLI.md). Every verb
+ * answers asynchronously: `lint` too, since a Terraform parser that fails on
+ * a file is replaced by a fresh one (loading it is asynchronous) and the run
+ * goes on.
  */
-export function main(argv: readonly [AsyncVerb, ...string[]], io?: CliIo, hcl?: HclRuntime): Promise<number>;
-export function main(argv: string[], io?: CliIo, hcl?: HclRuntime): number;
-export function main(argv: readonly string[], sink: CliIo = processIo, hcl?: HclRuntime): number | Promise<number> {
+export function main(argv: readonly string[], sink: CliIo = processIo, hcl?: HclRuntime): Promise<number> {
+  // Not an async function itself: one keeps its arguments for as long as it
+  // runs, and a failed runtime must not outlive its replacement (its memory
+  // is up to a gigabyte). The runtime travels in a holder that lint empties.
   // Usage errors echo arguments and file names: escaped like everything else a person reads.
-  const io = terminalIo(sink);
+  return dispatch(argv, terminalIo(sink), { runtime: hcl });
+}
+
+async function dispatch(argv: readonly string[], io: CliIo, hcl: HclHolder): Promise<number> {
   const [command, ...rest] = argv;
   const failed = (err: unknown, usage?: string): number => {
     if (err instanceof UsageError) {
@@ -87,29 +84,29 @@ export function main(argv: readonly string[], sink: CliIo = processIo, hcl?: Hcl
     io.err(`dd-wif: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
     return 2;
   };
-  const run = (verb: Verb): number | Promise<number> => {
-    try {
-      const code = verb.run(rest, { io, hcl });
-      return typeof code === 'number' ? code : code.catch((err: unknown) => failed(err, verb.usage));
-    } catch (err) {
-      return failed(err, verb.usage);
-    }
-  };
-  try {
-    if (!command || command === '-h' || command === '--help' || command === 'help') {
-      io.out(USAGE);
-      return command ? 0 : 2;
-    }
-    if (command === '--version' || command === '-v') {
-      io.out(VERSION);
-      return 0;
-    }
-    const verb = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (verb) return 'load' in verb ? verb.load().then(run, (err: unknown) => failed(err)) : run(verb);
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    io.out(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
+  const found = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!found) {
     io.err(`dd-wif: unknown command "${command}"\n\n${USAGE}`);
     return 2;
+  }
+  let verb: Verb;
+  try {
+    verb = 'load' in found ? await found.load() : found;
   } catch (err) {
     return failed(err);
+  }
+  try {
+    return await verb.run(rest, { io, hcl });
+  } catch (err) {
+    return failed(err, verb.usage);
   }
 }
 
@@ -131,7 +128,7 @@ if (require.main === module) {
   // The AWS SDK warns on every run that it will one day need a newer Node; that is not the user's business here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   void hcl
-    .then((runtime) => main(argv, processIo, runtime) as number | Promise<number>)
+    .then((runtime) => main(argv, processIo, runtime))
     .then((code) => {
       process.exitCode = code;
     });

@@ -8,7 +8,7 @@ import { LoginCodeLenses } from './codeLens';
 import { toCodeAction, toCompletionItem } from './convert';
 import { DEBOUNCE_MS, DiagnosticsPublisher } from './diagnostics';
 import { folderDocuments, isTerraformUri, sameFolder } from './folder';
-import { loadHclLanguage } from '../shared/treeSitter';
+import { loadHclLanguage, replaceHclLanguage, type LoadedHclRuntime } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
 import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
 import { FolderSeverities, toServiceSettings } from './settings';
@@ -151,14 +151,26 @@ connection.onDidChangeWatchedFiles(
   }),
 );
 
-// Terraform needs the tree-sitter runtime (wasm): load it, then check the Terraform files already open.
-loadHclLanguage()
-  .then((runtime) => {
-    service.setHclRuntime(runtime);
-    for (const d of documents.all()) if (isTerraformUri(d.uri)) diagnostics.publish(d);
-    lenses.refresh();
-  })
-  .catch((err) => log.error('Terraform files will not be checked: the HCL parser did not load', err));
+/**
+ * Terraform needs the tree-sitter runtime (wasm): once it has loaded, hand it
+ * to the service and check the Terraform files already open. A runtime that
+ * fails on a file (the service reports that file as not checked) is replaced
+ * the same way, and the open Terraform files, checked meanwhile without one,
+ * are checked again.
+ */
+function useHclRuntime(loading: Promise<LoadedHclRuntime>): void {
+  loading
+    .then((runtime) => {
+      service.setHclRuntime(runtime, (err) => {
+        log.error('The HCL parser failed on a file (reported on that file as not checked); loading a fresh one', err);
+        useHclRuntime(replaceHclLanguage(runtime));
+      });
+      for (const d of documents.all()) if (isTerraformUri(d.uri)) diagnostics.publish(d);
+      lenses.refresh();
+    })
+    .catch((err) => log.error('Terraform files will not be checked: the HCL parser did not load', err));
+}
+useHclRuntime(loadHclLanguage());
 documents.onDidClose((e) => diagnostics.clear(e.document.uri));
 
 /**

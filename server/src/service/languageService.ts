@@ -10,7 +10,8 @@ import { lintAgentConfig, parseAgentYaml } from './agent/lint';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
 import { FileClassifier } from './fileKinds';
-import type { HclRuntime } from './terraform/hcl';
+import { HclParseCancelled, isHclRuntimeFailure, type HclRuntime } from './terraform/hcl';
+import { checkInput, checkSize, formatBytes, notCheckedFinding, parseTimeoutMs, refusalFinding, type InputRefusal } from './common/inputGuard';
 import { terraformHover } from './terraform/hover';
 import { terraformCompletion } from './terraform/completion';
 import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
@@ -36,13 +37,34 @@ export interface SourceDocument {
   severity?: SeverityOverrides;
 }
 
-interface Analysis {
-  text: string;
-  index: TextIndex;
+/** What the service knows of one text; each part is computed when first asked for. */
+class Analysis {
+  private _index: TextIndex | undefined;
   docs?: Document[];
   findings?: Finding[];
   /** Terraform files: the tree (kept for incremental re-parse) and the model. */
   terraform?: TerraformAnalysis;
+  /** Terraform files whose parse gave up or broke the parser: why. Such a text is not parsed again. */
+  failed?: string;
+  private _refusal: InputRefusal | null | undefined;
+
+  constructor(readonly text: string) {}
+
+  get index(): TextIndex {
+    return (this._index ??= new TextIndex(this.text));
+  }
+
+  /** Why the text is not to be parsed at all (too large, binary), or null. */
+  get refusal(): InputRefusal | null {
+    if (this._refusal === undefined) this._refusal = checkInput(this.text) ?? null;
+    return this._refusal;
+  }
+}
+
+/** What the host may tune; the defaults are the product's. */
+export interface ServiceLimits {
+  /** How long parsing a Terraform text of `chars` UTF-16 units may take (default: inputGuard's parseTimeoutMs). */
+  parseTimeoutMs?: (chars: number) => number;
 }
 
 export class LanguageService {
@@ -52,10 +74,14 @@ export class LanguageService {
   private readonly cache = new Map<string, Analysis>();
   /** The tree-sitter runtime for HCL, loaded by the host (it needs file I/O); without it Terraform files are not checked. */
   private hcl: HclRuntime | undefined;
+  /** Told when the runtime fails and is dropped (see setHclRuntime). */
+  private onHclLost: ((err: Error) => void) | undefined;
+  private readonly parseTimeoutMs: (chars: number) => number;
 
-  constructor(settings: ServiceSettings = {}) {
+  constructor(settings: ServiceSettings = {}, limits: ServiceLimits = {}) {
     this.settings = settings;
     this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
+    this.parseTimeoutMs = limits.parseTimeoutMs ?? parseTimeoutMs;
   }
 
   configure(settings: ServiceSettings): void {
@@ -67,9 +93,24 @@ export class LanguageService {
     return doc.kind ?? this.classifier.classify(doc.path);
   }
 
-  /** Hands the service the HCL runtime once the host has loaded it. */
-  setHclRuntime(runtime: HclRuntime): void {
+  /**
+   * Hands the service the HCL runtime once the host has loaded it.
+   *
+   * The runtime is WebAssembly with a memory of its own: when it fails on a
+   * file (an abort, usually out of memory), nothing more can be parsed with
+   * it. The service then reports that file as not checked (and will not parse
+   * that text again), drops the runtime with every tree it made, and calls
+   * `onLost` at once, from inside the lint, hover… that found out. Until the
+   * host hands over a fresh runtime, Terraform files get no findings (other
+   * than those not parsed anyway): the host loads one, hands it over and lints
+   * its Terraform files again. `canCheckTerraform` says whether a lint just
+   * lost the runtime.
+   */
+  setHclRuntime(runtime: HclRuntime, onLost?: (err: Error) => void): void {
+    // Trees live in their runtime's memory: none is used with another one.
+    if (this.hcl !== runtime) this.dropTrees();
     this.hcl = runtime;
+    this.onHclLost = onLost;
   }
 
   get canCheckTerraform(): boolean {
@@ -84,31 +125,44 @@ export class LanguageService {
   /** Findings after suppression comments and severity overrides: what a user sees. */
   lint(doc: SourceDocument, folder: readonly SourceDocument[] = []): Finding[] {
     const kind = this.kindOf(doc);
+    if (!kind) return [];
+    const severity = doc.severity ?? this.settings.severity;
     if (kind === 'agent') {
       const a = this.analysis(doc);
+      if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], severity);
       a.docs ??= parseAgentYaml(a.text);
       a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
-      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), doc.severity ?? this.settings.severity);
+      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), severity);
     }
-    if ((kind === 'terraform' || kind === 'terraform-lock') && this.hcl) {
-      // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
-      const own = this.terraformAnalysis(doc, kind);
-      const others = folder.filter((d) => d.path !== doc.path).flatMap((d) => {
-        const k = this.kindOf(d);
-        return k === 'terraform' || k === 'terraform-lock' ? [this.folderMateAnalysis(d, k)] : [];
-      });
-      const findings = lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others]));
-      return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), doc.severity ?? this.settings.severity);
+    const runtime = this.hcl;
+    // (terraformAnalysis first: it takes the previous tree of this path before its analysis is replaced.)
+    const own = this.terraformAnalysis(doc, kind);
+    if (own.refusal) return applySeverityOverrides([refusalFinding(kind, own.refusal)], severity);
+    if (own.failed) return applySeverityOverrides([notCheckedFinding(kind, own.failed)], severity);
+    if (!own.terraform) return [];
+    // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
+    const others: TerraformAnalysis[] = [];
+    for (const d of folder) {
+      const k = d.path === doc.path ? undefined : this.kindOf(d);
+      const mate = k === 'terraform' || k === 'terraform-lock' ? this.folderMateAnalysis(d, k) : undefined;
+      // The runtime failed on a folder-mate and took this file's tree with it: the host lints again with a fresh one.
+      if (this.hcl !== runtime) return [];
+      if (mate) others.push(mate);
     }
-    return [];
+    const findings = this.attempt(own, () => lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others])));
+    if (!findings) return own.failed ? applySeverityOverrides([notCheckedFinding(kind, own.failed)], severity) : [];
+    return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), severity);
   }
 
+  /** `a` with its Terraform analysis, or with `failed` set; a file not parsed (refused, failed before, no runtime) is returned as is. */
   private terraformAnalysis(doc: SourceDocument, kind: FileKind): Analysis {
     const previous = this.cache.get(doc.path)?.terraform;
     const a = this.analysis(doc);
+    const runtime = this.hcl;
+    if (a.refusal || a.failed || !runtime) return a;
     // A folder-mate's analysis keeps only its model (its tree was freed): a file linted itself needs the tree.
     if (a.terraform?.tree.deleted) a.terraform = undefined;
-    a.terraform ??= analyseTerraform(this.hcl!, a.text, kind === 'terraform-lock', previous);
+    a.terraform ??= this.attempt(a, () => analyseTerraform(runtime, a.text, kind === 'terraform-lock', previous, { timeoutMs: this.parseTimeoutMs(a.text.length) }));
     return a;
   }
 
@@ -116,50 +170,116 @@ export class LanguageService {
    * A file read only for the folder's facts. Its tree is freed as soon as its
    * model is extracted unless it had one already (an open document, whose tree
    * the next edit re-parses from): in a large monorepo, keeping every
-   * folder-mate's tree exhausted tree-sitter's WebAssembly memory.
+   * folder-mate's tree exhausted tree-sitter's WebAssembly memory. Undefined
+   * for a file that is not parsed (refused, or its parse failed).
    */
-  private folderMateAnalysis(doc: SourceDocument, kind: FileKind): TerraformAnalysis {
+  private folderMateAnalysis(doc: SourceDocument, kind: FileKind): TerraformAnalysis | undefined {
     const cached = this.cache.get(doc.path);
     if (cached?.terraform && cached.text === doc.text) return cached.terraform;
     const hadTree = !!cached?.terraform && !cached.terraform.tree.deleted;
     const a = this.terraformAnalysis(doc, kind);
-    if (!hadTree) a.terraform!.tree.delete();
-    return a.terraform!;
+    if (!a.terraform) return undefined;
+    if (!hadTree) a.terraform.tree.delete();
+    return a.terraform;
+  }
+
+  /**
+   * Runs a step that parses or walks a Terraform tree. A parse that ran out of
+   * time, or a runtime that failed, marks `a` failed (its text is not parsed
+   * again) and answers undefined; a failed runtime is dropped too (see
+   * setHclRuntime). Other errors are bugs, and are thrown.
+   */
+  private attempt<T>(a: Analysis, step: () => T): T | undefined {
+    const runtime = this.hcl;
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof HclParseCancelled) {
+        a.failed = `Not checked: parsing this file took longer than ${(err.timeoutMs / 1000).toFixed(err.timeoutMs < 10_000 ? 1 : 0)} s and was abandoned (HCL that slow to parse is generated or hostile).`;
+        return undefined;
+      }
+      if (!isHclRuntimeFailure(err) || !runtime) throw err;
+      const max = runtime.maxMemoryBytes;
+      const outOfMemory = max !== undefined && (runtime.memoryBytes?.() ?? 0) >= max * 0.9;
+      a.failed = outOfMemory
+        ? `Not checked: the HCL parser ran out of memory on this file (it may use ${formatBytes(max)}); a fresh one checks the other files.`
+        : `Not checked: the HCL parser failed on this file (${err.message.replace(/\. .*$/s, '')}); a fresh one checks the other files.`;
+      this.loseHclRuntime(err);
+      return undefined;
+    }
+  }
+
+  private loseHclRuntime(err: Error): void {
+    const onLost = this.onHclLost;
+    this.hcl = undefined;
+    this.onHclLost = undefined;
+    this.dropTrees();
+    onLost?.(err);
+  }
+
+  /** Forgets every tree (with the model made from it) without freeing it: they live in a runtime that is gone or going. */
+  private dropTrees(): void {
+    for (const a of this.cache.values()) a.terraform = undefined;
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {
     const kind = this.kindOf(doc);
-    if (kind === 'terraform' && this.hcl) {
+    if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
       return a.terraform?.model ? terraformHover(a.terraform.model, a.index, pos) : null;
     }
     if (kind !== 'agent') return null;
     const a = this.analysis(doc);
+    if (a.refusal) return null;
     a.docs ??= parseAgentYaml(a.text);
     return agentHover(a.docs, a.index, pos);
   }
 
   complete(doc: SourceDocument, pos: Position): CompletionItem[] {
     const kind = this.kindOf(doc);
-    if (kind === 'terraform' && this.hcl) {
+    if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
       return a.terraform?.model ? terraformCompletion(a.terraform.model, a.index, pos) : [];
     }
     if (kind !== 'agent') return [];
-    return agentCompletion(this.analysis(doc).index, pos);
+    const a = this.analysis(doc);
+    return a.refusal ? [] : agentCompletion(a.index, pos);
   }
 
   /** Where a login test can start (code lenses): each `delegated_auth` section, each `provider "datadog"` block. */
   loginTargets(doc: SourceDocument): LoginTarget[] {
     const kind = this.kindOf(doc);
-    if (kind === 'terraform' && this.hcl) {
+    if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
       return a.terraform?.model ? terraformLoginTargets(a.terraform.model, a.index) : [];
     }
     if (kind !== 'agent') return [];
     const a = this.analysis(doc);
+    if (a.refusal) return [];
     a.docs ??= parseAgentYaml(a.text);
     return agentLoginTargets(a.text, a.index, a.docs);
+  }
+
+  /**
+   * The findings of a file known only by its size, when that size alone
+   * refuses it (the CLI asks before reading a file); undefined when the file
+   * has to be read and linted.
+   */
+  tooLarge(doc: Pick<SourceDocument, 'path' | 'kind' | 'severity'>, bytes: number): Finding[] | undefined {
+    const kind = this.kindOf(doc);
+    const refusal = kind && checkSize(bytes);
+    return kind && refusal ? applySeverityOverrides([refusalFinding(kind, refusal)], doc.severity ?? this.settings.severity) : undefined;
+  }
+
+  /**
+   * The finding of a file whose bytes could not be read as text the way its
+   * reader (the Agent, Terraform) reads them: `reason` says why and what to do
+   * (the CLI decodes files; see shared/textEncoding.ts). Like a binary file, it
+   * is reported, not parsed.
+   */
+  undecodable(doc: Pick<SourceDocument, 'path' | 'kind' | 'severity'>, reason: string): Finding[] {
+    const kind = this.kindOf(doc) ?? 'agent';
+    return applySeverityOverrides([notCheckedFinding(kind, `Not checked: this file is ${reason}.`)], doc.severity ?? this.settings.severity);
   }
 
   /**
@@ -180,7 +300,7 @@ export class LanguageService {
   private analysis(doc: SourceDocument): Analysis {
     const cached = this.cache.get(doc.path);
     if (cached && cached.text === doc.text) return cached;
-    const fresh: Analysis = { text: doc.text, index: new TextIndex(doc.text) };
+    const fresh = new Analysis(doc.text);
     this.cache.set(doc.path, fresh);
     return fresh;
   }

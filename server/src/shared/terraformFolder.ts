@@ -4,16 +4,18 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { MAX_INPUT_BYTES } from '../service/common/inputGuard';
+import { decodeText } from './textEncoding';
 
-/** Bigger files are not read for folder facts (a generated blob is not a provider configuration). */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Bigger files are not read for folder facts: the service would not parse them (service/common/inputGuard.ts). */
+const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 const MAX_FILES = 200;
 
 export function isTerraformFileName(name: string): boolean {
   return name.endsWith('.tf') || name === '.terraform.lock.hcl';
 }
 
-/** The folder's Terraform files, absolute paths and texts; unreadable ones are left out. */
+/** The folder's Terraform files, absolute paths and texts; unreadable ones, and those Terraform would refuse as not UTF-8, are left out. */
 export function readTerraformFolder(dir: string, skip: (file: string) => boolean = () => false): { file: string; text: string }[] {
   let names: string[];
   try {
@@ -27,8 +29,9 @@ export function readTerraformFolder(dir: string, skip: (file: string) => boolean
     if (skip(file)) continue;
     try {
       if (!fs.statSync(file).isFile() || fs.statSync(file).size > MAX_FILE_BYTES) continue;
-      const text = fs.readFileSync(file, 'utf8');
-      out.push({ file, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+      // Decoded as Terraform reads it (UTF-8 only): a file it refuses gives the folder no facts.
+      const decoded = decodeText(fs.readFileSync(file), { utf16: false, reader: 'Terraform' });
+      if (decoded.ok) out.push({ file, text: decoded.text });
     } catch {
       // Gone or unreadable: the folder is judged without it.
     }

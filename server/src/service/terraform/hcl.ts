@@ -27,7 +27,7 @@
 //     those it makes before it returns).
 //   - a TreeCursor (node.walk()) must be deleted too; none is kept here.
 
-import type { Edit, Language, Node, Parser, Point, Tree } from 'web-tree-sitter';
+import type { Edit, Language, Node, Parser, Point, Range, Tree } from 'web-tree-sitter';
 
 /** Offsets into the text (UTF-16 code units, as JS strings index): [start, end). */
 export interface Span {
@@ -41,6 +41,9 @@ export interface HclRuntime {
   readonly Parser: new () => Parser;
   /** The Terraform grammar (tree-sitter-terraform.wasm). */
   readonly language: Language;
+  /** The most memory the runtime may take (its WebAssembly memory's maximum), and what it has taken: for messages. */
+  readonly maxMemoryBytes?: number;
+  memoryBytes?(): number;
 }
 
 /** An LSP-style content change: `range` in 0-based lines and UTF-16 characters; no range means the whole text. */
@@ -69,12 +72,14 @@ export class HclTree {
   /**
    * @param incremental whether the parse reused a previous tree.
    * @param runtime what parsed it, for parseRegion.
+   * @param deadline when parsing this text has taken long enough (performance.now() time), for parseRegion.
    */
   constructor(
     readonly text: string,
     tree: Tree,
     readonly incremental: boolean,
     readonly runtime?: HclRuntime,
+    readonly deadline?: Deadline,
   ) {
     this._tree = tree;
   }
@@ -128,9 +133,18 @@ export function disposeHclParser(runtime: HclRuntime): void {
 export interface ParseOptions {
   /**
    * Give up after this long (error recovery on a large, broken file can take
-   * seconds): parseHcl then throws HclParseCancelled. Default: no limit.
+   * seconds; some 50 KB of hostile text, minutes): parseHcl then throws
+   * HclParseCancelled. The re-parses of regions made from the result
+   * (parseRegion) share the same time: they give up once it has passed.
+   * Default: no limit.
    */
   timeoutMs?: number;
+}
+
+/** The end of a parse's time (performance.now() time) and the budget it came from. */
+export interface Deadline {
+  at: number;
+  timeoutMs: number;
 }
 
 /** Thrown by parseHcl when `timeoutMs` ran out. A consumed previous tree is deleted all the same. */
@@ -141,6 +155,18 @@ export class HclParseCancelled extends Error {
   }
 }
 
+// WebAssembly's own error (an abort, out-of-bounds memory, unreachable code),
+// reached through globalThis: the service's TypeScript lib has no DOM types.
+const WasmRuntimeError = (globalThis as { WebAssembly?: { RuntimeError?: new () => Error } }).WebAssembly?.RuntimeError;
+
+/**
+ * Whether `err` is the runtime itself failing (tree-sitter aborts when it
+ * cannot allocate): nothing more can be parsed with that runtime.
+ */
+export function isHclRuntimeFailure(err: unknown): err is Error {
+  return WasmRuntimeError !== undefined && err instanceof WasmRuntimeError;
+}
+
 /**
  * Parses `text`. With `previous`, the old tree is edited to match the new
  * text and reused, so only the changed region is re-parsed; the old tree is
@@ -149,25 +175,29 @@ export class HclParseCancelled extends Error {
  */
 export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousParse, options: ParseOptions = {}): HclTree {
   const parser = parserFor(runtime);
-  if (!previous) return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
+  const deadline = options.timeoutMs === undefined ? undefined : { at: performance.now() + options.timeoutMs, timeoutMs: options.timeoutMs };
+  const fresh = () => new HclTree(text, mustParse(parser, text, undefined, deadline), false, runtime, deadline);
+  // A tree made by another runtime (one that failed and was replaced) lives in
+  // that runtime's memory: it is neither reused nor freed here.
+  if (!previous || previous.tree.runtime !== runtime) return fresh();
   const { tree: prev, changes, keep } = previous;
   if (prev.tree.rootNode.hasError) {
     // tree-sitter recovers differently from a reused broken tree than from
     // scratch (tree-sitter#4001): an editor would show other syntax errors than
     // `dd-wif lint`. A broken tree is therefore never reused.
     if (!keep) prev.take().delete();
-    return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
+    return fresh();
   }
   const old = keep ? prev.tree.copy() : prev.take();
   try {
     const edits = changes ? editsFromChanges(prev.text, changes, text) : [editBetween(prev.text, text)];
-    if (!edits) return new HclTree(text, mustParse(parser, text, undefined, options), false, runtime);
+    if (!edits) return fresh();
     if (edits.length === 0 || (edits.length === 1 && isEmptyEdit(edits[0]))) {
       // Same text: the old tree is still right; hand a copy over (cheap: trees share nodes).
-      return new HclTree(text, old.copy(), true, runtime);
+      return new HclTree(text, old.copy(), true, runtime, deadline);
     }
     for (const e of edits) old.edit(e);
-    return new HclTree(text, mustParse(parser, text, old, options), true, runtime);
+    return new HclTree(text, mustParse(parser, text, old, deadline), true, runtime, deadline);
   } finally {
     old.delete();
   }
@@ -178,27 +208,27 @@ export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousP
  * the indices of the whole text (so spans from either tree index the same
  * string). For recovery: re-reading what follows a point where the parser got
  * lost. The caller owns the result (delete it). Undefined when `tree` was not
- * made by parseHcl (no runtime to parse with) or the region is empty.
+ * made by parseHcl (no runtime to parse with) or the region is empty. Within
+ * the time `tree`'s parse was given (see ParseOptions.timeoutMs), or throws
+ * HclParseCancelled.
  */
 export function parseRegion(tree: HclTree, start: number, end: number): HclTree | undefined {
-  const { runtime, text } = tree;
+  const { runtime, text, deadline } = tree;
   if (!runtime || end <= start) return undefined;
   const parser = parserFor(runtime);
   const range = { startIndex: start, endIndex: end, startPosition: pointAt(text, start), endPosition: pointAt(text, end) };
-  const sub = parser.parse(text, null, { includedRanges: [range] });
-  if (!sub) return undefined;
-  return new HclTree(text, sub, false, runtime);
+  return new HclTree(text, mustParse(parser, text, undefined, deadline, [range]), false, runtime, deadline);
 }
 
-function mustParse(parser: Parser, text: string, old: Tree | undefined, options: ParseOptions): Tree {
-  const { timeoutMs } = options;
-  const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+function mustParse(parser: Parser, text: string, old: Tree | undefined, deadline: Deadline | undefined, includedRanges?: Range[]): Tree {
+  if (deadline && performance.now() > deadline.at) throw new HclParseCancelled(deadline.timeoutMs);
   // The callback runs every hundred or so parser operations; returning true cancels.
-  const tree = parser.parse(text, old ?? null, deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline });
+  const progressCallback = deadline && (() => performance.now() > deadline.at);
+  const tree = parser.parse(text, old ?? null, { ...(progressCallback ? { progressCallback } : {}), ...(includedRanges ? { includedRanges } : {}) });
   if (!tree) {
     // A cancelled parse would otherwise resume on the next call.
     parser.reset();
-    if (timeoutMs !== undefined) throw new HclParseCancelled(timeoutMs);
+    if (deadline) throw new HclParseCancelled(deadline.timeoutMs);
     throw new Error('tree-sitter returned no tree');
   }
   return tree;

@@ -5,7 +5,7 @@
 import type { Finding } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
 import { TfRuleContext, type FolderFacts } from './context';
-import { parseHcl, syntaxProblems, type HclRuntime, type HclTree } from './hcl';
+import { isHclRuntimeFailure, parseHcl, syntaxProblems, type HclRuntime, type HclTree, type ParseOptions } from './hcl';
 import { extractLockModel, extractTerraformModel, literalString, type TerraformLockModel, type TerraformModel } from './model';
 import { lockFileRules, runTerraformRules, usesCloudAuth } from './rules';
 
@@ -15,10 +15,20 @@ export interface TerraformAnalysis {
   lock?: TerraformLockModel;
 }
 
-/** Parses and extracts. `previous` (the same document's last analysis) is consumed: its tree is reused. */
-export function analyseTerraform(runtime: HclRuntime, text: string, isLock: boolean, previous?: TerraformAnalysis): TerraformAnalysis {
-  const tree = previous && !previous.tree.deleted ? parseHcl(runtime, text, { tree: previous.tree }) : parseHcl(runtime, text);
-  return isLock ? { tree, lock: extractLockModel(tree) } : { tree, model: extractTerraformModel(tree) };
+/**
+ * Parses and extracts. `previous` (the same document's last analysis) is
+ * consumed: its tree is reused. With `options.timeoutMs`, parsing and the
+ * re-parses of recovery together give up after that long (HclParseCancelled).
+ */
+export function analyseTerraform(runtime: HclRuntime, text: string, isLock: boolean, previous?: TerraformAnalysis, options: ParseOptions = {}): TerraformAnalysis {
+  const tree = parseHcl(runtime, text, previous && !previous.tree.deleted ? { tree: previous.tree } : undefined, options);
+  try {
+    return isLock ? { tree, lock: extractLockModel(tree) } : { tree, model: extractTerraformModel(tree) };
+  } catch (err) {
+    // A tree of a runtime that failed goes with that runtime.
+    if (!isHclRuntimeFailure(err)) tree.delete();
+    throw err;
+  }
 }
 
 /** What one folder's files say together: cloud auth anywhere, and the lock file's pin. */
