@@ -268,6 +268,21 @@ describe('values', () => {
     );
   });
 
+  test('numbers with an exponent and no fraction are numbers, read from the text as written (the grammar alone would not parse them)', async () => {
+    const m = marked('provider "datadog" {\n  a = «5e6»\n  b = «2E+2»\n  c = «-1e3»\n  d = «1e-2»\n  e = «"5e6"»\n  a5e6 = «var.b5e6»\n}\n');
+    const p = (await model(m.text)).providers[0];
+    const s = spans(m);
+    assert.deepEqual(p.attributes.map((a) => a.name), ['a', 'b', 'c', 'd', 'e', 'a5e6']);
+    assert.deepEqual(p.attributes.map((a) => a.value), [
+      { kind: 'number', span: s[0], value: 5_000_000, source: '5e6' },
+      { kind: 'number', span: s[1], value: 200, source: '2E+2' },
+      { kind: 'number', span: s[2], value: -1000, source: '-1e3' },
+      { kind: 'number', span: s[3], value: 0.01, source: '1e-2' },
+      { kind: 'string', span: s[4], value: '5e6', innerSpan: { start: s[4].start + 1, end: s[4].end - 1 }, verbatim: true },
+      { kind: 'expression', form: 'reference', span: s[5], source: 'var.b5e6' },
+    ]);
+  });
+
   test('expressions are never literals: references, functions, conditionals, operations, collections, for, parentheses', async () => {
     const cases: [string, string][] = [
       ['var.datadog_org_uuid', 'reference'],
@@ -610,6 +625,17 @@ describe('syntax errors', () => {
     }
   });
 
+  test('a quoted argument name: the block and those after it are read whole (the name as written, quotes included)', async () => {
+    const text = 'provider "datadog" {\n  api_key = "k"\n  "org_uuid" = "x"\n  cloud_provider_type = "aws"\n}\n' + AFTER;
+    const m = await model(text);
+    assert.deepEqual(m.providers.map((p) => p.attributes.map((a) => [a.name, literalString(a.value)])), [
+      [['api_key', 'k'], ['"org_uuid"', 'x'], ['cloud_provider_type', 'aws']],
+      [['org_uuid', 'x']],
+    ]);
+    assert.ok(m.providers[0].closeBrace);
+    assert.deepEqual(m.mappings.map((x) => x.name), ['m']);
+  });
+
   test('an unclosed heredoc swallows the rest of the file, as in Terraform', async () => {
     const m = await model('variable "x" {\n  default = <<EOT\nabc\n}\n' + AFTER);
     assert.deepEqual(m.providers, []);
@@ -743,8 +769,8 @@ const CORPUS: Record<string, CorpusExpectation> = {
   },
   'DataDog+terraform-intro__datadog.tf': {
     providers: [[null, PROVIDER_KEYS]],
-    syntaxLines: [25, 26, 29],
-    why: 'pre-0.12 syntax (`silenced { "*" = 0 }`) is an error after the provider block, which is still read',
+    syntaxLines: [26],
+    why: 'pre-0.12 syntax (`silenced { "*" = 0 }`) is one error (the quoted name) after the provider block, which is still read',
   },
   'DataDog+terraform-provider-datadog__datadog__tests__providers.tf': { providers: [], requirement: { source: 'DataDog/datadog', version: null }, why: 'required_providers only' },
   'DataDog+terraform-provider-datadog__examples__provider__provider.tf': { providers: [[null, PROVIDER_KEYS]], requirement: { source: 'DataDog/datadog', version: null }, why: 'the official provider example' },

@@ -104,6 +104,37 @@ describe('tf/hcl-syntax', () => {
     assert.deepEqual(hits(m.text, 'tf/cloud-provider-type-invalid'), [['tf/cloud-provider-type-invalid', 'error', m.ranges[0]]]);
   });
 
+  test('a quoted argument name (Terraform 0.11\'s `silenced { "*" = 0 }`): one finding, on the name; the blocks around it are judged', () => {
+    const m = marked(hcl`
+      resource "datadog_monitor" "m" {
+        silenced {
+          «"*"» = 0
+        }
+      }
+      provider "datadog" {
+        cloud_provider_type = «"gcp"»
+      }
+    `);
+    const found = lint(m.text);
+    assert.deepEqual(hits(m.text, 'tf/hcl-syntax'), [['tf/hcl-syntax', 'error', m.ranges[0]]]);
+    assert.equal(found.find((f) => f.code === 'tf/hcl-syntax')!.message, 'HCL syntax: Invalid argument name: argument names must not be quoted');
+    assert.deepEqual(hits(m.text, 'tf/cloud-provider-type-invalid'), [['tf/cloud-provider-type-invalid', 'error', m.ranges[1]]]);
+  });
+
+  test('a number with an exponent (`5e6`, `2E+2`, `-1e3`) is no syntax error, and the next line is still read', () => {
+    const m = marked(hcl`
+      resource "datadog_monitor" "m" {
+        threshold = 5e6
+        warning   = 2E+2
+        delta     = -1e3
+      }
+      provider "datadog" {
+        org_uuid = «"x"»
+      }
+    `);
+    assert.deepEqual(lint(m.text).map((f) => [f.code, f.range]), [['tf/org-uuid-invalid', m.ranges[0]]]);
+  });
+
   test('near miss: valid HCL with heredocs, templates, for expressions and every comment style has no syntax finding', () => {
     const text = hcl`
       # hash comment

@@ -83,7 +83,7 @@ export function topLevelBlocks(tree: HclTree, wanted: (block: Node, text: string
   out.sort((a, b) => a.span.start - b.span.start);
   if (!root.hasError || depth >= MAX_REPARSE_DEPTH) return out;
   const problems = syntaxProblems(tree);
-  const damage = firstDamage(top, problems);
+  const damage = firstDamage(tree, top, problems);
   if (damage === undefined || !scannerAstray(tree, damage, problems)) return out;
   const p = nextHeaderLine(text, damage + 1, text.length);
   if (p === undefined) return out;
@@ -102,11 +102,14 @@ const MAX_REPARSE_DEPTH = 6;
  * inside a top-level block that closed properly (an unclosed quote always
  * counts). Undefined when every error is contained.
  */
-function firstDamage(top: readonly Node[], problems: readonly SyntaxProblem[]): number | undefined {
+function firstDamage(tree: HclTree, top: readonly Node[], problems: readonly SyntaxProblem[]): number | undefined {
+  // A mistake repaired before parsing (a quoted argument name) damaged nothing.
+  const repaired = new Set(tree.repairs.map((r) => r.span.start));
   let first: number | undefined;
   for (const p of problems) {
     const at = p.fullSpan.start;
     if (first !== undefined && at >= first) continue;
+    if (repaired.has(p.fullSpan.start)) continue;
     if (p.kind !== 'unterminated-string' && containedInClosedBlock(top, at)) continue;
     first = at;
   }

@@ -1,6 +1,8 @@
 // The values of a Terraform file, classified (string, template, heredoc,
 // number, bool, null, expression, invalid) so a rule judges literals only,
-// with their spans (UTF-16 offsets, as JS strings index; see hcl.ts).
+// with their spans (UTF-16 offsets, as JS strings index; see hcl.ts). Read
+// from the text as written (HclTree.text), never from the tree's own text:
+// hcl.ts may have parsed a repaired copy of it (repair.ts).
 
 import type { Node } from 'web-tree-sitter';
 import type { Span } from './hcl';
