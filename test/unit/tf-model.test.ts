@@ -476,6 +476,63 @@ describe('WIF mapping resources', () => {
     assert.equal(literalString(mappings[0].arnPattern?.value), 'arn:aws:sts::123456789012:assumed-role/DatadogAgentRole/*');
   });
 
+  test('every arn_pattern, with the group it is compared in: the mappings\' by kind (with their for_each), collections by where they are', async () => {
+    const text = [
+      'resource "datadog_aws_wif_intake_mapping" "agent" {',
+      '  arn_pattern = "a"',
+      '}',
+      'resource "datadog_aws_wif_persona_mapping" "team" {',
+      '  for_each    = { ci = { arn_pattern = "b" } }',
+      '  arn_pattern = each.value.arn_pattern',
+      '}',
+      'locals {',
+      '  roles = [{ arn_pattern = "c" }, { "arn_pattern" = <<EOT',
+      'd',
+      'EOT',
+      '  }]',
+      '  by_kind = { intake = { x = { arn_pattern = "e" } }, other = [{ type = "identity", arn_pattern = "f" }] }',
+      '  arn_pattern = "g"',
+      '}',
+      'variable "v" {',
+      '  default = { a = { arn_pattern = "h" } }',
+      '}',
+      'module "m" {',
+      '  source = "./m"',
+      '  list   = jsonencode([{ arn_pattern = "i" }])',
+      '}',
+      'resource "other_thing" "o" {',
+      '  arn_pattern = "not ours"',
+      '  nested {',
+      '    inner = { arn_pattern = "j" }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const m = await model(text);
+    assert.deepEqual(
+      m.arnPatterns.map((p) => [literalString(p.value) ?? (p.value.kind === 'expression' ? p.value.source : p.value.kind), p.group, p.owner, p.direct, p.kind ?? null]),
+      [
+        ['a', 'intake mappings', 'datadog_aws_wif_intake_mapping.agent', true, 'intake'],
+        ['b', 'identity mappings', "datadog_aws_wif_persona_mapping.team's for_each", false, 'identity'],
+        ['each.value.arn_pattern', 'identity mappings', 'datadog_aws_wif_persona_mapping.team', true, 'identity'],
+        ['c', 'local.roles', 'local.roles', false, null],
+        ['d\n', 'local.roles', 'local.roles', false, null],
+        ['e', 'local.by_kind.intake', 'local.by_kind', false, null],
+        ['f', 'local.by_kind.other (type "identity")', 'local.by_kind', false, null],
+        ['g', 'local.arn_pattern', 'local.arn_pattern', false, null],
+        ['h', 'var.v', 'var.v', false, null],
+        ['i', 'module.m.list', 'module.m.list', false, null],
+        ['j', 'other_thing.o.nested.inner', 'other_thing.o.nested.inner', false, null],
+      ],
+    );
+    assert.deepEqual(m.arnPatterns.map((p) => slice(text, p.keySpan)), ['arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern', '"arn_pattern"', 'arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern']);
+  });
+
+  test('a heredoc reads `$${` as the literal `${`, as a quoted string does', async () => {
+    const p = (await model('provider "datadog" {\n  a = <<EOT\nx$${y}z\nEOT\n  b = "x$${y}z"\n}\n')).providers[0];
+    assert.deepEqual([literalString(valueOf(p, 'a')), literalString(valueOf(p, 'b'))], ['x${y}z\n', 'x${y}z']);
+  });
+
   test('a mapping nested in another block is not a resource', async () => {
     const { mappings } = await model('module "m" {\n  resource "datadog_aws_wif_intake_mapping" "x" {\n    arn_pattern = "a"\n  }\n}\n');
     assert.deepEqual(mappings, []);

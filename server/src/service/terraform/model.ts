@@ -4,6 +4,8 @@
 //     required_providers maps to datadog/datadog), with its attributes;
 //   - the required_providers entries, and which of them is the Datadog one;
 //   - the WIF mapping resources with `arn_pattern` / `account_identifier`;
+//   - every `arn_pattern` the arn/* rules judge, also in collections
+//     (arnPatterns.ts);
 //   - in .terraform.lock.hcl, the pinned provider versions.
 // Values are classified (values.ts) so a rule judges literals only. Blocks are
 // read by recovery.ts, which also reads what a syntax error left readable.
@@ -11,8 +13,9 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { HclTree, Span } from './hcl';
+import { Occurrences, collectArnPatterns, type MappingRef, type TfArnPattern } from './arnPatterns';
 import { readBody, topLevelBlocks, type RawBlock } from './recovery';
-import { classify, literalString, spanOf, unwrapExpression, invalid, type HclAttribute, type HclLabel } from './values';
+import { classify, invalid, literalString, objectKey, spanOf, type HclAttribute, type HclLabel } from './values';
 
 export {
   literalString,
@@ -96,6 +99,8 @@ export interface TerraformModel {
   /** The entries that are the Datadog provider. */
   datadogRequirements: TfRequiredProvider[];
   mappings: TfMappingResource[];
+  /** Every `arn_pattern` the arn/* rules judge, in text order: the mappings' own and those in collections (arnPatterns.ts). */
+  arnPatterns: TfArnPattern[];
 }
 
 export interface TfLockedProvider extends BlockInfo {
@@ -152,17 +157,21 @@ function interestingHeader(n: Node, text: string): boolean {
 
 export function extractTerraformModel(tree: HclTree): TerraformModel {
   const subtrees: HclTree[] = [];
+  // Blocks that hold the text `arn_pattern` are read too: a collection of patterns may be in any of them.
+  const occ = new Occurrences(tree.text);
+  const wanted = (n: Node, text: string) => interestingHeader(n, text) || occ.within(n.startIndex, n.endIndex);
   try {
-    return extractFrom(tree, topLevelBlocks(tree, interestingHeader, subtrees));
+    return extractFrom(tree, topLevelBlocks(tree, wanted, subtrees), occ);
   } finally {
     for (const t of subtrees) t.delete();
   }
 }
 
-function extractFrom(tree: HclTree, blocks: RawBlock[]): TerraformModel {
+function extractFrom(tree: HclTree, blocks: RawBlock[], occ: Occurrences): TerraformModel {
   const text = tree.text;
-  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
+  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [], arnPatterns: [] };
   const providerBlocks: RawBlock[] = [];
+  const mappingRefs: MappingRef[] = [];
   for (const b of blocks) {
     if (b.type === 'terraform') {
       for (const inner of readBody(b.items, text).blocks) {
@@ -171,7 +180,7 @@ function extractFrom(tree: HclTree, blocks: RawBlock[]): TerraformModel {
     } else if (b.type === 'provider' && b.labels.length >= 1) providerBlocks.push(b);
     else if (b.type === 'resource' && b.labels.length >= 1 && MAPPING_TYPES.has(b.labels[0].value)) {
       const body = readBody(b.items, text);
-      model.mappings.push({
+      const mapping: TfMappingResource = {
         ...blockInfo(b, body.attributes),
         type: b.labels[0].value as WifMappingType,
         typeLabel: b.labels[0],
@@ -179,9 +188,14 @@ function extractFrom(tree: HclTree, blocks: RawBlock[]): TerraformModel {
         nameLabel: b.labels[1],
         arnPattern: attributeNamed(body, 'arn_pattern'),
         accountIdentifier: attributeNamed(body, 'account_identifier'),
-      });
+      };
+      model.mappings.push(mapping);
+      const kind = mapping.type === 'datadog_aws_wif_intake_mapping' ? 'intake' : 'identity';
+      const pattern = mapping.arnPattern && { value: mapping.arnPattern.value, nameSpan: mapping.arnPattern.nameSpan };
+      mappingRefs.push({ block: b, kind, owner: `${mapping.type}.${mapping.name}`, pattern });
     }
   }
+  model.arnPatterns = collectArnPatterns(blocks, mappingRefs, text, occ);
   model.datadogRequirements = model.requiredProviders.filter((r) => r.isDatadog);
   const localNames = new Set(['datadog', ...model.datadogRequirements.map((r) => r.localName)]);
   for (const b of providerBlocks) {
@@ -270,7 +284,7 @@ function objectAttributes(object: Node, text: string): HclAttribute[] {
     const key = elem.childForFieldName('key');
     const val = elem.childForFieldName('val');
     if (!key) continue;
-    const name = keyName(key, text);
+    const name = objectKey(key, text);
     if (name === undefined) continue;
     const nameSpan = spanOf(key);
     out.push({ name, nameSpan, span: { start: nameSpan.start, end: val ? val.endIndex : elem.endIndex }, value: val ? classify(val, text) : invalid({ start: elem.endIndex, end: elem.endIndex }, 'missing') });
@@ -278,12 +292,4 @@ function objectAttributes(object: Node, text: string): HclAttribute[] {
   return out;
 }
 
-/** An object key: a bare name, or a literal string. */
-function keyName(key: Node, text: string): string | undefined {
-  const inner = unwrapExpression(key);
-  if (inner.length === 1 && inner[0].type === 'variable_expr') return text.slice(inner[0].startIndex, inner[0].endIndex);
-  if (inner.length === 1 && inner[0].type === 'identifier') return text.slice(inner[0].startIndex, inner[0].endIndex);
-  const v = classify(key, text);
-  return v.kind === 'string' ? v.value : undefined;
-}
 

@@ -56,13 +56,13 @@ export interface HclHeredoc extends ValueBase {
   marker: string;
   /** `<<-`: the common leading white space is stripped from every line. */
   indented: boolean;
-  /** The text (ending with its last line break), indentation stripped for `<<-`, `${…}` kept as written. */
+  /** The text (ending with its last line break), indentation stripped for `<<-`, `$${` read as `${`, `${…}` kept as written. */
   value: string;
   /** The lines between the opening and closing markers, as written. */
   bodySpan: Span;
   /** Has `${…}` or `%{…}`. */
   templated: boolean;
-  /** Literal runs (as written, not stripped) and interpolations/directives of the body. */
+  /** Literal runs (not stripped; `$${` read as `${`) and interpolations/directives of the body. */
   parts: TemplatePart[];
   /** The closing marker is missing. */
   unterminated: boolean;
@@ -287,37 +287,111 @@ function heredoc(n: Node, text: string): HclHeredoc {
   let pos = bodyStart;
   for (const c of n.namedChildren) {
     if (!c || (c.type !== 'template_interpolation' && c.type !== 'template_directive')) continue;
-    if (c.startIndex > pos) parts.push({ kind: 'literal', value: text.slice(pos, c.startIndex), span: { start: pos, end: c.startIndex }, verbatim: true });
+    if (c.startIndex > pos) parts.push(heredocLiteral(text, pos, c.startIndex));
     parts.push({ kind: c.type === 'template_interpolation' ? 'interpolation' : 'directive', span: spanOf(c), source: text.slice(c.startIndex, c.endIndex) });
     pos = c.endIndex;
   }
-  if (bodyEnd > pos) parts.push({ kind: 'literal', value: text.slice(pos, bodyEnd), span: { start: pos, end: bodyEnd }, verbatim: true });
-  const body = text.slice(bodyStart, bodyEnd);
-  return {
-    kind: 'heredoc',
-    span,
-    marker,
-    indented,
-    value: indented ? stripIndent(body) : body,
-    bodySpan,
-    templated: parts.some((p) => p.kind !== 'literal'),
-    parts,
-    unterminated: !close,
-  };
+  if (bodyEnd > pos) parts.push(heredocLiteral(text, pos, bodyEnd));
+  const h: HclHeredoc = { kind: 'heredoc', span, marker, indented, value: '', bodySpan, templated: parts.some((p) => p.kind !== 'literal'), parts, unterminated: !close };
+  h.value = templateText(h, text, false).text;
+  return h;
 }
 
-/** `<<-`: removes the smallest leading white space of the non-blank lines from every line. */
-function stripIndent(body: string): string {
-  const lines = body.split(/(?<=\n)/);
+function heredocLiteral(text: string, start: number, end: number): TemplatePart {
+  const source = text.slice(start, end);
+  // A heredoc has no backslash escapes; `$${` and `%%{` are the literal `${` and `%{`, as in a quoted string.
+  const value = source.replace(/\$\$\{|%%\{/g, (m) => m.slice(1));
+  return { kind: 'literal', value, span: { start, end }, verbatim: value === source };
+}
+
+/** `<<-`: the smallest leading white space of the body's non-blank lines, which every line loses. */
+function commonIndent(body: string): number {
   let min = Infinity;
-  for (const line of lines) {
-    const content = line.replace(/\r?\n$/, '');
+  for (const line of body.split('\n')) {
+    const content = line.replace(/\r$/, '');
     if (content.trim() === '') continue;
     min = Math.min(min, content.length - content.replace(/^[ \t]+/, '').length);
   }
-  if (!Number.isFinite(min) || min === 0) return body;
-  return lines.map((l) => {
-    const lead = l.length - l.replace(/^[ \t]+/, '').length;
-    return l.slice(Math.min(min, lead));
-  }).join('');
+  return Number.isFinite(min) ? min : 0;
+}
+
+/** An object key: a bare name, or a literal string; undefined for a computed key (`(var.k)`). */
+export function objectKey(key: Node, text: string): string | undefined {
+  const inner = unwrapExpression(key);
+  if (inner.length === 1 && inner[0].type === 'variable_expr') return text.slice(inner[0].startIndex, inner[0].endIndex);
+  if (inner.length === 1 && inner[0].type === 'identifier') return text.slice(inner[0].startIndex, inner[0].endIndex);
+  const v = classify(key, text);
+  return v.kind === 'string' ? v.value : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Template text with source offsets
+
+/**
+ * A string's text as Terraform builds it (escapes resolved, a `<<-` heredoc's
+ * indentation stripped), interpolations and directives kept as written, and
+ * where each of its characters comes from in the source: what the ARN rules
+ * read, and how their findings find their way back to the file.
+ */
+export interface TemplateText {
+  text: string;
+  /** Source offset where character i starts; `starts[text.length]`: where the text ends. */
+  starts: number[];
+  /** Source offset where character i ends (an escape is one character from several). */
+  ends: number[];
+  /** [start, end) in `text` of each interpolation and directive (unknown text). */
+  interpolations: [number, number][];
+}
+
+/** The text of a string, template or heredoc; without `offsets`, `starts` and `ends` are left empty. */
+export function templateText(v: HclString | HclTemplate | HclHeredoc, source: string, offsets = true): TemplateText {
+  const out: TemplateText = { text: '', starts: [], ends: [], interpolations: [] };
+  const put = (chars: string, start: number, end: number) => {
+    out.text += chars;
+    if (!offsets) return;
+    for (let k = 0; k < chars.length; k++) {
+      out.starts.push(start);
+      out.ends.push(end);
+    }
+  };
+  const parts: readonly TemplatePart[] = v.kind === 'string' ? [{ kind: 'literal', value: v.value, span: v.innerSpan, verbatim: v.verbatim }] : v.parts;
+  const heredoc = v.kind === 'heredoc';
+  const bodyStart = heredoc ? v.bodySpan.start : -1;
+  const indent = heredoc && v.indented ? commonIndent(source.slice(v.bodySpan.start, v.bodySpan.end)) : 0;
+  for (const part of parts) {
+    const { start, end } = part.span;
+    if (part.kind !== 'literal') {
+      const at = out.text.length;
+      for (let i = start; i < end; i++) put(source[i], i, i + 1);
+      out.interpolations.push([at, out.text.length]);
+      continue;
+    }
+    for (let i = start; i < end; ) {
+      // `<<-`: a line loses the common indentation (or all it has, if less).
+      if (indent && (i === bodyStart || source[i - 1] === '\n')) {
+        let k = 0;
+        while (k < indent && i < end && (source[i] === ' ' || source[i] === '\t')) {
+          i++;
+          k++;
+        }
+        if (i >= end) break;
+      }
+      const c = source[i];
+      if ((c === '$' || c === '%') && source[i + 1] === c && source[i + 2] === '{' && i + 2 < end) {
+        put(c, i, i + 2);
+        put('{', i + 2, i + 3);
+        i += 3;
+      } else if (c === '\\' && !heredoc && i + 1 < end) {
+        const m = /^\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([\s\S]))/.exec(source.slice(i, Math.min(end, i + 10)))!;
+        const resolved = unescapeQuoted(m[0]);
+        put(resolved, i, i + m[0].length);
+        i += m[0].length;
+      } else {
+        put(c, i, i + 1);
+        i++;
+      }
+    }
+  }
+  if (offsets) out.starts.push(out.ends.length ? out.ends[out.ends.length - 1] : heredoc ? bodyStart : v.innerSpan.start);
+  return out;
 }
