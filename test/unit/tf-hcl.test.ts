@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadHclLanguage, locateWasm, wasmCandidates, TERRAFORM_WASM, TREE_SITTER_WASM } from '../../server/src/shared/treeSitter';
 import { HclParseCancelled, editBetween, editsFromChanges, hclComments, parseHcl, pointAt, syntaxProblems, type HclTree, type TextChange } from '../../server/src/service/terraform/hcl';
+import { applyRepairs, findRepairs } from '../../server/src/service/terraform/repair';
 import { TextIndex } from '../../server/src/service/common/textIndex';
 import { Rng } from '../helpers/corpus';
 import { marked } from '../helpers/markers';
@@ -422,6 +423,27 @@ test('an edit that makes or unmakes a repair re-parses incrementally to the tree
     }
   } finally {
     tree.delete();
+  }
+});
+
+test('the repair lexer is linear: a megabyte or more of each hostile shape (quadratic work would not finish)', () => {
+  const MB = 1 << 20;
+  const fill = (unit: string, size = MB) => unit.repeat(Math.ceil(size / unit.length));
+  const marker = 'M'.repeat(2000);
+  const shapes: [string, string, number][] = [
+    ['quoted names at line starts, in a block', 'locals {\n' + fill('  "k" = 1\n'), Math.ceil(MB / 10)],
+    ['quoted strings at line starts that run past their line', 'locals {\n' + fill('  "' + 'x'.repeat(500) + '\n'), 0],
+    ['a heredoc whose lines start like its long marker', `x = <<${marker}\n` + fill(marker.slice(1) + '\n'), 0],
+    ['braces, brackets and interpolations nested a million deep', fill('{[("${', MB), 0],
+    ['exponents', 'locals {\n' + fill('  a = 1e5\n'), Math.ceil(MB / 10)],
+    ['comments and slashes', fill('# 1e5 "x" = 1\n/* 2e3 */ // 3e4\n'), 0],
+  ];
+  for (const [what, text, expected] of shapes) {
+    const repairs = findRepairs(text);
+    // Every repair lies inside the text, in order, and keeps the length.
+    assert.ok(repairs.every((r, i) => r.span.start < r.span.end && r.span.end <= text.length && (i === 0 || repairs[i - 1].span.end <= r.span.start)), what);
+    assert.equal(applyRepairs(text, repairs).length, text.length, what);
+    assert.equal(repairs.length, expected, what);
   }
 });
 

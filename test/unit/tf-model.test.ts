@@ -283,6 +283,13 @@ describe('values', () => {
     ]);
   });
 
+  test('signs: -1 and --1 are numbers, -var.x an operation; twenty thousand signs are read without running out of stack', async () => {
+    const p = (await model('provider "datadog" {\n  a = -1\n  b = --1\n  c = - -2.5\n  d = -var.x\n  e = ---3\n}\n')).providers[0];
+    assert.deepEqual(p.attributes.map((a) => (a.value.kind === 'number' ? a.value.value : a.value.kind)), [-1, 1, 2.5, 'expression', -3]);
+    const deep = (await model(`provider "datadog" {\n  a = ${'-'.repeat(20_000)}7\n}\n`)).providers[0];
+    assert.deepEqual(deep.attributes[0].value.kind === 'number' && deep.attributes[0].value.value, 7);
+  });
+
   test('expressions are never literals: references, functions, conditionals, operations, collections, for, parentheses', async () => {
     const cases: [string, string][] = [
       ['var.datadog_org_uuid', 'reference'],

@@ -183,12 +183,19 @@ export function classify(node: Node, text: string): HclValue {
     case 'conditional':
       return expression(span, 'conditional', text);
     case 'operation': {
-      // -1 is a number written with a sign.
-      const op = n.namedChildren[0];
-      if (op?.type === 'unary_operation' && op.child(0)?.type === '-') {
-        const operand = op.namedChildren[0];
-        const inner = operand ? classify(operand, text) : undefined;
-        if (inner?.kind === 'number') return { kind: 'number', span, value: -inner.value, source: text.slice(span.start, span.end) };
+      // -1 is a number written with a sign (--1 with two: followed down a loop, as deep as it goes).
+      let sign = 1;
+      let op: Node | null | undefined = n;
+      for (;;) {
+        const unary: Node | null | undefined = op?.type === 'operation' ? op.namedChildren[0] : undefined;
+        if (unary?.type !== 'unary_operation' || unary.child(0)?.type !== '-') break;
+        sign = -sign;
+        op = unary.namedChildren[0];
+        while (op?.type === 'expression' && op.namedChildCount === 1 && op.childCount === 1) op = op.namedChildren[0];
+      }
+      if (op && op !== n && op.type !== 'operation') {
+        const inner = classify(op, text);
+        if (inner.kind === 'number') return { kind: 'number', span, value: sign * inner.value, source: text.slice(span.start, span.end) };
       }
       return expression(span, 'operation', text);
     }
