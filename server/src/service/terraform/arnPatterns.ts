@@ -25,7 +25,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Span } from './hcl';
-import { readBody, type RawBlock } from './recovery';
+import { readBody, type Body, type RawBlock } from './recovery';
 import { classify, objectKey, spanOf, templateText, type HclValue, type TemplateText } from './values';
 
 export const ARN_PATTERN_KEY = 'arn_pattern';
@@ -50,6 +50,8 @@ export interface TfArnPattern {
 /** A mapping resource as the collector needs it. */
 export interface MappingRef {
   block: RawBlock;
+  /** Its body, as the model read it. */
+  body: Body;
   kind: MappingKind;
   owner: string;
   pattern?: { value: HclValue; nameSpan: Span };
@@ -109,7 +111,7 @@ export function collectArnPatterns(blocks: readonly RawBlock[], mappings: readon
     // The block and the blocks nested in it (not those a missing `}` swallowed: they are top-level blocks of their own).
     const pending: { block: RawBlock; address: string }[] = [{ block, address: address(block) }];
     for (let next = pending.pop(); next; next = pending.pop()) {
-      const body = readBody(next.block.items, text);
+      const body = next.block === block && mapping ? mapping.body : readBody(next.block.items, text);
       for (const a of body.attributes) {
         if (!occ.within(a.span.start, a.span.end)) continue;
         const top = next.block === block;

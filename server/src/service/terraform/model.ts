@@ -192,7 +192,7 @@ function extractFrom(tree: HclTree, blocks: RawBlock[], occ: Occurrences): Terra
       model.mappings.push(mapping);
       const kind = mapping.type === 'datadog_aws_wif_intake_mapping' ? 'intake' : 'identity';
       const pattern = mapping.arnPattern && { value: mapping.arnPattern.value, nameSpan: mapping.arnPattern.nameSpan };
-      mappingRefs.push({ block: b, kind, owner: `${mapping.type}.${mapping.name}`, pattern });
+      mappingRefs.push({ block: b, body, kind, owner: `${mapping.type}.${mapping.name}`, pattern });
     }
   }
   model.arnPatterns = collectArnPatterns(blocks, mappingRefs, text, occ);
