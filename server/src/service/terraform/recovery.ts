@@ -5,8 +5,9 @@
 // typing), into a block whose `}` is missing for the top-level blocks the
 // missing brace swallowed, and at a block header broken across lines (a word
 // being typed above a block). When an error is not contained in a block that
-// still closed, the rest of the file is parsed again from the next block
-// header (see topLevelBlocks), so rules still see what follows the error.
+// still closed and left the grammar's scanner astray, the rest of the file is
+// parsed again from the next block header (see topLevelBlocks), so rules
+// still see what follows the error.
 //
 // Linear in the size of the tree, whatever the input: the loose tokens of
 // ERROR nodes are grouped into blocks in one pass with a stack (structure), so
@@ -60,9 +61,10 @@ const TOP_LEVEL_TYPES = new Set(['terraform', 'provider', 'resource', 'data', 'm
  * After a syntax error the tree may not be worth much: an unclosed quote
  * shifts every quote after it, and in error recovery the grammar's scanner
  * takes any word for a heredoc marker and stays in that state, so later
- * blocks come out as junk. Unless every error sits inside a top-level block
- * that still closed properly, the text is parsed again (parseRegion) from the
- * first line after the first error that looks like a block header, and the
+ * blocks come out as junk. When an error is not contained in a top-level
+ * block that still closed properly and the scanner went astray after it
+ * (scannerAstray), the text is parsed again (parseRegion) from the first line
+ * after the error that looks like a block header, at most six times, and the
  * blocks before that line are cut there. Those extra trees go to `subtrees`;
  * the caller deletes them once the model is built.
  */
