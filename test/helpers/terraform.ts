@@ -1,10 +1,11 @@
 // Shared by the Terraform tests and the benchmark: the loaded tree-sitter
 // runtime, the shared corpus of real .tf files, a generator of large
-// realistic .tf files, and a structural dump of a tree for comparisons.
+// realistic .tf files, a structural dump of a tree for comparisons, and a
+// counter of the work done reading trees (for linearity checks).
 
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Node } from 'web-tree-sitter';
+import { Node } from 'web-tree-sitter';
 import { loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
 import { parseHcl, type HclRuntime, type HclTree } from '../../server/src/service/terraform/hcl';
 import { Rng } from './corpus';
@@ -75,6 +76,36 @@ export function dumpTree(root: Node): string {
     cursor.delete();
   }
   return out.join('\n');
+}
+
+/**
+ * Runs `fn` and counts the calls it makes to web-tree-sitter's Node methods
+ * and getters (children, type, parent, …): the work of reading a tree, which
+ * does not depend on the machine's speed. Linearity is shown by comparing the
+ * count at two sizes, never by timing.
+ */
+export function countNodeCalls<T>(fn: () => T): { result: T; calls: number } {
+  const proto = Node.prototype as unknown as Record<string, unknown>;
+  let calls = 0;
+  const saved: [string, PropertyDescriptor][] = [];
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    if (key === 'constructor' || !d || !d.configurable) continue;
+    if (d.get) {
+      const get = d.get;
+      saved.push([key, d]);
+      Object.defineProperty(proto, key, { ...d, get(this: unknown) { calls++; return get.call(this); } });
+    } else if (typeof d.value === 'function') {
+      const f = d.value as (...args: unknown[]) => unknown;
+      saved.push([key, d]);
+      Object.defineProperty(proto, key, { ...d, value(this: unknown, ...args: unknown[]) { calls++; return f.apply(this, args); } });
+    }
+  }
+  try {
+    return { result: fn(), calls };
+  } finally {
+    for (const [key, d] of saved) Object.defineProperty(proto, key, d);
+  }
 }
 
 // ---------------------------------------------------------------------------

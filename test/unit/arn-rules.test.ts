@@ -600,6 +600,24 @@ describe('interpolations (RULES.md: the unknown part is never reported, the lite
     clean(`${STS}:assumed-role/\${element(split("/", var.role_arn), 1)}/*`);
   });
 
+  test('a pattern that starts with an interpolation may start with anything (`"${var.pattern}"`): not judged as not-an-arn', () => {
+    clean('${var.pattern}');
+    clean('${local.prefix}:assumed-role/x/*');
+  });
+
+  test('where the interpolations are, when the caller knows: a `${` it does not list is literal text (a Terraform `$${`), judged as such', () => {
+    const literal = `${STS}:assumed-role/\${x}/*`;
+    clean(literal);
+    const at = literal.indexOf('${x}');
+    assert.deepEqual(lintArnPattern(literal, []).map(row), [['arn/invalid-role-name', E, at, at + 4]]);
+    // One real interpolation (the account), one literal `${` (the role): only the literal one is judged.
+    const mixed = `arn:aws:sts::\${var.a}:assumed-role/\${x}/*`;
+    const role = mixed.lastIndexOf('${x}');
+    assert.deepEqual(lintArnPattern(mixed, [[13, 21]]).map(row), [['arn/invalid-role-name', E, role, role + 4]]);
+    // Given spans still apply after white space is trimmed.
+    assert.deepEqual(lintArnPattern(` ${mixed}`, [[14, 22]]).map((f) => f.code), ['arn/whitespace', 'arn/invalid-role-name']);
+  });
+
   test('offsets: every finding lies within the pattern', () => {
     for (const p of ['', ' ', 'arn:', `${STS}:assumed-role/`, `${STS}:assumed-role/r/`, 'arn:aws:sts:::', 'arn:::::']) {
       for (const f of lintArnPattern(p)) assert.ok(f.start >= 0 && f.start <= f.end && f.end <= p.length, `${JSON.stringify(p)}: ${f.code} ${f.start}-${f.end}`);

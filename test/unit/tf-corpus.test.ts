@@ -39,10 +39,11 @@ const PLAIN: Record<string, { findings: Brief[]; why: string }> = {
   'DataDog+terraform-intro__datadog.tf': {
     // Terraform 0.11 syntax: `silenced { "*" = 0 }` is a block whose body has a
     // quoted attribute name, which HCL2 does not allow (an attribute name is an
-    // identifier; `terraform validate` on 0.12+ refuses this file too). The
-    // parser stops at the `{` (line 25), the `"*"` (26) and the stray `}` (29);
-    // the provider block above it (`"${var.datadog_api_key}"`) is fine.
-    findings: [['tf/hcl-syntax', 'error', 25], ['tf/hcl-syntax', 'error', 26], ['tf/hcl-syntax', 'error', 29]],
+    // identifier; `terraform validate` on 0.12+ refuses this file too). One
+    // mistake, one finding, on the `"*"` (line 26); not the grammar's cascade
+    // on the valid `{` (25) and `}` (29). The provider block above it
+    // (`"${var.datadog_api_key}"`) is fine.
+    findings: [['tf/hcl-syntax', 'error', 26]],
     why: 'genuinely invalid HCL2 (0.11-style `silenced { "*" = 0 }`)',
   },
   'DataDog+terraform-provider-datadog__datadog__tests__providers.tf': { findings: [], why: 'required_providers only' },

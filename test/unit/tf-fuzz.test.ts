@@ -16,6 +16,13 @@
 // errors (from a broken tree tree-sitter may recover differently: counted,
 // bounded, and pinned by a todo test with two minimised cases).
 //
+// A third test lints hostile shapes (a block left open, repeated; blocks,
+// objects, lists, parentheses, signs and interpolations nested deep; long
+// unclosed strings and heredocs; quoted names, exponents, arn_pattern keys by
+// the hundred) and random texts made of their pieces, and checks the work is
+// linear: calls into tree-sitter's nodes are counted (never timed) at n and
+// 4n, and per character for 4 and 32 copies of a random text.
+//
 // A last test gives binary and oversize variants of the seeds, which are
 // refused with one finding before any parse.
 //
@@ -37,13 +44,17 @@ import { parseHcl, syntaxProblems, type HclRuntime } from '../../server/src/serv
 import { extractTerraformModel } from '../../server/src/service/terraform/model';
 import { Rng, assertWellFormed, randomCharFrom, refusedInputs, textMutations, type Mutation } from '../helpers/corpus';
 import { applyEdits } from '../helpers/markers';
-import { ORG_UUID, countingRuntime, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
+import { ORG_UUID, countNodeCalls, countingRuntime, generateTerraform, readTfCorpus, tfCorpusNames } from '../helpers/terraform';
 import { MAX_INPUT_BYTES } from '../../server/src/service/common/inputGuard';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_TF_FUZZ_CASES ?? process.env.DD_WIF_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.DD_WIF_FUZZ_SEED ?? 1);
 /** Steps of the incremental-editing test. */
 const EDIT_STEPS = Math.max(200, Math.round(TOTAL_CASES / 6));
+/** Random hostile texts of the third test. */
+const HOSTILE_CASES = Math.max(8, Math.round(TOTAL_CASES / 250));
+/** The bound on node calls per character of a random hostile text (linear recovery makes a few). */
+const CALLS_PER_CHAR = 40;
 /** Hang guard per lint. The largest seed lints in a few milliseconds. */
 const LINT_GUARD_MS = 10_000;
 
@@ -543,4 +554,84 @@ test(`fuzz: ${REFUSED_CASES} binary and oversize Terraform files, alone and besi
       for (const d of [doc, other]) guarded.forget(d.path);
     }
   }
+});
+
+// ---------------------------------------------------------------------------
+// Hostile shapes: the work is linear in the input.
+
+const PATTERN = (i: number) => `arn:aws:sts::123456789012:assumed-role/role-${i}/*`;
+
+/** Each shape at size n: a text, and whether it is a lock file. */
+const HOSTILE: Record<string, { lock?: boolean; text: (n: number) => string }> = {
+  'unclosed provider, repeated': { text: (n) => 'provider "datadog" {\n  org_uuid = "x"\n'.repeat(n) },
+  'unclosed mapping resource, repeated': { text: (n) => Array.from({ length: n }, (_, i) => `resource "datadog_aws_wif_intake_mapping" "m${i}" {\n  arn_pattern = "${PATTERN(i)}"\n`).join('') },
+  'unclosed lock entry, repeated': { lock: true, text: (n) => 'provider "registry.terraform.io/datadog/datadog" {\n  version = "3.20.0"\n'.repeat(n) },
+  'nested blocks': { text: (n) => 'a {\n'.repeat(n) + '}\n'.repeat(n) },
+  'nested blocks, unclosed': { text: (n) => 'resource "x" "y" {\n' + 'dynamic "d" {\n'.repeat(n) },
+  'nested objects around a pattern': { text: (n) => `locals {\n  x = ${'{ a = '.repeat(n)}{ arn_pattern = "${PATTERN(0)}" }${' }'.repeat(n)}\n}\n` },
+  'nested objects, unclosed': { text: (n) => 'locals {\n  x = ' + '{ a = '.repeat(n) },
+  'nested lists': { text: (n) => `locals {\n  x = ${'['.repeat(n)}{ arn_pattern = "${PATTERN(0)}" }${']'.repeat(n)}\n}\n` },
+  'nested lists, unclosed': { text: (n) => 'locals {\n  x = ' + '['.repeat(n) },
+  'nested parentheses and signs': { text: (n) => `provider "datadog" {\n  a = ${'('.repeat(n)}1${')'.repeat(n)}\n  b = ${'-'.repeat(n)}1\n}\n` },
+  'nested interpolations': { text: (n) => 'locals {\n  x = ' + '"${'.repeat(n) + '1' + '}"'.repeat(n) + '\n}\n' },
+  'nested interpolations, unclosed': { text: (n) => 'locals {\n  x = ' + '"${'.repeat(n) },
+  'a long unclosed string': { text: (n) => 'provider "datadog" {\n  org_uuid = "' + 'abcdefghij'.repeat(n) },
+  'a long unclosed heredoc': { text: (n) => 'provider "datadog" {\n  org_uuid = <<EOT\n' + 'a line of text ${var.x}\n'.repeat(n) },
+  'unclosed heredocs, repeated': { text: (n) => 'provider "datadog" {\n' + '  a = <<EOT\n'.repeat(n) },
+  'unclosed quotes, repeated': { text: (n) => 'provider "datadog" {\n' + '  a = "x\n'.repeat(n) },
+  'quoted argument names': { text: (n) => 'resource "datadog_monitor" "m" {\n' + '  "*" = 0\n'.repeat(n) + '}\n' },
+  'exponents': { text: (n) => 'locals {\n' + '  a = 5e6\n  b = -2E+2\n'.repeat(n) + '}\n' },
+  'words without a block': { text: (n) => 'resour\n'.repeat(n) },
+  'arn_pattern keys in a list': { text: (n) => `locals {\n  x = [\n${Array.from({ length: n }, (_, i) => `    { arn_pattern = "${PATTERN(i)}" },\n`).join('')}  ]\n}\n` },
+};
+
+function lintShape(text: string, lock: boolean | undefined): Finding[] {
+  const doc: SourceDocument = { path: `/fuzz/hostile/${lock ? '.terraform.lock.hcl' : 'main.tf'}`, text };
+  try {
+    const { findings } = checkedLint(doc, []);
+    return findings;
+  } finally {
+    service.forget(doc.path);
+  }
+}
+
+/** Node calls made linting `text`. */
+const workOf = (text: string, lock?: boolean) => countNodeCalls(() => lintShape(text, lock)).calls;
+
+test('fuzz: hostile shapes and random texts of their pieces: linear work (counted at n and 4n; per character for 4 and 32 copies of a text)', (t) => {
+  const ratios: string[] = [];
+  for (const [name, shape] of Object.entries(HOSTILE)) {
+    workOf(shape.text(4), shape.lock); // warm up
+    const n = 150;
+    const small = workOf(shape.text(n), shape.lock);
+    const large = workOf(shape.text(4 * n), shape.lock);
+    ratios.push(`${name} ${(large / small).toFixed(1)}`);
+    // Linear work is about four times as much; quadratic, sixteen.
+    assert.ok(large <= 6 * small, `${name}: ${small} node calls at n = ${n}, ${large} at ${4 * n}`);
+  }
+  // Random texts of hostile pieces: a bounded number of node calls per character.
+  const pieces = Object.values(HOSTILE).filter((h) => !h.lock).map((h) => h.text(1));
+  const extra = ['}\n', '{\n', ']\n', '"\n', '${', 'EOT\n', '= ', 'provider "datadog" {\n  org_uuid = "x"\n}\n', `resource "datadog_aws_wif_identity_mapping" "r" {\n  arn_pattern = <<EOT\n${PATTERN(1)}\nEOT\n}\n`];
+  const rng = new Rng(SEED + 2);
+  let worst = 0;
+  for (let k = 0; k < HOSTILE_CASES; k++) {
+    const one = Array.from({ length: rng.between(15, 40) }, () => rng.pick(rng.chance(0.7) ? pieces : extra)).join('');
+    const record: CaseRecord = { label: 'hostile', n: k, mutations: [], docs: [{ path: '/fuzz/hostile/main.tf', text: one }] };
+    try {
+      // Work per character stays under a bound at 4 and 32 copies. (Comparing the two counts
+      // would not do: after a damaged region the rest is parsed again, up to six times, and
+      // whether a copy adds such a region shifts the count by a factor; quadratic work at these
+      // sizes would be hundreds of calls per character, the old recovery thousands.)
+      for (const copies of [4, 32]) {
+        const text = one.repeat(copies);
+        const calls = workOf(text);
+        worst = Math.max(worst, calls / text.length);
+        assert.ok(calls <= CALLS_PER_CHAR * text.length + 10_000, `${calls} node calls for ${copies} copies of the text (${text.length} characters)`);
+      }
+    } catch (err) {
+      failWith(record, err);
+    }
+  }
+  assert.equal(cacheSize(), 0);
+  t.diagnostic(`work at 4n over work at n: ${ratios.join(', ')}; random texts: at most ${worst.toFixed(1)} node calls per character`);
 });

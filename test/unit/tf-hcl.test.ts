@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadHclLanguage, locateWasm, wasmCandidates, TERRAFORM_WASM, TREE_SITTER_WASM } from '../../server/src/shared/treeSitter';
 import { HclParseCancelled, editBetween, editsFromChanges, hclComments, parseHcl, pointAt, syntaxProblems, type HclTree, type TextChange } from '../../server/src/service/terraform/hcl';
+import { applyRepairs, findRepairs } from '../../server/src/service/terraform/repair';
 import { TextIndex } from '../../server/src/service/common/textIndex';
 import { Rng } from '../helpers/corpus';
 import { marked } from '../helpers/markers';
@@ -110,7 +111,7 @@ test('editsFromChanges applies LSP changes in order (LSP lines: \\r\\n, \\r and 
 // ---------------------------------------------------------------------------
 // Incremental re-parsing
 
-const PIECES = ['"', '{', '}', '${', '}"', '\n', '\r\n', 'x', ' = ', '=', '# c\n', '// c\n', '/*', '*/', '<<EOT\n', '\nEOT\n', '<<-X\n  a\n  X\n', 'é', '😀', '\ud83d', '', '[', ']', '(', ')', ',', 'provider "datadog" {\n  alias = "a"\n}\n', 'var.x', '%{ if a }', '%{ endif }', '\\"', '\t'];
+const PIECES = ['"', '{', '}', '${', '}"', '\n', '\r\n', 'x', ' = ', '=', '# c\n', '// c\n', '/*', '*/', '<<EOT\n', '\nEOT\n', '<<-X\n  a\n  X\n', 'é', '😀', '\ud83d', '', '[', ']', '(', ')', ',', 'provider "datadog" {\n  alias = "a"\n}\n', 'var.x', '%{ if a }', '%{ endif }', '\\"', '\t', '5e6', 'E+2', '1e', '"*" = ', '\n  "k" = 1\n'];
 
 function randomEdit(rng: Rng, text: string): { start: number; end: number; insert: string } {
   const start = rng.int(text.length + 1);
@@ -306,7 +307,7 @@ test('after an unclosed quote, only the quote is reported (the rest is its casca
 });
 
 test('an error inside a block: the ERROR node, on one line, with the unexpected text', async () => {
-  const text = 'resource "datadog_monitor" "m" {\n  silenced {\n    "*" = 0\n  }\n}\n';
+  const text = 'resource "datadog_monitor" "m" {\n  threshold = 1 +* 2\n}\n';
   await withTree(text, (tree) => {
     const p = syntaxProblems(tree);
     assert.ok(p.length >= 1 && p.every((x) => x.kind === 'error'));
@@ -316,6 +317,134 @@ test('an error inside a block: the ERROR node, on one line, with the unexpected 
       assert.match(x.message, /^(Unexpected .+|Syntax error|Expected a value after "=")$/);
     }
   });
+});
+
+test('a quoted argument name in a body: one problem, on the name, in HCL\'s words; not the parser\'s cascade on the valid code around it', async () => {
+  const cases = [
+    marked('resource "datadog_monitor" "m" {\n  silenced {\n    «"*"» = 0\n  }\n}\nprovider "datadog" {\n  org_uuid = "x"\n}\n'),
+    marked('provider "datadog" {\n  a = 1\n  «"org_uuid"» = "x"\n  b = 2\n}\n'),
+    marked('«"top"» = 1\nlocals {\n\t«"a-b"»\t= "${x}"\n}\n'),
+  ];
+  for (const m of cases) {
+    await withTree(m.text, (tree) => {
+      const index = new TextIndex(m.text);
+      const p = syntaxProblems(tree);
+      assert.deepEqual(p.map((x) => index.range(x.span.start, x.span.end)), m.ranges, m.text);
+      assert.ok(p.every((x) => x.kind === 'error' && x.message === 'Invalid argument name: argument names must not be quoted'));
+      // The tree is a parse of the text with the name as an identifier of the same length.
+      assert.equal(tree.source.length, m.text.length);
+      assert.equal(tree.root.hasError, false);
+    });
+  }
+});
+
+test('near miss: quoted keys of objects (on their own lines, in calls and lists, after `for`), and quoted text that is no name, are not argument names', async () => {
+  const text = [
+    'locals {',
+    '  tags = {',
+    '    "Name" = "x"',
+    '    "kubernetes.io/role" = "1"',
+    '  }',
+    '  m = merge(var.a, {',
+    '    "k" = 1',
+    '  })',
+    '  l = [{',
+    '    "k" = 1',
+    '  }]',
+    '  f = { for k, v in var.m :',
+    '    "${k}" => v',
+    '  }',
+    '  s = "a" == "b"',
+    '  h = <<EOT',
+    '"k" = 1',
+    'EOT',
+    '}',
+    '# "x" = 1',
+    '',
+  ].join('\n');
+  await withTree(text, (tree) => {
+    assert.deepEqual(syntaxProblems(tree), []);
+    assert.equal(tree.source, text, 'nothing rewritten');
+  });
+});
+
+test('numbers with an exponent but no fraction parse (the grammar wants a fraction first): rewritten at the same offsets, strings, heredocs, comments and identifiers untouched', async () => {
+  const text = [
+    'locals {',
+    '  a = 5e6',
+    '  b = 2E+2',
+    '  c = -1e3',
+    '  d = [1e-2, 1.5e3, 0x1e5]',
+    '  e = "5e6 ${1e3}"',
+    '  f = <<EOT',
+    '5e6 ${2e1}',
+    'EOT',
+    '  a5e6 = var.b5e6 # 7e7',
+    '  g = x.0e1',
+    '}',
+    '',
+  ].join('\n');
+  await withTree(text, (tree) => {
+    assert.equal(tree.text, text);
+    const want = text
+      .replace('5e6\n', '506\n')
+      .replace('2E+2', '2002')
+      .replace('-1e3', '-103')
+      .replace('1e-2', '1002')
+      .replace('${1e3}', '${103}')
+      .replace('${2e1}', '${201}');
+    assert.equal(tree.source, want);
+    assert.deepEqual(tree.repairs.map((r) => [r.kind, text.slice(r.span.start, r.span.end)]), [['exponent', 'e'], ['exponent', 'E+'], ['exponent', 'e'], ['exponent', 'e-'], ['exponent', 'e'], ['exponent', 'e']]);
+    const p = syntaxProblems(tree);
+    // Only the legacy index `x.0e1` (not a number) and the hexadecimal literal stay as the grammar reads them.
+    assert.ok(p.every((x) => x.span.start >= text.indexOf('x.0e1')), JSON.stringify(p));
+  });
+  await withTree('locals {\n  a = 5e6\n  b = 2\n}\n', (tree) => assert.deepEqual(syntaxProblems(tree), []));
+});
+
+test('an edit that makes or unmakes a repair re-parses incrementally to the tree of a fresh parse', async () => {
+  const rt = await runtime();
+  const steps = ['locals {\n  a = 5\n}\n', 'locals {\n  a = 5e\n}\n', 'locals {\n  a = 5e6\n}\n', 'locals {\n  a = 5e6\n  "b" = 1\n}\n', 'locals {\n  a = "5e6\n  "b" = 1\n}\n', 'locals {\n  a = 5E+6\n  b = 1\n}\n'];
+  let tree = parseHcl(rt, steps[0]);
+  try {
+    for (const [i, text] of steps.entries()) {
+      const before = tree.text;
+      const at = editBetween(before, text);
+      const index = new TextIndex(before);
+      const changes: TextChange[] = [{ range: { start: index.positionAt(at.startIndex), end: index.positionAt(at.oldEndIndex) }, text: text.slice(at.startIndex, at.newEndIndex) }];
+      tree = parseHcl(rt, text, { tree, changes });
+      await sameAsFresh(tree, `step ${i}`);
+      const fresh = parseHcl(rt, text);
+      try {
+        assert.deepEqual(syntaxProblems(tree), syntaxProblems(fresh), `step ${i}`);
+      } finally {
+        fresh.delete();
+      }
+    }
+  } finally {
+    tree.delete();
+  }
+});
+
+test('the repair lexer is linear: a megabyte or more of each hostile shape (quadratic work would not finish)', () => {
+  const MB = 1 << 20;
+  const fill = (unit: string, size = MB) => unit.repeat(Math.ceil(size / unit.length));
+  const marker = 'M'.repeat(2000);
+  const shapes: [string, string, number][] = [
+    ['quoted names at line starts, in a block', 'locals {\n' + fill('  "k" = 1\n'), Math.ceil(MB / 10)],
+    ['quoted strings at line starts that run past their line', 'locals {\n' + fill('  "' + 'x'.repeat(500) + '\n'), 0],
+    ['a heredoc whose lines start like its long marker', `x = <<${marker}\n` + fill(marker.slice(1) + '\n'), 0],
+    ['braces, brackets and interpolations nested a million deep', fill('{[("${', MB), 0],
+    ['exponents', 'locals {\n' + fill('  a = 1e5\n'), Math.ceil(MB / 10)],
+    ['comments and slashes', fill('# 1e5 "x" = 1\n/* 2e3 */ // 3e4\n'), 0],
+  ];
+  for (const [what, text, expected] of shapes) {
+    const repairs = findRepairs(text);
+    // Every repair lies inside the text, in order, and keeps the length.
+    assert.ok(repairs.every((r, i) => r.span.start < r.span.end && r.span.end <= text.length && (i === 0 || repairs[i - 1].span.end <= r.span.start)), what);
+    assert.equal(applyRepairs(text, repairs).length, text.length, what);
+    assert.equal(repairs.length, expected, what);
+  }
 });
 
 test('syntax problem offsets are right after non-ASCII text', async () => {

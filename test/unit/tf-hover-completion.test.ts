@@ -31,6 +31,20 @@ test('hover on a mapping resource pattern shows the ARN parts', () => {
   assert.match(h!.contents, /\| role \| `deploy` \|/);
 });
 
+test('hover on a pattern in a collection, and on one written with `$${` (literal text, not an interpolation)', () => {
+  const m = marked('locals {\n  roles = [{ arn_pattern = «"arn:aws:sts::123456789012:assumed-role/de‸ploy/*"» }]\n}\n');
+  const h = service.hover({ path: '/h/l.tf', text: m.text }, m.cursor!);
+  assert.deepEqual(h?.range, m.ranges[0]);
+  assert.match(h!.contents, /\| role \| `deploy` \|/);
+  const e = marked('resource "datadog_aws_wif_intake_mapping" "x" {\n  arn_pattern = «"arn:aws:sts::123456789012:assumed-role/$${‸x}/*"»\n}\n');
+  const he = service.hover({ path: '/h/e.tf', text: e.text }, e.cursor!);
+  assert.deepEqual(he?.range, e.ranges[0]);
+  assert.match(he!.contents, /\| role \| `\$\{x\}` \|/);
+  assert.doesNotMatch(he!.contents, /interpolated/);
+  const i = marked('resource "datadog_aws_wif_intake_mapping" "x" {\n  arn_pattern = «"arn:aws:sts::123456789012:assumed-role/${‸var.r}/*"»\n}\n');
+  assert.match(service.hover({ path: '/h/i.tf', text: i.text }, i.cursor!)!.contents, /interpolated: unknown here/);
+});
+
 test('completion inside provider "datadog": attribute names not yet written', () => {
   const m = marked('provider "datadog" {\n  cloud_provider_type = "aws"\n  ‸\n}\nprovider "aws" {\n}\n');
   const labels = service.complete({ path: '/c/main.tf', text: m.text }, m.cursor!).map((i) => i.label);

@@ -268,6 +268,28 @@ describe('values', () => {
     );
   });
 
+  test('numbers with an exponent and no fraction are numbers, read from the text as written (the grammar alone would not parse them)', async () => {
+    const m = marked('provider "datadog" {\n  a = «5e6»\n  b = «2E+2»\n  c = «-1e3»\n  d = «1e-2»\n  e = «"5e6"»\n  a5e6 = «var.b5e6»\n}\n');
+    const p = (await model(m.text)).providers[0];
+    const s = spans(m);
+    assert.deepEqual(p.attributes.map((a) => a.name), ['a', 'b', 'c', 'd', 'e', 'a5e6']);
+    assert.deepEqual(p.attributes.map((a) => a.value), [
+      { kind: 'number', span: s[0], value: 5_000_000, source: '5e6' },
+      { kind: 'number', span: s[1], value: 200, source: '2E+2' },
+      { kind: 'number', span: s[2], value: -1000, source: '-1e3' },
+      { kind: 'number', span: s[3], value: 0.01, source: '1e-2' },
+      { kind: 'string', span: s[4], value: '5e6', innerSpan: { start: s[4].start + 1, end: s[4].end - 1 }, verbatim: true },
+      { kind: 'expression', form: 'reference', span: s[5], source: 'var.b5e6' },
+    ]);
+  });
+
+  test('signs: -1 and --1 are numbers, -var.x an operation; twenty thousand signs are read without running out of stack', async () => {
+    const p = (await model('provider "datadog" {\n  a = -1\n  b = --1\n  c = - -2.5\n  d = -var.x\n  e = ---3\n}\n')).providers[0];
+    assert.deepEqual(p.attributes.map((a) => (a.value.kind === 'number' ? a.value.value : a.value.kind)), [-1, 1, 2.5, 'expression', -3]);
+    const deep = (await model(`provider "datadog" {\n  a = ${'-'.repeat(20_000)}7\n}\n`)).providers[0];
+    assert.deepEqual(deep.attributes[0].value.kind === 'number' && deep.attributes[0].value.value, 7);
+  });
+
   test('expressions are never literals: references, functions, conditionals, operations, collections, for, parentheses', async () => {
     const cases: [string, string][] = [
       ['var.datadog_org_uuid', 'reference'],
@@ -461,6 +483,63 @@ describe('WIF mapping resources', () => {
     assert.equal(literalString(mappings[0].arnPattern?.value), 'arn:aws:sts::123456789012:assumed-role/DatadogAgentRole/*');
   });
 
+  test('every arn_pattern, with the group it is compared in: the mappings\' by kind (with their for_each), collections by where they are', async () => {
+    const text = [
+      'resource "datadog_aws_wif_intake_mapping" "agent" {',
+      '  arn_pattern = "a"',
+      '}',
+      'resource "datadog_aws_wif_persona_mapping" "team" {',
+      '  for_each    = { ci = { arn_pattern = "b" } }',
+      '  arn_pattern = each.value.arn_pattern',
+      '}',
+      'locals {',
+      '  roles = [{ arn_pattern = "c" }, { "arn_pattern" = <<EOT',
+      'd',
+      'EOT',
+      '  }]',
+      '  by_kind = { intake = { x = { arn_pattern = "e" } }, other = [{ type = "identity", arn_pattern = "f" }] }',
+      '  arn_pattern = "g"',
+      '}',
+      'variable "v" {',
+      '  default = { a = { arn_pattern = "h" } }',
+      '}',
+      'module "m" {',
+      '  source = "./m"',
+      '  list   = jsonencode([{ arn_pattern = "i" }])',
+      '}',
+      'resource "other_thing" "o" {',
+      '  arn_pattern = "not ours"',
+      '  nested {',
+      '    inner = { arn_pattern = "j" }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const m = await model(text);
+    assert.deepEqual(
+      m.arnPatterns.map((p) => [literalString(p.value) ?? (p.value.kind === 'expression' ? p.value.source : p.value.kind), p.group, p.owner, p.direct, p.kind ?? null]),
+      [
+        ['a', 'intake mappings', 'datadog_aws_wif_intake_mapping.agent', true, 'intake'],
+        ['b', 'identity mappings', "datadog_aws_wif_persona_mapping.team's for_each", false, 'identity'],
+        ['each.value.arn_pattern', 'identity mappings', 'datadog_aws_wif_persona_mapping.team', true, 'identity'],
+        ['c', 'local.roles', 'local.roles', false, null],
+        ['d\n', 'local.roles', 'local.roles', false, null],
+        ['e', 'local.by_kind.intake', 'local.by_kind', false, null],
+        ['f', 'local.by_kind.other (type "identity")', 'local.by_kind', false, null],
+        ['g', 'local.arn_pattern', 'local.arn_pattern', false, null],
+        ['h', 'var.v', 'var.v', false, null],
+        ['i', 'module.m.list', 'module.m.list', false, null],
+        ['j', 'other_thing.o.nested.inner', 'other_thing.o.nested.inner', false, null],
+      ],
+    );
+    assert.deepEqual(m.arnPatterns.map((p) => slice(text, p.keySpan)), ['arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern', '"arn_pattern"', 'arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern', 'arn_pattern']);
+  });
+
+  test('a heredoc reads `$${` as the literal `${`, as a quoted string does', async () => {
+    const p = (await model('provider "datadog" {\n  a = <<EOT\nx$${y}z\nEOT\n  b = "x$${y}z"\n}\n')).providers[0];
+    assert.deepEqual([literalString(valueOf(p, 'a')), literalString(valueOf(p, 'b'))], ['x${y}z\n', 'x${y}z']);
+  });
+
   test('a mapping nested in another block is not a resource', async () => {
     const { mappings } = await model('module "m" {\n  resource "datadog_aws_wif_intake_mapping" "x" {\n    arn_pattern = "a"\n  }\n}\n');
     assert.deepEqual(mappings, []);
@@ -610,6 +689,17 @@ describe('syntax errors', () => {
     }
   });
 
+  test('a quoted argument name: the block and those after it are read whole (the name as written, quotes included)', async () => {
+    const text = 'provider "datadog" {\n  api_key = "k"\n  "org_uuid" = "x"\n  cloud_provider_type = "aws"\n}\n' + AFTER;
+    const m = await model(text);
+    assert.deepEqual(m.providers.map((p) => p.attributes.map((a) => [a.name, literalString(a.value)])), [
+      [['api_key', 'k'], ['"org_uuid"', 'x'], ['cloud_provider_type', 'aws']],
+      [['org_uuid', 'x']],
+    ]);
+    assert.ok(m.providers[0].closeBrace);
+    assert.deepEqual(m.mappings.map((x) => x.name), ['m']);
+  });
+
   test('an unclosed heredoc swallows the rest of the file, as in Terraform', async () => {
     const m = await model('variable "x" {\n  default = <<EOT\nabc\n}\n' + AFTER);
     assert.deepEqual(m.providers, []);
@@ -743,8 +833,8 @@ const CORPUS: Record<string, CorpusExpectation> = {
   },
   'DataDog+terraform-intro__datadog.tf': {
     providers: [[null, PROVIDER_KEYS]],
-    syntaxLines: [25, 26, 29],
-    why: 'pre-0.12 syntax (`silenced { "*" = 0 }`) is an error after the provider block, which is still read',
+    syntaxLines: [26],
+    why: 'pre-0.12 syntax (`silenced { "*" = 0 }`) is one error (the quoted name) after the provider block, which is still read',
   },
   'DataDog+terraform-provider-datadog__datadog__tests__providers.tf': { providers: [], requirement: { source: 'DataDog/datadog', version: null }, why: 'required_providers only' },
   'DataDog+terraform-provider-datadog__examples__provider__provider.tf': { providers: [[null, PROVIDER_KEYS]], requirement: { source: 'DataDog/datadog', version: null }, why: 'the official provider example' },

@@ -104,6 +104,37 @@ describe('tf/hcl-syntax', () => {
     assert.deepEqual(hits(m.text, 'tf/cloud-provider-type-invalid'), [['tf/cloud-provider-type-invalid', 'error', m.ranges[0]]]);
   });
 
+  test('a quoted argument name (Terraform 0.11\'s `silenced { "*" = 0 }`): one finding, on the name; the blocks around it are judged', () => {
+    const m = marked(hcl`
+      resource "datadog_monitor" "m" {
+        silenced {
+          «"*"» = 0
+        }
+      }
+      provider "datadog" {
+        cloud_provider_type = «"gcp"»
+      }
+    `);
+    const found = lint(m.text);
+    assert.deepEqual(hits(m.text, 'tf/hcl-syntax'), [['tf/hcl-syntax', 'error', m.ranges[0]]]);
+    assert.equal(found.find((f) => f.code === 'tf/hcl-syntax')!.message, 'HCL syntax: Invalid argument name: argument names must not be quoted');
+    assert.deepEqual(hits(m.text, 'tf/cloud-provider-type-invalid'), [['tf/cloud-provider-type-invalid', 'error', m.ranges[1]]]);
+  });
+
+  test('a number with an exponent (`5e6`, `2E+2`, `-1e3`) is no syntax error, and the next line is still read', () => {
+    const m = marked(hcl`
+      resource "datadog_monitor" "m" {
+        threshold = 5e6
+        warning   = 2E+2
+        delta     = -1e3
+      }
+      provider "datadog" {
+        org_uuid = «"x"»
+      }
+    `);
+    assert.deepEqual(lint(m.text).map((f) => [f.code, f.range]), [['tf/org-uuid-invalid', m.ranges[0]]]);
+  });
+
   test('near miss: valid HCL with heredocs, templates, for expressions and every comment style has no syntax finding', () => {
     const text = hcl`
       # hash comment
@@ -701,16 +732,19 @@ describe('arn/* on arn_pattern of the mapping resources', () => {
     assert.deepEqual(codes(mapping(INTAKE, 'a', '"arn:aws:sts::${ var.account }:assumed-role/ci/*"')), []);
   });
 
-  test('a pure expression, a directive, a heredoc: not judged', () => {
-    for (const v of ['var.pattern', 'local.patterns["ci"]', 'format("arn:aws:sts::%s:role/x", var.a)', 'var.on ? "x" : "y"', '"arn:aws:sts::123456789012:assumed-role/%{ if var.ci }ci%{ else }dev%{ endif }/*"']) {
+  test('a pure expression, a directive: not judged', () => {
+    // (`"${var.pattern}"` is `var.pattern` written the old way; `"${local.prefix}:assumed-role/x/*"` may start with anything.)
+    for (const v of ['var.pattern', '"${var.pattern}"', '"${local.prefix}:assumed-role/x/*"', 'local.patterns["ci"]', 'format("arn:aws:sts::%s:role/x", var.a)', 'var.on ? "x" : "y"', '"arn:aws:sts::123456789012:assumed-role/%{ if var.ci }ci%{ else }dev%{ endif }/*"']) {
       assert.deepEqual(codes(mapping(INTAKE, 'a', v)), [], v);
     }
   });
 
-  test('an escape in the string: the finding covers the whole value (offsets inside would be wrong), without a fix', () => {
-    const m = marked(mapping(INTAKE, 'a', '«"arn:aws:sts::12345:assumed-role/\\u0041bc/*"»'));
-    const found = lint(m.text);
-    assert.deepEqual(found.map((f) => [f.code, f.range]), [['arn/invalid-account', m.ranges[0]]]);
+  test('an escape in the string: findings land on the characters as written, and a fix writes the string anew', () => {
+    const m = marked(mapping(INTAKE, 'a', '"arn:aws:sts::«12345»:assumed-role/\\u0041bc/*"'));
+    assert.deepEqual(lint(m.text).map((f) => [f.code, f.range]), [['arn/invalid-account', m.ranges[0]]]);
+    const s = marked(mapping(INTAKE, 'a', '"arn:aws:sts::123456789012:assumed-role/«\\u0041bc»"'));
+    assert.deepEqual(lint(s.text).map((f) => [f.code, f.range]), [['arn/missing-session', s.ranges[0]]]);
+    assert.equal(fixed(s.text, s.ranges[0], 'arn/missing-session'), s.text.replace('\\u0041bc"', 'Abc/*"'));
   });
 
   test('an IAM role ARN: the fix writes the assumed-role pattern, path dropped, interpolated account kept', () => {
@@ -737,6 +771,116 @@ describe('arn/* on arn_pattern of the mapping resources', () => {
     assert.deepEqual(codes(mapping(IDENTITY, 'r', '"arn:aws:sts::${data.aws_caller_identity.current.account_id}:assumed-role/terraform-runner/*"', 'account_identifier = datadog_service_account.terraform.id')), []);
     assert.deepEqual(codes(mapping('datadog_integration_aws', 'x', '"not an arn"')), []);
     assert.deepEqual(codes('data "datadog_aws_wif_intake_mapping" "x" {\n  arn_pattern = "nope"\n}\n'), []);
+  });
+});
+
+describe('arn/* on patterns written as heredocs and with `$${`', () => {
+  test('a heredoc: its final line break is part of the value Terraform sends, so arn/whitespace on the heredoc, fixed by a quoted string', () => {
+    const m = marked(`resource "${INTAKE}" "a" {\n  arn_pattern = «<<EOT\narn:aws:sts::123456789012:assumed-role/ci/*\nEOT»\n}\n`);
+    const found = lint(m.text);
+    assert.deepEqual(found.map((f) => [f.code, f.severity, f.range]), [['arn/whitespace', 'error', m.ranges[0]]]);
+    assert.match(found[0].message, /heredoc ends with a line break/);
+    const out = fixed(m.text, m.ranges[0], 'arn/whitespace');
+    assert.equal(out, `resource "${INTAKE}" "a" {\n  arn_pattern = "arn:aws:sts::123456789012:assumed-role/ci/*"\n}\n`);
+    assert.deepEqual(codes(out), []);
+    // `<<-`: the indentation is not part of the value; the fix drops it too.
+    const d = marked(`resource "${INTAKE}" "a" {\n  arn_pattern = «<<-EOT\n    arn:aws:sts::123456789012:assumed-role/ci/*\n  EOT»\n}\n`);
+    assert.deepEqual(hits(d.text, 'arn/whitespace'), [['arn/whitespace', 'error', d.ranges[0]]]);
+    assert.match(fixed(d.text, d.ranges[0], 'arn/whitespace'), /arn_pattern = "arn:aws:sts::123456789012:assumed-role\/ci\/\*"\n/);
+  });
+
+  test('a heredoc: the other rules judge its text, findings on the characters in its body; an interpolation in it is unknown', () => {
+    const m = marked(`resource "${INTAKE}" "a" {\n  arn_pattern = <<-EOT\n    arn:aws:sts::«12345»:assumed-role/ci/*\n  EOT\n}\n`);
+    assert.deepEqual(lint(m.text).map((f) => f.code).sort(), ['arn/invalid-account', 'arn/whitespace']);
+    assert.deepEqual(hits(m.text, 'arn/invalid-account'), [['arn/invalid-account', 'error', m.ranges[0]]]);
+    assert.deepEqual(codes(`resource "${INTAKE}" "a" {\n  arn_pattern = <<EOT\narn:aws:sts::\${var.account}:assumed-role/ci/*\nEOT\n}\n`), ['arn/whitespace']);
+    // chomp() and a directive make it an expression or unknown: not judged.
+    assert.deepEqual(codes(`resource "${INTAKE}" "a" {\n  arn_pattern = chomp(<<EOT\narn:aws:sts::12345:assumed-role/ci/*\nEOT\n)\n}\n`), []);
+  });
+
+  test('`$${` is the literal text `${`, not an interpolation: judged as written (a role name cannot hold it)', () => {
+    const m = marked(mapping(INTAKE, 'a', '"arn:aws:sts::123456789012:assumed-role/«$${aws:username}»/*"'));
+    const found = lint(m.text);
+    assert.deepEqual(found.map((f) => [f.code, f.range]), [['arn/invalid-role-name', m.ranges[0]]]);
+    assert.match(found[0].message, /`\$\{aws:username\}` is not a role name/);
+    // Beside a real interpolation: that one stays unknown (no arn/invalid-account), the escaped one is judged.
+    const b = marked(mapping(INTAKE, 'a', '"arn:aws:sts::${var.account}:assumed-role/«$${x}»/*"'));
+    assert.deepEqual(lint(b.text).map((f) => [f.code, f.range]), [['arn/invalid-role-name', b.ranges[0]]]);
+    // The same in a heredoc.
+    assert.ok(codes(`resource "${INTAKE}" "a" {\n  arn_pattern = <<EOT\narn:aws:sts::123456789012:assumed-role/$\${x}/*\nEOT\n}\n`).includes('arn/invalid-role-name'));
+    // Near miss: a real interpolation there is unknown.
+    assert.deepEqual(codes(mapping(INTAKE, 'a', '"arn:aws:sts::123456789012:assumed-role/${var.role}/*"')), []);
+  });
+});
+
+describe('arn/* on arn_pattern keys in collections (locals, variables, for_each)', () => {
+  const ci = 'arn:aws:sts::123456789012:assumed-role/ci/*';
+
+  test('a list of objects in locals: each pattern judged where it is; two entries that overlap', () => {
+    const m = marked(hcl`
+      locals {
+        roles = [
+          { name = "ci", arn_pattern = "${ci}" },
+          { name = "cd", arn_pattern = "arn:aws:sts::«12345»:assumed-role/cd/*" },
+          { name = "x", arn_pattern = «"arn:aws:sts::123456789012:assumed-role/ci/deploy"» },
+        ]
+      }
+    `);
+    const found = lint(m.text);
+    assert.deepEqual(found.map((f) => [f.code, f.range]), [['arn/invalid-account', m.ranges[0]], ['arn/overlapping-patterns', m.ranges[1]]]);
+    assert.match(found[1].message, /the pattern on line 3 \(local\.roles\)/);
+    assert.match(found[1].message, /in `local\.roles`/);
+  });
+
+  test('a variable default, a map of maps, a quoted key, jsonencode: judged, with fixes', () => {
+    const m = marked(hcl`
+      variable "mappings" {
+        default = {
+          deploy = { "arn_pattern" = "arn:aws:«iam::123456789012:role/deploy»" }
+        }
+      }
+      locals {
+        policy = jsonencode({ arn_pattern = "arn:aws:sts::123456789012:assumed-role/«ci»" })
+      }
+    `);
+    assert.deepEqual(lint(m.text).map((f) => [f.code, f.range]), [['arn/iam-role-arn', m.ranges[0]], ['arn/missing-session', m.ranges[1]]]);
+    assert.equal(fixed(m.text, m.ranges[0], 'arn/iam-role-arn'), m.text.replace('arn:aws:iam::123456789012:role/deploy', 'arn:aws:sts::123456789012:assumed-role/deploy/*'));
+  });
+
+  test('a mapping resource\'s for_each: its entries are mappings of its kind, compared with the other mappings of that kind; each.value.arn_pattern is unknown', () => {
+    const m = marked(hcl`
+      resource "datadog_aws_wif_identity_mapping" "team" {
+        for_each = {
+          ci = { arn_pattern = "${ci}", account = "ci@example.com" }
+        }
+        account_identifier = each.value.account
+        arn_pattern        = each.value.arn_pattern
+      }
+      resource "datadog_aws_wif_identity_mapping" "runner" {
+        account_identifier = "runner@example.com"
+        arn_pattern        = «"${ci}"»
+      }
+      resource "datadog_aws_wif_intake_mapping" "agent" {
+        arn_pattern = "${ci}"
+      }
+    `);
+    const found = lint(m.text);
+    assert.deepEqual(found.map((f) => [f.code, f.range]), [['arn/overlapping-patterns', m.ranges[0]]]);
+    assert.match(found[0].message, /This identity mapping can match the same caller as the pattern on line 3 \(datadog_aws_wif_identity_mapping\.team's for_each\)/);
+  });
+
+  test('near miss: different collections, different keys above the entries, a different sibling type, expressions, other resources\' attributes', () => {
+    const other = 'arn:aws:sts::123456789012:assumed-role/ci/deploy';
+    assert.deepEqual(codes(`locals {\n  a = [{ arn_pattern = "${ci}" }]\n  b = [{ arn_pattern = "${other}" }]\n}\n`), []);
+    assert.deepEqual(codes(`locals {\n  m = {\n    intake   = [{ arn_pattern = "${ci}" }]\n    identity = [{ arn_pattern = "${other}" }]\n  }\n}\n`), []);
+    assert.deepEqual(codes(`locals {\n  m = [\n    { type = "intake", arn_pattern = "${ci}" },\n    { type = "identity", arn_pattern = "${other}" },\n  ]\n}\n`), []);
+    assert.deepEqual(codes(`locals {\n  m = [{ arn_pattern = var.p }, { arn_pattern = "\${var.a}" }, { arn_pattern = local.x.arn_pattern }]\n}\n`), []);
+    assert.deepEqual(codes('resource "aws_something" "x" {\n  arn_pattern = "nope"\n  tags = { arn_pattern_note = "nope" }\n}\n'), []);
+  });
+
+  test('near miss: the same collection compared with itself only in one file', () => {
+    const text = `locals {\n  roles = [{ arn_pattern = "${ci}" }]\n}\n`;
+    assert.deepEqual(codes(text, [{ path: '/proj/other.tf', text }]), []);
   });
 });
 

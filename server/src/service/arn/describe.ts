@@ -1,15 +1,19 @@
 // Hover text for an ARN or pattern: its parts, what kind of identity it
 // names, and for a pattern two caller ARNs it matches and one it does not.
 
-import { KIND_LABELS, parseArn, type ArnPart } from './parse';
+import { KIND_LABELS, interpolationSpans, parseArn, type ArnPart, type Interpolations } from './parse';
 import { matches, wildcardPrefix } from './match';
 
 const show = (part: ArnPart | undefined) => (!part ? '-' : part.text === '' ? '(empty)' : `\`${part.text}\`${part.templated ? ' (interpolated: unknown here)' : ''}`);
 
 const showPath = (path: ArnPart[]) => `\`${path.map((s) => s.text).join('/')}/\`${path.some((s) => s.templated) ? ' (interpolated: unknown here)' : ''}`;
 
-export function describeArn(pattern: string): string {
-  const p = parseArn(pattern.trim());
+/** `interpolations`: where the `${…}` of `pattern` are (default: every `${…}`; a Terraform `$${` is literal text). */
+export function describeArn(pattern: string, interpolations?: Interpolations): string {
+  const trimmed = pattern.trim();
+  const lead = pattern.length - pattern.trimStart().length;
+  const spans = interpolations ? interpolations.map(([s, e]) => [s - lead, e - lead] as const).filter(([s, e]) => s >= 0 && e <= trimmed.length) : interpolationSpans(trimmed);
+  const p = parseArn(trimmed, spans);
   if (!p.isArn) return `**Not an ARN**: \`${pattern}\` needs the form \`arn:aws:sts::<account>:assumed-role/<role>/<session>\`.`;
   const rows: [string, string][] = [
     ['partition', show(p.partition)],
@@ -28,17 +32,17 @@ export function describeArn(pattern: string): string {
   } else if (p.kind !== 'root') rows.push(['resource', show(p.resource)]);
 
   const lines = [`**ARN** · ${KIND_LABELS[p.kind]}`, '', '| part | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), ''];
-  lines.push(...examples(pattern.trim(), p.kind));
+  lines.push(...examples(trimmed, p.kind, spans));
   return lines.join('\n');
 }
 
-function examples(pattern: string, kind: string): string[] {
+function examples(pattern: string, kind: string, spans: Interpolations): string[] {
   if (kind === 'iam-role') {
-    const p = parseArn(pattern);
+    const p = parseArn(pattern, spans);
     return [`Matches no caller: a session of this role presents itself as \`arn:aws:sts::${p.account?.text}:assumed-role/${p.roleName?.text}/<session>\`.`];
   }
   if (kind === 'root' || kind === 'other') return ['Matches no caller that may be mapped.'];
-  if ((kind === 'assumed-role' || kind === 'sso-assumed-role') && !parseArn(pattern).session) {
+  if ((kind === 'assumed-role' || kind === 'sso-assumed-role') && !parseArn(pattern, spans).session) {
     return ['Matches no caller: a caller\'s assumed-role ARN always ends with a session name. Append `/*` for any session.'];
   }
   const prefix = wildcardPrefix(pattern);

@@ -1,7 +1,7 @@
 // The ARN engine: parser, rules, matcher and overlap test. It serves the YAML
 // and Terraform rules, hover, the mapping commands' input boxes and the CLI.
 
-export { parseArn, KIND_LABELS, type ArnKind, type ArnPart, type ParsedArn } from './parse';
+export { parseArn, interpolationSpans, KIND_LABELS, type ArnKind, type ArnPart, type Interpolations, type ParsedArn } from './parse';
 export { lintArnPattern, type ArnFinding, type ArnFix } from './rules';
 export { matches, overlaps, overlapWitness, findOverlaps, wildcardPrefix, MAX_LISTED_OVERLAPS, type Overlap } from './match';
 export { describeArn } from './describe';

@@ -1,7 +1,9 @@
 // Splits an ARN or ARN pattern into its parts, each with its offsets in the
 // string, so a diagnostic can underline exactly the part at fault. A template
 // interpolation (`${…}`, as in Terraform or CloudFormation) stands for an
-// unknown value: it never splits a field and is never judged.
+// unknown value: it never splits a field and is never judged. By default every
+// `${…}` is one; a reader that knows better passes where they are (a
+// Terraform `$${` escape is the literal text `${`, no interpolation).
 
 export interface ArnPart {
   text: string;
@@ -13,6 +15,9 @@ export interface ArnPart {
 }
 
 export type ArnKind = 'assumed-role' | 'sso-assumed-role' | 'iam-role' | 'iam-user' | 'root' | 'federated-user' | 'other';
+
+/** [start, end) of each interpolation in a pattern, in order. */
+export type Interpolations = readonly (readonly [number, number])[];
 
 export interface ParsedArn {
   source: string;
@@ -39,6 +44,13 @@ export interface ParsedArn {
   userName?: ArnPart;
 }
 
+/** The interpolations of `part` (spans of the whole text), relative to the part's start. */
+export function interpolationsIn(part: ArnPart, spans: Interpolations): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [s, e] of spans) if (s < part.end && e > part.start) out.push([Math.max(s, part.start) - part.start, Math.min(e, part.end) - part.start]);
+  return out;
+}
+
 /**
  * The `${…}` interpolations of `text[from, to)`, as [start, end) offsets. Braces
  * nest inside one (`${ {a = 1}["a"] }`); an unclosed one runs to `to`.
@@ -62,21 +74,20 @@ export function interpolationSpans(text: string, from = 0, to = text.length): [n
   return spans;
 }
 
-/** Splits `text[from, to)` on `sep`, outside `${…}`. */
-function split(text: string, from: number, to: number, sep: string, limit = Infinity): ArnPart[] {
+/** Splits `text[from, to)` on `sep`, outside the interpolations (`spans`, in order). */
+function split(text: string, from: number, to: number, sep: string, spans: Interpolations, limit = Infinity): ArnPart[] {
   const parts: ArnPart[] = [];
-  let depth = 0;
   let start = from;
   let templated = false;
+  let k = 0;
+  while (k < spans.length && spans[k][1] <= from) k++;
   for (let i = from; i < to; i++) {
-    const c = text[i];
-    if (depth === 0 && c === '$' && text[i + 1] === '{') {
-      depth++;
+    if (k < spans.length && i >= spans[k][0]) {
+      // Inside an interpolation: never a separator.
       templated = true;
-      i++;
-    } else if (c === '{' && depth > 0) depth++;
-    else if (c === '}' && depth > 0) depth--;
-    else if (c === sep && depth === 0 && parts.length < limit) {
+      i = Math.min(spans[k][1], to) - 1;
+      k++;
+    } else if (text[i] === sep && parts.length < limit) {
       parts.push({ text: text.slice(start, i), start, end: i, templated });
       start = i + 1;
       templated = false;
@@ -86,13 +97,14 @@ function split(text: string, from: number, to: number, sep: string, limit = Infi
   return parts;
 }
 
-export function parseArn(source: string): ParsedArn {
+/** Parses `source`; `interpolations` says where its `${…}` are (default: every `${…}`). */
+export function parseArn(source: string, interpolations: Interpolations = interpolationSpans(source)): ParsedArn {
   const empty: ParsedArn = { source, isArn: false, segments: [], path: [], kind: 'other' };
   if (!source.startsWith('arn:')) return empty;
-  const fields = split(source, 0, source.length, ':', 5);
+  const fields = split(source, 0, source.length, ':', interpolations, 5);
   if (fields.length < 6) return empty;
   const [, partition, service, region, account, resource] = fields;
-  const segments = split(source, resource.start, resource.end, '/');
+  const segments = split(source, resource.start, resource.end, '/', interpolations);
   const parsed: ParsedArn = { source, isArn: true, partition, service, region, account, resource, segments, path: [], kind: 'other' };
   const type = segments[0]?.text;
   parsed.resourceType = type;

@@ -3,7 +3,7 @@
 // its own text. One mistake is reported once, by the most specific rule.
 
 import type { Severity } from '../common/types';
-import { interpolationSpans, parseArn, type ArnPart, type ParsedArn } from './parse';
+import { interpolationSpans, interpolationsIn, parseArn, type ArnPart, type Interpolations, type ParsedArn } from './parse';
 import { piecesMatch } from './match';
 
 export interface ArnFix {
@@ -25,28 +25,39 @@ export interface ArnFinding {
 const NAME_CHARS = /^[A-Za-z0-9+=,.@_-]*$/;
 const ACCOUNT = /^\d{12}$/;
 
-/** Lints one ARN pattern. */
-export function lintArnPattern(source: string): ArnFinding[] {
+/**
+ * Lints one ARN pattern. `interpolations` says where its `${…}` are (unknown
+ * values, never judged); by default every `${…}` is one.
+ */
+export function lintArnPattern(source: string, interpolations?: Interpolations): ArnFinding[] {
   const out: ArnFinding[] = [];
   const trimmed = source.trim();
   const lead = source.length - source.trimStart().length;
+  // The interpolations of the trimmed text, and of a text made from it by
+  // appending: found again (an unclosed `${` swallows what is appended), or
+  // the ones given.
+  const given = interpolations
+    ?.map(([s, e]) => [Math.max(0, s - lead), Math.min(trimmed.length, e - lead)] as const)
+    .filter(([s, e]) => s < e);
+  const spansOf = (text: string): Interpolations => given ?? interpolationSpans(text);
+  const spans = spansOf(trimmed);
   if (trimmed === '') {
     // Nothing but white space (or nothing): the mistake is that there is no ARN.
     out.push(finding('arn/not-an-arn', 'error', 'Not an ARN: an ARN pattern starts with `arn:` (e.g. `arn:aws:sts::123456789012:assumed-role/my-role/*`).', 0, source.length));
     return clamp(out, source.length);
   }
   // White space inside an interpolation (`${ var.account }`) is part of the expression, not of the pattern.
-  const inner = outsideInterpolations(trimmed, /\s+/g)[0];
+  const inner = outsideInterpolations(trimmed, /\s+/g, spans)[0];
   if (inner) {
     const at = lead + inner[0];
-    out.push(finding('arn/whitespace', 'error', 'White space inside an ARN pattern: it can never match a caller ARN. Remove it.', at, lead + inner[1], { title: 'Remove the white space', replacement: removeOutside(trimmed, /\s+/g) }));
+    out.push(finding('arn/whitespace', 'error', 'White space inside an ARN pattern: it can never match a caller ARN. Remove it.', at, lead + inner[1], { title: 'Remove the white space', replacement: removeOutside(trimmed, /\s+/g, spans) }));
     return clamp(out, source.length);
   }
   if (trimmed.length !== source.length) {
     const [s, e] = lead > 0 ? [0, lead] : [lead + trimmed.length, source.length];
     out.push(finding('arn/whitespace', 'error', 'White space around an ARN pattern: it can never match a caller ARN. Trim it.', s, e, { title: 'Trim the white space', replacement: trimmed }));
   }
-  judge(trimmed, lead, out);
+  judge(trimmed, lead, out, spansOf);
   return clamp(out, source.length);
 }
 
@@ -60,9 +71,8 @@ function clamp(out: ArnFinding[], length: number): ArnFinding[] {
   return out;
 }
 
-/** The [start, end) matches of `re` (global) in `text` that lie outside every `${…}`. */
-function outsideInterpolations(text: string, re: RegExp): [number, number][] {
-  const spans = interpolationSpans(text);
+/** The [start, end) matches of `re` (global) in `text` that lie outside every interpolation (`spans`). */
+function outsideInterpolations(text: string, re: RegExp, spans: Interpolations): [number, number][] {
   const out: [number, number][] = [];
   // Matches and spans both come in order: one pointer walks the spans (linear).
   let j = 0;
@@ -79,9 +89,8 @@ function outsideInterpolations(text: string, re: RegExp): [number, number][] {
   return out;
 }
 
-/** `text` with the matches of `re` outside `${…}` removed. */
-function removeOutside(text: string, re: RegExp): string {
-  const spans = interpolationSpans(text);
+/** `text` with the matches of `re` outside the interpolations (`spans`) removed. */
+function removeOutside(text: string, re: RegExp, spans: Interpolations): string {
   let out = '';
   let at = 0;
   for (const [is, ie] of spans) {
@@ -95,18 +104,21 @@ function finding(code: string, severity: Severity, message: string, start: numbe
   return fix ? { code, severity, message, start, end: Math.max(end, start + 1), fix } : { code, severity, message, start, end: Math.max(end, start + 1) };
 }
 
-/** Offsets of `*` outside `${…}`. */
-function starsOf(text: string): number[] {
-  return outsideInterpolations(text, /\*/g).map(([s]) => s);
+/** Offsets of `*` outside the interpolations (`spans`). */
+function starsOf(text: string, spans: Interpolations): number[] {
+  return outsideInterpolations(text, /\*/g, spans).map(([s]) => s);
 }
+
+/** Has a `*` outside its interpolations (`spans`, of the whole pattern). */
+const hasStar = (part: ArnPart, spans: Interpolations) => starsOf(part.text, interpolationsIn(part, spans)).length > 0;
 
 const inPart = (part: ArnPart | undefined, at: number) => !!part && at >= part.start && at < part.end + (part.start === part.end ? 1 : 0);
 /** The literal pieces of a part, between and around its interpolations, with their offsets. */
-function literalPieces(part: ArnPart): { text: string; start: number; end: number }[] {
+function literalPieces(part: ArnPart, spans: Interpolations): { text: string; start: number; end: number }[] {
   const pieces: { text: string; start: number; end: number }[] = [];
   let at = part.start;
   const source = part.text;
-  for (const [s, e] of interpolationSpans(source)) {
+  for (const [s, e] of interpolationsIn(part, spans)) {
     if (s > at - part.start) pieces.push({ text: source.slice(at - part.start, s), start: at, end: part.start + s });
     at = part.start + e;
   }
@@ -114,23 +126,23 @@ function literalPieces(part: ArnPart): { text: string; start: number; end: numbe
   return pieces;
 }
 /** The literal text of a part, interpolations removed. */
-const literal = (part: ArnPart) => literalPieces(part).map((p) => p.text).join('');
+const literal = (part: ArnPart, spans: Interpolations) => literalPieces(part, spans).map((p) => p.text).join('');
 /**
  * Where to underline a part: all of it, or for a part holding an interpolation
  * only its literal text (the unknown value is never reported).
  */
-function judgedSpan(part: ArnPart): [number, number] {
+function judgedSpan(part: ArnPart, spans: Interpolations): [number, number] {
   if (!part.templated) return [part.start, part.end];
-  const pieces = literalPieces(part);
+  const pieces = literalPieces(part, spans);
   return pieces.length ? [pieces[0].start, pieces[pieces.length - 1].end] : [part.start, part.end];
 }
 /** Could a part, whatever its interpolations stand for, read exactly `value`? */
-function couldRead(part: ArnPart, value: string): boolean {
+function couldRead(part: ArnPart, value: string, spans: Interpolations): boolean {
   if (!part.templated) return part.text === value;
   // A glob match: the literal pieces in order, anything in between.
   const pieces: string[] = [];
   let at = 0;
-  for (const [s, e] of interpolationSpans(part.text)) {
+  for (const [s, e] of interpolationsIn(part, spans)) {
     pieces.push(part.text.slice(at, s));
     at = e;
   }
@@ -138,19 +150,22 @@ function couldRead(part: ArnPart, value: string): boolean {
   return piecesMatch(pieces, value);
 }
 
-function judge(text: string, base: number, out: ArnFinding[]): void {
+function judge(text: string, base: number, out: ArnFinding[], spansOf: (text: string) => Interpolations): void {
+  const spans = spansOf(text);
   const at = (s: number, e: number) => [base + s, base + e] as const;
   const report = (code: string, severity: Severity, message: string, s: number, e: number, fix?: ArnFix) => {
     const [fs, fe] = at(s, e);
     // Fixes rewrite the trimmed pattern: a fix also drops white space around it.
     out.push(finding(code, severity, message, fs, fe, fix));
   };
-  const p = parseArn(text);
+  const p = parseArn(text, spans);
   if (!p.isArn) {
+    // An interpolation at the start may stand for the whole ARN (`"${var.pattern}"`) or its `arn:…` prefix: unknown.
+    if (spans.length && spans[0][0] === 0) return;
     report('arn/not-an-arn', 'error', text.startsWith('arn:') ? 'Not an ARN: it needs six `:`-separated fields (`arn:aws:sts::<account>:assumed-role/<role>/<session>`).' : 'Not an ARN: an ARN pattern starts with `arn:` (e.g. `arn:aws:sts::123456789012:assumed-role/my-role/*`).', 0, text.length);
     return;
   }
-  const stars = starsOf(text);
+  const stars = starsOf(text, spans);
   const fieldsWithStar = new Set<ArnPart>();
   let resourceStar: number | undefined;
   if (stars.length > 1) {
@@ -170,8 +185,8 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
 
   // Partition.
   const partition = p.partition!;
-  if (!fieldsWithStar.has(partition) && !couldRead(partition, 'aws')) {
-    const [ps, pe] = judgedSpan(partition);
+  if (!fieldsWithStar.has(partition) && !couldRead(partition, 'aws', spans)) {
+    const [ps, pe] = judgedSpan(partition, spans);
     report('arn/unsupported-partition', 'error', `Partition \`${partition.text || '(empty)'}\`: Datadog accepts identities of the \`aws\` partition only${/^aws-/.test(partition.text) ? ' (China, GovCloud and isolated regions are not supported)' : ''}.`, ps, pe);
   }
 
@@ -184,7 +199,7 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
     if (p.kind === 'iam-role') {
       callerShaped = false;
       const role = p.roleName!;
-      const fixable = !starsOf(role.text).length && role.text !== '' && !starsOf(p.account!.text).length;
+      const fixable = !hasStar(role, spans) && role.text !== '' && !hasStar(p.account!, spans);
       const suggestion = `arn:${partition.text}:sts::${p.account!.text}:assumed-role/${role.text}/*`;
       report(
         'arn/iam-role-arn',
@@ -217,9 +232,9 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
   // Region.
   const region = p.region!;
   // (An interpolated region may stand for the empty string; literal text beside it may not.)
-  if (literal(region) !== '' && !fieldsWithStar.has(region) && (service.text === 'sts' || service.text === 'iam')) {
+  if (literal(region, spans) !== '' && !fieldsWithStar.has(region) && (service.text === 'sts' || service.text === 'iam')) {
     const replacement = text.slice(0, region.start) + text.slice(region.end);
-    const [rs, re] = judgedSpan(region);
+    const [rs, re] = judgedSpan(region, spans);
     report('arn/region-not-empty', 'error', `IAM and STS ARNs have an empty region field (\`${service.text}::\`), even for a regional STS endpoint.`, rs, re, { title: 'Remove the region', replacement });
   }
 
@@ -227,16 +242,16 @@ function judge(text: string, base: number, out: ArnFinding[]): void {
   const account = p.account!;
   // (Not for an ARN that names no caller at all: S3 buckets have no account; the service is the mistake.)
   // (An interpolated account is unknown: only its literal digits beside the interpolation are judged.)
-  const accountLiteral = literal(account);
+  const accountLiteral = literal(account, spans);
   const accountBad = account.templated ? !/^\d{0,12}$/.test(accountLiteral) : !ACCOUNT.test(account.text);
   if (accountBad && !fieldsWithStar.has(account) && p.kind !== 'other') {
-    const [as, ae] = judgedSpan(account);
+    const [as, ae] = judgedSpan(account, spans);
     const digits = account.templated ? '' : /^\d+$/.test(account.text) ? ` (${account.text.length} digits; leading zeros count)` : '';
     report('arn/invalid-account', 'error', `The account must be exactly 12 digits, not \`${account.text || '(empty)'}\`${digits}.`, as, ae);
   }
 
   // Names of an assumed role.
-  if (p.kind === 'assumed-role' || p.kind === 'sso-assumed-role') judgeAssumedRole(p, report);
+  if (p.kind === 'assumed-role' || p.kind === 'sso-assumed-role') judgeAssumedRole(p, report, spansOf);
 }
 
 type Report = (code: string, severity: Severity, message: string, s: number, e: number, fix?: ArnFix) => void;
@@ -265,18 +280,18 @@ function judgeResourceWildcard(p: ParsedArn, star: number, report: Report): void
   }
 }
 
-function judgeAssumedRole(p: ParsedArn, report: Report): void {
+function judgeAssumedRole(p: ParsedArn, report: Report, spansOf: (text: string) => Interpolations): void {
+  const spans = spansOf(p.source);
   const segs = p.segments;
   const role = p.roleName;
   if (!role) {
     report('arn/invalid-role-name', 'error', 'No role name: `assumed-role/<role name>/<session>`.', segs[0].start, segs[0].end);
     return;
   }
-  const hasStar = (part: ArnPart) => starsOf(part.text).length > 0;
   // (An empty role name is the mistake there: appending `/*` would not help.)
-  if (segs.length === 2 && !hasStar(role) && role.text !== '') {
+  if (segs.length === 2 && !hasStar(role, spans) && role.text !== '') {
     // No fix for a name ending inside an unclosed `${`: the interpolation would swallow the `/*`.
-    const fixable = parseArn(p.source + '/*').session?.text === '*';
+    const fixable = parseArn(p.source + '/*', spansOf(p.source + '/*')).session?.text === '*';
     report(
       'arn/missing-session',
       'warning',
@@ -287,22 +302,22 @@ function judgeAssumedRole(p: ParsedArn, report: Report): void {
     );
   }
   // A role path: segments between the role name and the session. A `*` among them is judged by the wildcard rules.
-  if (segs.length > 3 && segs.slice(2, -1).some((s) => !hasStar(s))) {
+  if (segs.length > 3 && segs.slice(2, -1).some((s) => !hasStar(s, spans))) {
     report('arn/invalid-role-name', 'error', 'An assumed-role ARN carries no role path: `assumed-role/<role name>/<session>`.', segs[1].start, segs[segs.length - 2].end);
     return;
   }
   if (segs.length > 3) return;
   // Interpolated names are unknown: only their literal characters are judged (and at most 64 of them).
-  if (!hasStar(role)) {
-    const lit = literal(role);
-    const [s, e] = judgedSpan(role);
+  if (!hasStar(role, spans)) {
+    const lit = literal(role, spans);
+    const [s, e] = judgedSpan(role, spans);
     if (role.templated ? lit.length > 64 : role.text.length < 1 || role.text.length > 64) report('arn/invalid-role-name', 'error', `A role name is 1 to 64 characters${role.text.length ? `, not ${lit.length}` : ''}.`, s, e);
     else if (!NAME_CHARS.test(lit)) report('arn/invalid-role-name', 'error', `\`${role.text}\` is not a role name: letters, digits and \`+=,.@_-\` only.`, s, e);
   }
   const session = p.session;
-  if (session && segs.length === 3 && !hasStar(session)) {
-    const lit = literal(session);
-    const [s, e] = judgedSpan(session);
+  if (session && segs.length === 3 && !hasStar(session, spans)) {
+    const lit = literal(session, spans);
+    const [s, e] = judgedSpan(session, spans);
     if (session.templated ? lit.length > 64 : session.text.length < 2 || session.text.length > 64) report('arn/invalid-session-name', 'error', `A session name is 2 to 64 characters, not ${lit.length}.`, s, e);
     else if (!NAME_CHARS.test(lit)) report('arn/invalid-session-name', 'error', `\`${session.text}\` is not a session name: letters, digits and \`+=,.@_-\` only.`, s, e);
   }

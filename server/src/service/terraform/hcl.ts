@@ -26,8 +26,14 @@
 //   - parseRegion returns a new HclTree the caller owns (the model deletes
 //     those it makes before it returns).
 //   - a TreeCursor (node.walk()) must be deleted too; none is kept here.
+//
+// Repairs: what the grammar reads otherwise than HCL (a number with an
+// exponent but no fraction, a quoted argument name) is rewritten at the same
+// length before parsing (repair.ts). The tree is a parse of that `source`;
+// `text` is what the user wrote, and everything reads values from it.
 
 import type { Edit, Language, Node, Parser, Point, Range, Tree } from 'web-tree-sitter';
+import { applyRepairs, findRepairs } from './repair';
 
 /** Offsets into the text (UTF-16 code units, as JS strings index): [start, end). */
 export interface Span {
@@ -65,6 +71,12 @@ export interface PreviousParse {
   keep?: boolean;
 }
 
+/** A mistake rewritten before parsing (repair.ts), at the same offsets. */
+export interface SourceRepair {
+  span: Span;
+  kind: 'exponent' | 'quoted-name';
+}
+
 /** A parsed document: owns its tree-sitter Tree (see the ownership note at the top). */
 export class HclTree {
   private _tree: Tree | undefined;
@@ -80,6 +92,10 @@ export class HclTree {
     readonly incremental: boolean,
     readonly runtime?: HclRuntime,
     readonly deadline?: Deadline,
+    /** What was rewritten before parsing (repair.ts). */
+    readonly repairs: readonly SourceRepair[] = [],
+    /** The text the tree is a parse of: `text` with the repairs applied (same length, same offsets). */
+    readonly source: string = text,
   ) {
     this._tree = tree;
   }
@@ -176,7 +192,10 @@ export function isHclRuntimeFailure(err: unknown): err is Error {
 export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousParse, options: ParseOptions = {}): HclTree {
   const parser = parserFor(runtime);
   const deadline = options.timeoutMs === undefined ? undefined : { at: performance.now() + options.timeoutMs, timeoutMs: options.timeoutMs };
-  const fresh = () => new HclTree(text, mustParse(parser, text, undefined, deadline), false, runtime, deadline);
+  const repairs = findRepairs(text);
+  const source = applyRepairs(text, repairs);
+  const make = (tree: Tree, incremental: boolean) => new HclTree(text, tree, incremental, runtime, deadline, repairs, source);
+  const fresh = () => make(mustParse(parser, source, undefined, deadline), false);
   // A tree made by another runtime (one that failed and was replaced) lives in
   // that runtime's memory: it is neither reused nor freed here.
   if (!previous || previous.tree.runtime !== runtime) return fresh();
@@ -190,14 +209,18 @@ export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousP
   }
   const old = keep ? prev.tree.copy() : prev.take();
   try {
-    const edits = changes ? editsFromChanges(prev.text, changes, text) : [editBetween(prev.text, text)];
+    // The LSP changes edit the text as written; when a repair was made before
+    // or after them, the parsed sources may differ elsewhere too: one edit
+    // between the two sources is right either way.
+    const asWritten = prev.source === prev.text && source === text;
+    const edits = changes && asWritten ? editsFromChanges(prev.text, changes, text) : [editBetween(prev.source, source)];
     if (!edits) return fresh();
     if (edits.length === 0 || (edits.length === 1 && isEmptyEdit(edits[0]))) {
       // Same text: the old tree is still right; hand a copy over (cheap: trees share nodes).
-      return new HclTree(text, old.copy(), true, runtime, deadline);
+      return make(old.copy(), true);
     }
     for (const e of edits) old.edit(e);
-    return new HclTree(text, mustParse(parser, text, old, deadline), true, runtime, deadline);
+    return make(mustParse(parser, source, old, deadline), true);
   } finally {
     old.delete();
   }
@@ -213,11 +236,12 @@ export function parseHcl(runtime: HclRuntime, text: string, previous?: PreviousP
  * HclParseCancelled.
  */
 export function parseRegion(tree: HclTree, start: number, end: number): HclTree | undefined {
-  const { runtime, text, deadline } = tree;
+  const { runtime, text, source, deadline } = tree;
   if (!runtime || end <= start) return undefined;
   const parser = parserFor(runtime);
   const range = { startIndex: start, endIndex: end, startPosition: pointAt(text, start), endPosition: pointAt(text, end) };
-  return new HclTree(text, mustParse(parser, text, undefined, deadline, [range]), false, runtime, deadline);
+  const repairs = tree.repairs.filter((r) => r.span.start >= start && r.span.end <= end);
+  return new HclTree(text, mustParse(parser, source, undefined, deadline, [range]), false, runtime, deadline, repairs, source);
 }
 
 function mustParse(parser: Parser, text: string, old: Tree | undefined, deadline: Deadline | undefined, includedRanges?: Range[]): Tree {
@@ -353,37 +377,45 @@ const EXPECTED_VALUE = 'Expected a value after "="';
 
 /**
  * The syntax problems of a tree: ERROR nodes (the outermost of nested ones),
- * MISSING tokens the parser inserted to recover, and quoted strings that run
+ * MISSING tokens the parser inserted to recover, quoted strings that run
  * past the end of their line (the grammar lets a quoted string span lines,
  * HCL does not, so an unclosed quote swallows what follows without an ERROR
- * where it happened). At most 100, in text order, and none after the first
- * unclosed quote (the rest would be its cascade).
+ * where it happened), and the quoted argument names repaired before parsing
+ * (repair.ts: one problem where the mistake is, not the parser's cascade).
+ * At most 100, in text order, and none after the first unclosed quote (the
+ * rest would be its cascade).
  */
 export function syntaxProblems(tree: HclTree | Tree, limit = MAX_PROBLEMS): SyntaxProblem[] {
   const root = tree instanceof HclTree ? tree.root : tree.rootNode;
+  const repaired = tree instanceof HclTree ? tree.repairs.filter((r) => r.kind === 'quoted-name').map(quotedNameProblem) : [];
   // An error-free tree costs one check. (A quoted string spanning lines that
   // happens to leave no error is not reported here; the model marks its value
   // `invalid` / 'unterminated-string'.)
-  if (!root.hasError) return [];
+  if (!root.hasError) return repaired.slice(0, limit);
   const src = tree instanceof HclTree ? tree.text : root.text;
+  const breaks = new LineBreaks(src);
   const out: SyntaxProblem[] = [];
   // Unclosed quotes first: the usual cause of a long ERROR or a `}` missing far below.
   for (const s of root.descendantsOfType(['string_lit', 'quoted_template'])) {
-    const p = s && hasBreak(src, s.startIndex, s.endIndex) ? unterminated(s, src) : undefined;
+    const p = s && breaks.first(s.startIndex, s.endIndex) !== -1 ? unterminated(s, breaks) : undefined;
     if (p) out.push(p);
     if (out.length >= limit) break;
   }
-  // ERROR and MISSING nodes, looking only into subtrees that have one.
-  const visit = (node: Node): void => {
-    for (const c of node.children) {
-      if (!c || out.length >= limit) return;
-      if (c.isMissing) out.push(missingProblem(c, src));
-      else if (c.isError) out.push(errorProblem(c, src));
-      else if (c.hasError) visit(c);
-    }
-  };
+  // ERROR and MISSING nodes, looking only into subtrees that have one (with a
+  // stack of child lists: a tree is as deep as the input's nesting).
   if (root.isError) out.push(errorProblem(root, src));
-  else visit(root);
+  else {
+    const stack: (Node | null)[][] = [root.children.slice().reverse()];
+    while (stack.length && out.length < limit) {
+      const c = stack[stack.length - 1].pop();
+      if (c === undefined) stack.pop();
+      else if (!c) continue;
+      else if (c.isMissing) out.push(missingProblem(c, src));
+      else if (c.isError) out.push(errorProblem(c, src));
+      else if (c.hasError) stack.push(c.children.slice().reverse());
+    }
+  }
+  out.push(...repaired);
   out.sort((a, b) => a.span.start - b.span.start);
   // After an unclosed quote every quote is the wrong way round: what the
   // parser says about the rest is a cascade, not news. Stop at the quote.
@@ -396,6 +428,35 @@ export function syntaxProblems(tree: HclTree | Tree, limit = MAX_PROBLEMS): Synt
     return out.filter((p) => !(p.kind === 'missing' && p.message === 'Missing "}"' && p.span.start >= end)).slice(0, limit);
   }
   return out.slice(0, limit);
+}
+
+/** `"*" = 0` in a body, as HCL says it (hclsyntax: "Invalid argument name"). */
+function quotedNameProblem(r: SourceRepair): SyntaxProblem {
+  return { span: r.span, fullSpan: r.span, kind: 'error', message: 'Invalid argument name: argument names must not be quoted' };
+}
+
+/** The offsets of the line breaks (`\n`, `\r`) of a text, to ask for the first one in a range in logarithmic time. */
+class LineBreaks {
+  private readonly at: number[] = [];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) this.at.push(i);
+    }
+  }
+
+  /** The first line break in [from, to), or -1. */
+  first(from: number, to: number): number {
+    let lo = 0;
+    let hi = this.at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.at.length && this.at[lo] < to ? this.at[lo] : -1;
+  }
 }
 
 function missingProblem(node: Node, text: string): SyntaxProblem {
@@ -445,26 +506,22 @@ function errorProblem(node: Node, text: string): SyntaxProblem {
   return { span: focus, fullSpan, kind: 'error', message };
 }
 
-function unterminated(node: Node, text: string): SyntaxProblem | undefined {
+function unterminated(node: Node, breaks: LineBreaks): SyntaxProblem | undefined {
   // Literal parts only: an interpolation may span lines.
   let pos = node.startIndex + 1;
   let lineBreak = -1;
   for (const c of node.children) {
     if (!c) continue;
     if (c.type === 'template_interpolation' || c.type === 'template_directive') {
-      lineBreak = indexOfBreak(text, pos, c.startIndex);
+      lineBreak = breaks.first(pos, c.startIndex);
       if (lineBreak !== -1) break;
       pos = c.endIndex;
     }
   }
-  if (lineBreak === -1) lineBreak = indexOfBreak(text, pos, node.endIndex);
+  if (lineBreak === -1) lineBreak = breaks.first(pos, node.endIndex);
   if (lineBreak === -1) return undefined;
   const span = { start: node.startIndex, end: lineBreak };
   return { span, fullSpan: { start: node.startIndex, end: node.endIndex }, kind: 'unterminated-string', message: 'Unterminated string: a quoted string must end on the line it starts' };
-}
-
-function hasBreak(text: string, from: number, to: number): boolean {
-  return indexOfBreak(text, from, to) !== -1;
 }
 
 function indexOfBreak(text: string, from: number, to: number): number {

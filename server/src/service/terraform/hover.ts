@@ -1,9 +1,10 @@
 // Hover in Terraform files: the cloud-auth attributes of `provider "datadog"`
-// and the ARN patterns of mapping resources.
+// and every ARN pattern (a mapping resource's, or an entry of a collection).
 
 import type { Hover, Position } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
 import { describeArn } from '../arn';
+import { patternText } from './arnPatterns';
 import { providerAttribute } from './attributes';
 import type { Span } from './hcl';
 import { literalString, type TerraformModel, type TfRequiredProvider } from './model';
@@ -33,12 +34,12 @@ export function terraformHover(model: TerraformModel, index: TextIndex, pos: Pos
       return { contents: requirementHover(r), range: index.range(span.start, span.end) };
     }
   }
-  for (const m of model.mappings) {
-    const v = m.arnPattern?.value;
-    if (!v || !inside(v.span, offset)) continue;
-    const pattern = v.kind === 'string' ? v.value : v.kind === 'template' ? v.raw : undefined;
-    if (pattern === undefined) return null;
-    return { contents: describeArn(pattern), range: index.range(v.span.start, v.span.end) };
+  for (const p of model.arnPatterns) {
+    const v = p.value;
+    if (!inside(v.span, offset)) continue;
+    const t = patternText(v, index.text);
+    if (!t) return null;
+    return { contents: describeArn(t.text, t.interpolations), range: index.range(v.span.start, v.span.end) };
   }
   return null;
 }

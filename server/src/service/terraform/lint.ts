@@ -44,7 +44,7 @@ export function folderFacts(analyses: readonly TerraformAnalysis[]): FolderFacts
   return facts;
 }
 
-const EMPTY_MODEL: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [] };
+const EMPTY_MODEL: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [], arnPatterns: [] };
 
 /** The file's Datadog provider blocks, counting those whose local name another file of the folder declares. */
 export function datadogProviders(model: TerraformModel, folderNames: ReadonlySet<string>): TerraformModel['providers'] {

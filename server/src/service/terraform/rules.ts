@@ -1,4 +1,4 @@
-// Every tf/* rule, and the arn/* rules on the mapping resources' patterns.
+// Every tf/* rule, and the arn/* rules on every `arn_pattern` of the file.
 // Values that are expressions (var.x, local.x, calls, conditionals) are never
 // judged; attributes that may come from the environment give hints, not errors.
 
@@ -10,7 +10,8 @@ import { closest } from '../common/strings';
 import { findOverlaps, lintArnPattern, overlapWitness } from '../arn';
 import type { TfRuleContext } from './context';
 import type { Span } from './hcl';
-import { attributeNamed, literalString, type TerraformLockModel, type HclAttribute, type HclValue, type TfMappingResource, type TfProviderBlock } from './model';
+import { patternText, quotedPattern, sourceSpan, type TfArnPattern } from './arnPatterns';
+import { attributeNamed, literalString, type TerraformLockModel, type HclAttribute, type HclValue, type TfProviderBlock } from './model';
 import { analyseMinimum, raiseToMinimum } from './versionConstraint';
 
 export const MINIMUM_PROVIDER_VERSION = '3.70.0';
@@ -189,48 +190,66 @@ function versionConstraints(ctx: TfRuleContext): void {
 }
 
 
-/** Identity and the older persona mappings are one kind; intake mappings another. */
-const kindOf = (r: TfMappingResource) => (r.type === 'datadog_aws_wif_intake_mapping' ? 'intake' : 'identity');
-
 function mappings(ctx: TfRuleContext): void {
-  const byKind = new Map<string, { resource: TfMappingResource; pattern: string }[]>();
   for (const r of ctx.model.mappings) {
     const account = r.accountIdentifier;
     const accountValue = account && literalString(account.value);
     if (account && accountValue !== undefined && r.type !== 'datadog_aws_wif_intake_mapping' && accountIdentifierKind(accountValue) === 'invalid') {
       ctx.report('tf/account-identifier-invalid', account.value.span, `\`account_identifier\` must be a user's email, a handle or a service account UUID, not "${accountValue}".`);
     }
-    const a = r.arnPattern;
-    if (!a) continue;
-    const v = a.value;
-    let pattern: string | undefined;
-    let inner: Span | undefined;
-    let verbatim = false;
-    if (v.kind === 'string') [pattern, inner, verbatim] = [v.value, v.innerSpan, v.verbatim];
-    else if (v.kind === 'template' && !v.hasDirective) [pattern, inner, verbatim] = [v.raw, v.innerSpan, true];
-    if (pattern === undefined || !inner) continue;
-    for (const f of lintArnPattern(pattern)) {
-      const span = verbatim ? { start: inner.start + f.start, end: inner.start + f.end } : v.span;
-      const fixes: QuickFix[] = f.fix && verbatim ? [{ title: f.fix.title, edits: [ctx.edit(inner, f.fix.replacement)], isPreferred: true }] : [];
-      ctx.report(f.code, span, f.message, { severity: f.severity, fixes });
-    }
-    const list = byKind.get(kindOf(r)) ?? [];
-    list.push({ resource: r, pattern });
-    byKind.set(kindOf(r), list);
   }
-  for (const [kind, list] of byKind) {
-    // One finding per mapping that overlaps an earlier one, naming the first; the related information a few others.
+  arnPatterns(ctx);
+}
+
+/** The arn/* rules on every `arn_pattern` of the file (arnPatterns.ts), and overlaps within each group. */
+function arnPatterns(ctx: TfRuleContext): void {
+  const byGroup = new Map<string, { entry: TfArnPattern; pattern: string }[]>();
+  for (const entry of ctx.model.arnPatterns) {
+    const v = entry.value;
+    const t = patternText(v, ctx.text);
+    if (!t) continue;
+    for (const f of lintArnPattern(t.text, t.interpolations)) {
+      // A heredoc always ends with a line break, which Terraform sends as part of the value.
+      const heredocBreak = v.kind === 'heredoc' && f.code === 'arn/whitespace' && f.end === t.text.length && t.text.endsWith('\n');
+      const span = heredocBreak ? v.span : sourceSpan(t, f.start, f.end);
+      const message = heredocBreak
+        ? 'A heredoc ends with a line break, and Terraform sends it as part of the pattern: it can never match a caller ARN. Write the pattern as a quoted string (or wrap the heredoc in `chomp()`).'
+        : f.message;
+      const fixes: QuickFix[] = [];
+      const written = f.fix && quotedPattern(f.fix.replacement, t);
+      if (f.fix && written !== undefined) {
+        const edit = v.kind === 'heredoc' ? ctx.edit(v.span, `"${written}"`) : ctx.edit((v as { innerSpan: Span }).innerSpan, written);
+        fixes.push({ title: heredocBreak ? 'Write the pattern as a quoted string' : f.fix.title, edits: [edit], isPreferred: true });
+      }
+      ctx.report(f.code, span, message, { severity: f.severity, fixes });
+    }
+    const list = byGroup.get(entry.group) ?? [];
+    list.push({ entry, pattern: t.text });
+    byGroup.set(entry.group, list);
+  }
+  for (const list of byGroup.values()) {
+    // One finding per pattern that overlaps an earlier one, naming the first; the related information a few others.
     for (const o of findOverlaps(list.map((x) => x.pattern))) {
-      const first = list[o.first].resource;
+      const first = list[o.first].entry;
+      const reported = list[o.index].entry;
+      const kind = reported.kind;
+      const subject = kind ? `This ${kind} mapping${reported.direct ? '' : ' pattern'}` : 'This pattern';
+      const where = kind ? '' : ` in \`${reported.group}\``;
       const more = o.count - 1;
+      const others = more ? `, and ${more} more ${reported.direct ? 'mapping' : 'pattern'}${more === 1 ? '' : 's'} of this ${kind ? 'file' : 'collection'} overlap${more === 1 ? 's' : ''} it` : '';
       ctx.report(
         'arn/overlapping-patterns',
-        list[o.index].resource.arnPattern!.value.span,
-        `This ${kind} mapping can match the same caller as ${first.type}.${first.name} (both match \`${o.witness}\`)${more ? `, and ${more} more mapping${more === 1 ? '' : 's'} of this file overlap${more === 1 ? 's' : ''} it` : ''}: the API refuses a pattern that conflicts with an existing mapping.`,
-        { related: o.others.map((j) => ({ span: list[j].resource.arnPattern!.value.span, message: `${list[j].resource.type}.${list[j].resource.name} overlaps it: both match \`${overlapWitness(list[o.index].pattern, list[j].pattern)}\`.` })) },
+        reported.value.span,
+        `${subject} can match the same caller as ${nameOf(ctx, first)} (both match \`${o.witness}\`)${where}${others}: the API refuses a pattern that conflicts with an existing mapping.`,
+        { related: o.others.map((j) => ({ span: list[j].entry.value.span, message: `${nameOf(ctx, list[j].entry)} overlaps it: both match \`${overlapWitness(list[o.index].pattern, list[j].pattern)}\`.` })) },
       );
     }
   }
+}
+
+/** `datadog_aws_wif_identity_mapping.ci`, or `the pattern on line 12 (local.roles)`. */
+function nameOf(ctx: TfRuleContext, p: TfArnPattern): string {
+  return p.direct ? p.owner : `the pattern on line ${ctx.index.positionAt(p.value.span.start).line + 1} (${p.owner})`;
 }
 
 /** .terraform.lock.hcl: a pinned Datadog provider below the minimum, where cloud auth is used in the folder. */
