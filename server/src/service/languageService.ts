@@ -5,7 +5,7 @@
 import type { Document } from 'yaml';
 import type { CompletionItem, FileKind, Finding, Hover, Position, QuickFix, Range } from './common/types';
 import { TextIndex } from './common/textIndex';
-import { applySeverityOverrides, applySuppressions, type SeverityOverrides } from './common/filter';
+import { FindingCollector, capFindings, findingFilter, type SeverityOverrides } from './common/filter';
 import { lintAgentConfig, parseAgentYaml } from './agent/lint';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
@@ -40,7 +40,9 @@ interface Analysis {
   text: string;
   index: TextIndex;
   docs?: Document[];
+  /** What a user sees, for the severity overrides in `findingsFor` (suppressions come with the text). */
   findings?: Finding[];
+  findingsFor?: string;
   /** Terraform files: the tree (kept for incremental re-parse) and the model. */
   terraform?: TerraformAnalysis;
 }
@@ -81,14 +83,24 @@ export class LanguageService {
     this.cache.delete(path);
   }
 
-  /** Findings after suppression comments and severity overrides: what a user sees. */
+  /**
+   * Findings after suppression comments and severity overrides, at most
+   * MAX_FINDINGS_PER_FILE of them (then one saying how many more): what a
+   * user sees.
+   */
   lint(doc: SourceDocument, folder: readonly SourceDocument[] = []): Finding[] {
     const kind = this.kindOf(doc);
+    const overrides = doc.severity ?? this.settings.severity;
     if (kind === 'agent') {
       const a = this.analysis(doc);
       a.docs ??= parseAgentYaml(a.text);
-      a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
-      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), doc.severity ?? this.settings.severity);
+      // Filtered as rules report, so what is off never counts against the cap.
+      const key = JSON.stringify(overrides ?? {});
+      if (a.findings === undefined || a.findingsFor !== key) {
+        a.findings = lintAgentConfig(a.text, a.index, a.docs, new FindingCollector(findingFilter(a.text, 'yaml', overrides)));
+        a.findingsFor = key;
+      }
+      return a.findings;
     }
     if ((kind === 'terraform' || kind === 'terraform-lock') && this.hcl) {
       // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
@@ -98,7 +110,7 @@ export class LanguageService {
         return k === 'terraform' || k === 'terraform-lock' ? [this.folderMateAnalysis(d, k)] : [];
       });
       const findings = lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others]));
-      return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), doc.severity ?? this.settings.severity);
+      return capFindings(findings, findingFilter(own.text, 'hcl', overrides));
     }
     return [];
   }
