@@ -281,7 +281,7 @@ describe('at most MAX_FINDINGS_PER_FILE findings a file, then one that counts th
     assert.equal(summary.severity, 'error');
     assert.equal(summary.range.start.line, 100);
     assert.deepEqual(summary.data, { leftOut: 9_901, leftOutByCode: { 'agent/unknown-key': 9_900, 'agent/org-uuid-invalid': 1 } });
-    assert.match(summary.message, /^9,901 more findings are not shown.*first 100 .*`agent\/unknown-key` 9,900, `agent\/org-uuid-invalid` 1/);
+    assert.match(summary.message, /^9,901 more findings from here on are not shown \(`agent\/unknown-key` 9,900, `agent\/org-uuid-invalid` 1\): a file shows its first 100\. /);
     assert.equal(c.omitted, 9_901);
   });
 

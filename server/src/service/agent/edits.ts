@@ -38,19 +38,21 @@ export function childIndent(index: TextIndex, map: YMap | undefined, parentColum
   // Own entries come before merged ones: the first entry tells whether there is any.
   const first = map?.entries[0];
   if (first && !first.merged) return ' '.repeat(columnOf(index, first.keySpan.start));
-  return ' '.repeat(parentColumn + detectIndentUnit(index.text));
+  return ' '.repeat(parentColumn + detectIndentUnit(index));
 }
 
-/** The last text whose indentation step was asked, and its step: fixes ask once per finding, the answer is the file's. */
-let indentOf: { text: string; unit: number } | undefined;
+/** Each text's indentation step: fixes ask once per finding, the answer is the file's (and a file without indentation is read to its end). */
+const indentUnits = new WeakMap<TextIndex, number>();
 
 /** The file's indentation step (2 when it cannot tell). */
-export function detectIndentUnit(text: string): number {
-  if (indentOf?.text === text) return indentOf.unit;
-  const m = /\n( +)[^\s#-]/.exec(text);
-  const n = m ? m[1].length : 2;
-  const unit = n >= 1 && n <= 8 ? n : 2;
-  indentOf = { text, unit };
+export function detectIndentUnit(index: TextIndex): number {
+  let unit = indentUnits.get(index);
+  if (unit === undefined) {
+    const m = /\n( +)[^\s#-]/.exec(index.text);
+    const n = m ? m[1].length : 2;
+    unit = n >= 1 && n <= 8 ? n : 2;
+    indentUnits.set(index, unit);
+  }
   return unit;
 }
 

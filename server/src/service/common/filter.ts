@@ -206,7 +206,7 @@ export class FindingCollector {
     return {
       code: TOO_MANY_FINDINGS,
       severity: this.worst,
-      message: `${this.leftOut.toLocaleString('en-US')} more finding${this.leftOut === 1 ? ' is' : 's are'} not shown, from here on: only the first ${this.max.toLocaleString('en-US')} of this file are (${most}${byCode.length > 3 ? ', …' : ''}). Fix the ones shown, or turn off a code that floods the file (\`datadogWif.severity\`, \`--severity CODE=off\`), to see the rest.`,
+      message: `${this.leftOut.toLocaleString('en-US')} more finding${this.leftOut === 1 ? '' : 's'} from here on ${this.leftOut === 1 ? 'is' : 'are'} not shown (${most}${byCode.length > 3 ? ', …' : ''}): a file shows its first ${this.max.toLocaleString('en-US')}. Fix those, or turn off a code that floods the file (\`datadogWif.severity\`, \`--severity CODE=off\`), to see the rest.`,
       range: first.range,
       data: { leftOut: this.leftOut, leftOutByCode: Object.fromEntries(byCode) },
     };

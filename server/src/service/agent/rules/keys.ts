@@ -128,7 +128,7 @@ function moveToAwsRegion(ctx: AgentRuleContext, map: YMap, entry: YEntry): Quick
   const aws = lastEntry(map, 'aws');
   if (!aws) {
     const column = columnOf(ctx.index, entry.keySpan.start);
-    const indent = ' '.repeat(column + detectIndentUnit(ctx.text));
+    const indent = ' '.repeat(column + detectIndentUnit(ctx.index));
     return {
       title: `Replace with \`aws:\` / \`region: ${valueText}\``,
       edits: [replaceSpan(ctx.index, { start: entry.keySpan.start, end: entry.value.end }, `aws:${ctx.index.eol}${indent}region: ${valueText}`)],
