@@ -73,11 +73,15 @@ describe('arn/overlapping-patterns in YAML', () => {
     assert.deepEqual(lint(text), []);
   });
 
-  test('N copies of one pattern: N - 1 findings (not N(N-1)/2), each naming the first line and counting the others', () => {
+  test('N copies of one pattern: N - 1 findings (not N(N-1)/2), each naming the first line and counting the others; past 1,000, one counts the rest', () => {
     const n = 2_000;
     const text = `identity_mappings:\n${'  - arn_pattern: arn:aws:sts::123456789012:assumed-role/deploy/*\n'.repeat(n)}`;
-    const found = lint(text);
-    assert.equal(found.length, n - 1);
+    const all = lint(text);
+    assert.equal(all.length, 1_001);
+    const last = all.pop()!;
+    assert.equal(last.code, 'lint/too-many-findings');
+    assert.deepEqual(last.data, { leftOut: n - 1 - 1_000, leftOutByCode: { 'arn/overlapping-patterns': n - 1 - 1_000 } });
+    const found = all;
     found.forEach((f, k) => {
       assert.equal(f.code, 'arn/overlapping-patterns');
       assert.equal(f.range.start.line, k + 2);

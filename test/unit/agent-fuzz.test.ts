@@ -5,7 +5,9 @@
 // bounded time (a hang guard, not a performance test), and every finding has a
 // known code, a range inside the text and a message; quick fixes stay inside
 // the text and their result lints too. Binary and oversize variants of the
-// seeds are refused with one finding, before any parse.
+// seeds are refused with one finding, before any parse. Then hostile shapes
+// (many keys, many sections, alias bombs, deep nesting, unclosed flows, long
+// lines) at two sizes: the lint's work, counted, grows no faster than the text.
 //
 //   DD_WIF_FUZZ_CASES=20000 node --test out/test/unit/agent-fuzz.test.js
 //   DD_WIF_FUZZ_SEED=7 …      another sequence of cases
@@ -20,6 +22,8 @@ import { TextIndex } from '../../server/src/service/common/textIndex';
 import { AGENT_CORPUS_DIR, API_KEY, DELEGATED_AUTH_SNIPPETS, ORG_UUID, Rng, agentCorpusFiles, assertWellFormed, randomCharFrom, refusedInputs, textMutations, type CorpusFile, type Mutation } from '../helpers/corpus';
 import { MAX_INPUT_BYTES } from '../../server/src/service/common/inputGuard';
 import { applyEdits } from '../helpers/markers';
+import { measureAgentLint } from '../helpers/workMeter';
+import { MAX_FINDINGS_PER_FILE } from '../../server/src/service/common/filter';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.DD_WIF_FUZZ_SEED ?? 1);
@@ -318,5 +322,168 @@ test(`fuzz: ${REFUSED_CASES} binary and oversize Agent files: one agent/yaml-syn
     } finally {
       service.forget(doc.path);
     }
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Hostile shapes: each grows with n, and the agent lint's work (counted, not
+// timed: see workMeter.ts) must grow no faster than the text. A rule that
+// rescans a map per key, or reports every pair, does n² work and fails here.
+// Through the service, a file never yields more than the cap plus one.
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const lines = (...parts: (string | string[])[]) => parts.flat().join('\n') + '\n';
+
+/** Nine levels of nine aliases each, `levels` deep: 9^levels nodes if aliases were copied. */
+function aliasBomb(levels: number, open: string, close: string, item: (prev: string, j: number) => string): string[] {
+  const out = [`l0: &l0 ${open}${range(9).map((j) => item('"lol"', j)).join(', ')}${close}`];
+  for (let i = 1; i < levels; i++) out.push(`l${i}: &l${i} ${open}${range(9).map((j) => item(`*l${i - 1}`, j)).join(', ')}${close}`);
+  return out;
+}
+
+interface HostileShape {
+  name: string;
+  /** The sizes compared: the text at `large` is about large/small times the text at `small`. */
+  small: number;
+  large: number;
+  text(n: number): string;
+}
+
+const HOSTILE: HostileShape[] = [
+  {
+    name: 'unknown keys in delegated_auth',
+    small: 500,
+    large: 2000,
+    text: (n) => lines('api_key: x', 'delegated_auth:', `  org_uuid: ${ORG_UUID}`, range(n).map((i) => `  unknown_key_${i}: v`)),
+  },
+  {
+    name: 'unknown keys in delegated_auth.aws and a flow section',
+    small: 500,
+    large: 2000,
+    text: (n) => lines('api_key: x', 'delegated_auth:', `  org_uuid: ${ORG_UUID}`, '  aws:', range(n).map((i) => `    regoin_${i}: v`), `logs_config: {delegated_auth: {${range(n).map((i) => `k${i}: v`).join(', ')}}}`),
+  },
+  {
+    name: 'delegated_auth written again and again at the top level (duplicates, sections)',
+    small: 500,
+    large: 2000,
+    text: (n) => lines('api_key: x', range(n).map((i) => `delegated_auth:\n  org_uuid: bad${i}\n  colour: red\n  org_uuid: again`)),
+  },
+  {
+    name: 'delegated_auth under many unsupported sections',
+    small: 500,
+    large: 2000,
+    text: (n) => lines(range(n).map((i) => `p${i}:\n  delegated_auth:\n    org_uuid: x${i}`)),
+  },
+  {
+    name: 'per-product and legacy keys, repeated (each offers a move)',
+    small: 500,
+    large: 2000,
+    text: (n) =>
+      lines('api_key: x', 'delegated_auth:', `  org_uuid: ${ORG_UUID}`, range(n).map((i) => `  legacy_${i}: x`), 'logs_config:', '  delegated_auth:', `    org_uuid: ${ORG_UUID}`, range(n).map((i) => ['    provider: aws', '    refresh_interval: 60', '    aws_region: us-east-1', '    region: eu-west-1'][i % 4])),
+  },
+  {
+    name: 'one large anchor used as many sections',
+    small: 500,
+    large: 2000,
+    text: (n) => lines('api_key: x', 'da: &da', '  org_uuid: bad', range(n).map((i) => `  k${i}: v`), range(n).map(() => 'delegated_auth: *da'), 'logs_config:', range(n).map(() => '  delegated_auth: *da')),
+  },
+  {
+    name: 'merge keys bringing a large anchor into many maps',
+    small: 500,
+    large: 2000,
+    text: (n) => lines('base: &b', range(n).map((i) => `  k${i}: v`), 'logs_config:', range(n).map((i) => `  m${i}: {<<: *b, delegated_auth: {<<: *b}}`), 'delegated_auth:', '  <<: *b', 'apm_config:', range(n).map((i) => `  m${i}: {<<: *b}`)),
+  },
+  {
+    name: 'alias bombs (aliases of aliases) as sections, values and merges',
+    small: 8,
+    large: 32,
+    text: (n) =>
+      lines(
+        aliasBomb(n, '[', ']', (p) => p),
+        aliasBomb(n, '{', '}', (p, j) => `k${j}: ${p}`).map((l) => l.replace(/^l(\d+): &l\d+/, 'm$1: &m$1').replace(/\*l/g, '*m')),
+        'api_key: x',
+        `delegated_auth: *l${n - 1}`,
+        'logs_config:',
+        '  delegated_auth:',
+        `    <<: *m${n - 1}`,
+        `    org_uuid: *l${n - 1}`,
+        `apm_config: {x: *m${n - 1}, delegated_auth: *l${n - 1}}`,
+        `additional_endpoints: *m${n - 1}`,
+      ),
+  },
+  {
+    name: 'nesting as deep as the parser goes (block maps, flow lists, flow maps)',
+    small: 100,
+    large: 400,
+    text: (n) =>
+      lines(
+        'api_key: x',
+        'apm_config:',
+        range(n).map((i) => `${' '.repeat(i + 2)}k${i}:\n${' '.repeat(i + 2)}delegated_auth: {org_uuid: x}\n${' '.repeat(i + 2)}k${i}_:`),
+        `${' '.repeat(n + 2)}delegated_auth: {org_uuid: x}`,
+        `delegated_auth: ${'['.repeat(n)}${']'.repeat(n)}`,
+        `logs_config: ${'{a: '.repeat(n)}1${'}'.repeat(n)}`,
+      ),
+  },
+  {
+    name: 'unclosed flow collections',
+    small: 500,
+    large: 2000,
+    text: (n) =>
+      lines(
+        'api_key: x',
+        `delegated_auth: {org_uuid: x, ${range(n).map((i) => `k${i}: v`).join(', ')}`,
+        'logs_config:',
+        `  delegated_auth: [${range(n).map((i) => `{k${i}: [a`).join(', ')}`,
+        `remote_configuration: {delegated_auth: {${range(n).map((i) => `"k${i}`).join(': v, ')}`,
+      ),
+  },
+  {
+    name: 'long lines (keys and values of 20 KB and more), also through aliases',
+    small: 1,
+    large: 4,
+    text: (n) => {
+      const long = (c: string) => c.repeat(20_000 * n);
+      return lines('api_key: x', 'da: &da', `  ${long('k')}: v`, `  org_uuid: ${long('u')}`, `  provider: ${long('p')}`, 'delegated_auth: *da', `site: ${long('s')}`, 'logs_config:', '  delegated_auth: *da', `  ${long('x')}:`, '    delegated_auth: {}', `d: &d DELA(${long('o')}, aws)`, 'additional_endpoints:', '  "https://x":', range(50).map(() => '    - *d'));
+    },
+  },
+  {
+    name: 'DELA directives through aliases',
+    small: 500,
+    large: 2000,
+    text: (n) => lines('d: &d DELA(nope, gcp, zone=1)', 'additional_endpoints:', '  "https://x":', range(n).map(() => '    - *d'), 'logs_config:', '  additional_endpoints:', range(n).map(() => '    - {api_key: *d}')),
+  },
+  {
+    name: 'one ARN pattern repeated, and many under one wildcard',
+    small: 500,
+    large: 2000,
+    text: (n) =>
+      lines(
+        'mappings:',
+        range(n).map(() => '  - {type: intake, arn_pattern: "arn:aws:sts::123456789012:assumed-role/r/*"}'),
+        range(n).map((i) => `  - {type: intake, arn_pattern: "arn:aws:sts::123456789012:assumed-role/r/s${i}"}`),
+      ),
+  },
+];
+
+test('hostile shapes: the agent lint does work in proportion to the text (counted, not timed)', async (t) => {
+  for (const shape of HOSTILE) {
+    await t.test(shape.name, () => {
+      const [small, large] = [shape.text(shape.small), shape.text(shape.large)];
+      const [a, b] = [measureAgentLint(small), measureAgentLint(large)];
+      const sizeRatio = large.length / small.length;
+      const workRatio = b.total / Math.max(1, a.total);
+      t.diagnostic(`${shape.name}: text ×${sizeRatio.toFixed(1)}, work ×${workRatio.toFixed(1)} (${a.total} → ${b.total}: tree ${b.treeReads}, model ${b.modelReads}, findings ${b.findings})`);
+      // Linear work grows like the text; n² work would grow by the square of the ratio.
+      assert.ok(workRatio <= sizeRatio * 1.5, `work grew ×${workRatio.toFixed(1)} for a text ×${sizeRatio.toFixed(1)}: ${JSON.stringify({ small: { ...a, kept: undefined }, large: { ...b, kept: undefined } })}`);
+      // And work is bounded by the text's length, whatever the shape (aliases of aliases included).
+      assert.ok(b.total <= 2 * large.length, `work ${b.total} for a text of ${large.length} characters`);
+      // No message quotes a long key or value whole.
+      assert.ok(b.longestMessage <= 600, `a message of ${b.longestMessage} characters`);
+      const findings = new LanguageService().lint({ path: 'hostile/datadog.yaml', text: large, kind: 'agent' });
+      assertWellFormed(findings, large);
+      assert.ok(findings.length <= MAX_FINDINGS_PER_FILE + 1, `${findings.length} findings`);
+      if (b.findings > MAX_FINDINGS_PER_FILE) assert.equal(findings[findings.length - 1].code, 'lint/too-many-findings');
+    });
   }
 });

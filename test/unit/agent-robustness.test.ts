@@ -170,6 +170,22 @@ describe('robustness: size and depth', () => {
     assert.match(lint('#' + 'é'.repeat(1_500_000))[0].message, /this file is 2\.9 MiB/);
   });
 
+  test('140,000 findings in one file (one key written again and again): no crash, the first 1,000 and one that counts the rest', () => {
+    // Collecting them all once overflowed the stack (a spread of 140,000 arguments), and before that held them all.
+    const text = `api_key: x\ndelegated_auth: {${Array(140_000).fill('org_uuid: a').join(', ')}}\n`;
+    const { findings } = timedLint(text);
+    assert.equal(findings.length, 1_001);
+    assert.deepEqual(findings.slice(0, 3).map((f) => [f.code, f.range.start.character]), [
+      ['agent/duplicate-key', 30],
+      ['agent/duplicate-key', 43],
+      ['agent/duplicate-key', 56],
+    ]);
+    const last = findings[1_000];
+    assert.equal(last.code, 'lint/too-many-findings');
+    // 139,999 duplicates and the invalid org_uuid (the last one written is the one read).
+    assert.deepEqual(last.data, { leftOut: 139_000, leftOutByCode: { 'agent/duplicate-key': 138_999, 'agent/org-uuid-invalid': 1 } });
+  });
+
   const LEVELS = 5_000;
   // Block nesting costs indentation, which grows with the depth: as deep as
   // fits under the 2 MiB input limit. Whether the yaml parser's own stack

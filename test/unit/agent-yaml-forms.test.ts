@@ -415,3 +415,89 @@ describe('several documents and odd roots', () => {
     assert.equal(svc.lint({ path: '/w/other.yaml', text: 'delegated_auth:\n  org_uuid: nope\n', kind: 'agent' }).length, 2);
   });
 });
+
+describe('whatever an alias reaches is judged as if written there, once', () => {
+  test('a section through an alias in a flow map, its anchor also a section: each mistake once, the written one with its fix', () => {
+    const m = marked(yaml`
+      api_key: k
+      remote_configuration:
+        «delegated_auth»: &da
+          «org_uid»: ${UUID}
+      logs_config: {«delegated_auth»: *da}
+    `);
+    const found = lint(m.text);
+    // Two sections without org_uuid (each its own key), one misspelt key (the anchor's, not once per section).
+    assert.deepEqual(summary(found), [
+      ['agent/org-uuid-missing', 'warning', m.ranges[0]],
+      ['agent/unknown-key', 'warning', m.ranges[1]],
+      ['agent/org-uuid-missing', 'warning', m.ranges[2]],
+    ]);
+    assert.match(found[1].message, /`remote_configuration\.delegated_auth`: did you mean `org_uuid`\?/);
+    assert.equal(fixed(m.text, m.ranges[1], 'agent/unknown-key'), m.text.replace('org_uid:', 'org_uuid:'));
+  });
+
+  test('an unsupported section through an alias or a merge key: reported at the anchor, once', () => {
+    const m = marked(yaml`
+      api_key: k
+      shared: &s
+        «delegated_auth»:
+          org_uuid: ${UUID}
+      apm_config: *s
+      process_config:
+        <<: *s
+    `);
+    const found = lint(m.text);
+    assert.deepEqual(summary(found), [['agent/unsupported-section', 'error', m.ranges[0]]]);
+    assert.match(found[0].message, /^`apm_config` does not read `delegated_auth`/);
+  });
+
+  test('a template that is only merged at the top level brings its unsupported section there', () => {
+    const m = marked(yaml`
+      base: &b
+        apm_config:
+          «delegated_auth»: {org_uuid: ${UUID}}
+      api_key: k
+      <<: *b
+    `);
+    assert.deepEqual(summary(lint(m.text)), [['agent/unsupported-section', 'error', m.ranges[0]]]);
+  });
+
+  test('a key written as an alias (`*k : value`) is the key it names', () => {
+    const m = marked(yaml`
+      names: [&k org_uuid, &p provider]
+      api_key: k
+      delegated_auth:
+        *k : «nope»
+        *p : «gcp»
+    `);
+    assert.deepEqual(summary(lint(m.text)), [
+      ['agent/org-uuid-invalid', 'error', m.ranges[0]],
+      ['agent/provider-invalid', 'error', m.ranges[1]],
+    ]);
+  });
+
+  test('an arn_pattern through an alias is judged at its anchor, without a fix there', () => {
+    const m = marked(yaml`
+      patterns:
+        ci: &ci arn:aws:«iam::123456789012:role/ci»
+      mappings:
+        - {type: intake, arn_pattern: *ci}
+    `);
+    assert.deepEqual(summary(lint(m.text)), [['arn/iam-role-arn', 'error', m.ranges[0]]]);
+    assert.deepEqual(allFixes(m.text), []);
+  });
+
+  test('aliases used many times before a section alias do not leave it unread', () => {
+    // Sixty thousand uses of one anchor cost one conversion; the section's alias at the end is read in full.
+    const text = yaml`
+      t: &t team:a
+      da: &da {org_uuid: ${UUID}}
+      api_key: k
+      logs_config:
+        tags: [${Array(60_000).fill('*t').join(', ')}]
+        delegated_auth: *da
+      delegated_auth: *da
+    `;
+    assert.deepEqual(lint(text), []);
+  });
+});

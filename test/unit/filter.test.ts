@@ -1,10 +1,12 @@
 // Suppression comments and per-code severity overrides (RULES.md, "Suppression"):
 // through the language service on datadog.yaml, and the filter functions alone.
+// Then the cap on findings per file, for Agent YAML and Terraform.
 
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { LanguageService, isSeverityLevel, type Finding, type ServiceSettings } from '../../server/src/service';
-import { applySeverityOverrides, applySuppressions, suppressedLines } from '../../server/src/service/common/filter';
+import { FindingCollector, MAX_FINDINGS_PER_FILE, TOO_MANY_FINDINGS, applySeverityOverrides, applySuppressions, suppressedLines } from '../../server/src/service/common/filter';
+import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import { marked, yaml } from '../helpers/markers';
 
 const PATH = '/etc/datadog-agent/datadog.yaml';
@@ -255,4 +257,88 @@ test('YAML: "# datadog-wif-ignore" inside a quoted string or a block scalar is t
   assert.equal(lines.get(6), 'all');
   // HCL keeps its line scan (no YAML quoting rules there).
   assert.deepEqual([...suppressedLines('x = 1 # datadog-wif-ignore\n', 'hcl').keys()], [0]);
+});
+
+describe('at most MAX_FINDINGS_PER_FILE findings a file, then one that counts the rest', () => {
+  const at = (line: number, code = 'agent/unknown-key', severity: Finding['severity'] = 'warning'): Finding => ({
+    code,
+    severity,
+    message: `line ${line}`,
+    range: { start: { line, character: 2 }, end: { line, character: 5 } },
+  });
+
+  test('the collector keeps the first by position whatever order they come in, in that order, and counts the rest by code', () => {
+    const c = new FindingCollector(undefined, 100);
+    // Lines 9,999 down to 0, then an error on line 5,000: the first hundred by position are lines 0-99.
+    for (let line = 9_999; line >= 0; line--) c.add(at(line));
+    c.add(at(5_000, 'agent/org-uuid-invalid', 'error'));
+    const out = c.findings();
+    assert.equal(out.length, 101);
+    assert.deepEqual(out.slice(0, 100).map((f) => f.range.start.line), Array.from({ length: 100 }, (_, i) => 99 - i));
+    const summary = out[100];
+    assert.equal(summary.code, TOO_MANY_FINDINGS);
+    // As severe as the worst finding left out, and where the left-out ones begin.
+    assert.equal(summary.severity, 'error');
+    assert.equal(summary.range.start.line, 100);
+    assert.deepEqual(summary.data, { leftOut: 9_901, leftOutByCode: { 'agent/unknown-key': 9_900, 'agent/org-uuid-invalid': 1 } });
+    assert.match(summary.message, /^9,901 more findings from here on are not shown \(`agent\/unknown-key` 9,900, `agent\/org-uuid-invalid` 1\): a file shows its first 100\. /);
+    assert.equal(c.omitted, 9_901);
+  });
+
+  test('under the cap: the findings as they came, no summary', () => {
+    const c = new FindingCollector(undefined, 3);
+    for (const line of [7, 2, 5]) c.add(at(line));
+    assert.deepEqual(c.findings().map((f) => f.range.start.line), [7, 2, 5]);
+  });
+
+  /** `n` unknown keys in the global section, then a bad org_uuid on the last line. */
+  function flooded(n: number, comment = ''): string {
+    const keys = Array.from({ length: n }, (_, i) => `  unknown_${i}: x${comment}`);
+    return ['api_key: k', 'delegated_auth:', ...keys, '  org_uuid: nope', ''].join('\n');
+  }
+
+  test('a datadog.yaml with 3,000 unknown keys: the first 1,000, then one saying 2,001 more, an error among them', () => {
+    const found = lint(flooded(3_000));
+    assert.equal(found.length, MAX_FINDINGS_PER_FILE + 1);
+    assert.ok(found.slice(0, -1).every((f) => f.code === 'agent/unknown-key'));
+    const summary = found[found.length - 1];
+    assert.deepEqual([summary.code, summary.severity, summary.range.start.line], [TOO_MANY_FINDINGS, 'error', 2 + MAX_FINDINGS_PER_FILE]);
+    assert.deepEqual(summary.data, { leftOut: 2_001, leftOutByCode: { 'agent/unknown-key': 2_000, 'agent/org-uuid-invalid': 1 } });
+  });
+
+  test('turning off the code that floods the file shows the rest; so do suppression comments (what is off never counts)', () => {
+    assert.deepEqual(codes(flooded(3_000), { severity: { 'agent/unknown-key': 'off' } }), ['agent/org-uuid-invalid']);
+    assert.deepEqual(codes(flooded(3_000, ' # datadog-wif-ignore agent/unknown-key')), ['agent/org-uuid-invalid']);
+  });
+
+  test('the summary follows overrides and suppressions like any code: off, it goes, and the cap stays', () => {
+    const off = lint(flooded(3_000), { severity: { [TOO_MANY_FINDINGS]: 'off' } });
+    assert.equal(off.length, MAX_FINDINGS_PER_FILE);
+    assert.ok(!off.some((f) => f.code === TOO_MANY_FINDINGS));
+    const info = lint(flooded(3_000), { severity: { [TOO_MANY_FINDINGS]: 'info' } });
+    assert.equal(info[info.length - 1].severity, 'info');
+  });
+
+  test('a change of overrides lints again (the cached findings were filtered for the old ones)', () => {
+    const svc = new LanguageService();
+    const doc = { path: PATH, text: flooded(1_500) };
+    assert.equal(svc.lint(doc).length, MAX_FINDINGS_PER_FILE + 1);
+    assert.deepEqual(svc.lint({ ...doc, severity: { 'agent/unknown-key': 'off' } }).map((f) => f.code), ['agent/org-uuid-invalid']);
+    assert.equal(svc.lint(doc).length, MAX_FINDINGS_PER_FILE + 1);
+  });
+
+  test('a Terraform file gets the same cap', async () => {
+    const svc = new LanguageService();
+    svc.setHclRuntime(await loadHclLanguage());
+    const blocks = Array.from({ length: 1_200 }, (_, i) => `resource "datadog_aws_wif_intake_mapping" "m${i}" {\n  arn_pattern = "nope-${i}"\n}\n`);
+    const path = '/proj/main.tf';
+    try {
+      const found = svc.lint({ path, text: blocks.join('') });
+      assert.equal(found.length, MAX_FINDINGS_PER_FILE + 1);
+      assert.ok(found.slice(0, -1).every((f) => f.code === 'arn/not-an-arn' && f.range.start.line < 3 * MAX_FINDINGS_PER_FILE));
+      assert.deepEqual([found[MAX_FINDINGS_PER_FILE].code, found[MAX_FINDINGS_PER_FILE].data?.leftOut], [TOO_MANY_FINDINGS, 200]);
+    } finally {
+      svc.forget(path);
+    }
+  });
 });

@@ -64,6 +64,8 @@ const rules: RuleInfo[] = [
   { code: 'tf/provider-version-too-old', severity: 'error', summary: 'Cloud auth needs provider 3.70.0 or later.', fixes: ['Raise the constraint to `>= 3.70.0`'] },
   { code: 'tf/unknown-api-url', severity: 'warning', summary: '`api_url` is not a known Datadog API host.', fixes: [] },
   { code: 'tf/account-identifier-invalid', severity: 'error', summary: '`account_identifier` is neither an email, a UUID nor a handle.', fixes: [] },
+  // Any file
+  { code: 'lint/too-many-findings', severity: 'error', summary: 'More findings than one file shows: the rest are counted, not listed (as severe as the worst of them).', fixes: [] },
 ];
 
 export const RULES: readonly RuleInfo[] = rules;

@@ -5,7 +5,7 @@
 import type { Document } from 'yaml';
 import type { CompletionItem, FileKind, Finding, Hover, Position, QuickFix, Range } from './common/types';
 import { TextIndex } from './common/textIndex';
-import { applySeverityOverrides, applySuppressions, type SeverityOverrides } from './common/filter';
+import { FindingCollector, applySeverityOverrides, capFindings, findingFilter, type SeverityOverrides } from './common/filter';
 import { lintAgentConfig, parseAgentYaml } from './agent/lint';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
@@ -41,7 +41,9 @@ export interface SourceDocument {
 class Analysis {
   private _index: TextIndex | undefined;
   docs?: Document[];
+  /** What a user sees, for the severity overrides in `findingsFor` (suppressions come with the text). */
   findings?: Finding[];
+  findingsFor?: string;
   /** Terraform files: the tree (kept for incremental re-parse) and the model. */
   terraform?: TerraformAnalysis;
   /** Terraform files whose parse gave up or broke the parser: why. Such a text is not parsed again. */
@@ -122,23 +124,32 @@ export class LanguageService {
     this.cache.delete(path);
   }
 
-  /** Findings after suppression comments and severity overrides: what a user sees. */
+  /**
+   * Findings after suppression comments and severity overrides, at most
+   * MAX_FINDINGS_PER_FILE of them (then one saying how many more): what a
+   * user sees.
+   */
   lint(doc: SourceDocument, folder: readonly SourceDocument[] = []): Finding[] {
     const kind = this.kindOf(doc);
     if (!kind) return [];
-    const severity = doc.severity ?? this.settings.severity;
+    const overrides = doc.severity ?? this.settings.severity;
     if (kind === 'agent') {
       const a = this.analysis(doc);
-      if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], severity);
+      if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], overrides);
       a.docs ??= parseAgentYaml(a.text);
-      a.findings ??= lintAgentConfig(a.text, a.index, a.docs);
-      return applySeverityOverrides(applySuppressions(a.findings, a.text, 'yaml'), severity);
+      // Filtered as rules report, so what is off never counts against the cap.
+      const key = JSON.stringify(overrides ?? {});
+      if (a.findings === undefined || a.findingsFor !== key) {
+        a.findings = lintAgentConfig(a.text, a.index, a.docs, new FindingCollector(findingFilter(a.text, 'yaml', overrides)));
+        a.findingsFor = key;
+      }
+      return a.findings;
     }
     const runtime = this.hcl;
     // (terraformAnalysis first: it takes the previous tree of this path before its analysis is replaced.)
     const own = this.terraformAnalysis(doc, kind);
-    if (own.refusal) return applySeverityOverrides([refusalFinding(kind, own.refusal)], severity);
-    if (own.failed) return applySeverityOverrides([notCheckedFinding(kind, own.failed)], severity);
+    if (own.refusal) return applySeverityOverrides([refusalFinding(kind, own.refusal)], overrides);
+    if (own.failed) return applySeverityOverrides([notCheckedFinding(kind, own.failed)], overrides);
     if (!own.terraform) return [];
     // The other .tf files and the lock file of the folder decide folder-wide rules (cloud auth, pinned version).
     const others: TerraformAnalysis[] = [];
@@ -150,8 +161,8 @@ export class LanguageService {
       if (mate) others.push(mate);
     }
     const findings = this.attempt(own, () => lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others])));
-    if (!findings) return own.failed ? applySeverityOverrides([notCheckedFinding(kind, own.failed)], severity) : [];
-    return applySeverityOverrides(applySuppressions(findings, own.text, 'hcl'), severity);
+    if (!findings) return own.failed ? applySeverityOverrides([notCheckedFinding(kind, own.failed)], overrides) : [];
+    return capFindings(findings, findingFilter(own.text, 'hcl', overrides));
   }
 
   /** `a` with its Terraform analysis, or with `failed` set; a file not parsed (refused, failed before, no runtime) is returned as is. */

@@ -2,8 +2,8 @@
 // it is, with the kind of mapping it belongs to, so the ARN rules can judge
 // each and the overlap rule can compare those of one kind.
 
-import { isMap, isPair, isScalar, isSeq, Scalar, type Document } from 'yaml';
-import type { Span, YScalarStyle } from './yamlTree';
+import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document } from 'yaml';
+import { resolveAlias, type Span, type YScalarStyle } from './yamlTree';
 
 export interface ArnPatternValue extends Span {
   value: string;
@@ -12,20 +12,23 @@ export interface ArnPatternValue extends Span {
   verbatim: boolean;
   /** Mappings of one kind are compared for overlaps: the sibling `type`, else the path of keys above. */
   group: string;
+  /** Reached through an alias (`arn_pattern: *p`): written at the anchor, which a fix must not edit. */
+  viaAlias: boolean;
 }
 
 const MAX_DEPTH = 64;
 
 export function collectArnPatterns(doc: Document): ArnPatternValue[] {
   const out: ArnPatternValue[] = [];
-  walk(doc.contents, [], out, 0);
+  walk(doc.contents, [], out, 0, doc, new Set());
   return out;
 }
 
-function walk(node: unknown, path: string[], out: ArnPatternValue[], depth: number): void {
+/** `seen`: the scalars already collected, so an anchored pattern its aliases reach again counts once. */
+function walk(node: unknown, path: string[], out: ArnPatternValue[], depth: number, doc: Document, seen: Set<unknown>): void {
   if (depth > MAX_DEPTH) return;
   if (isSeq(node)) {
-    for (const item of node.items) walk(item, path, out, depth + 1);
+    for (const item of node.items) walk(item, path, out, depth + 1, doc, seen);
     return;
   }
   if (!isMap(node)) return;
@@ -36,14 +39,17 @@ function walk(node: unknown, path: string[], out: ArnPatternValue[], depth: numb
   for (const pair of node.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     const key = String(pair.key.value);
-    const v = pair.value;
+    // A pattern through an alias (`arn_pattern: *p`) is judged where its anchor is written.
+    const v = key === 'arn_pattern' && isAlias(pair.value) ? resolveAlias(pair.value, doc) : pair.value;
     if (key === 'arn_pattern' && isScalar(v) && typeof v.value === 'string' && v.range) {
+      if (seen.has(v)) continue;
+      seen.add(v);
       const style: YScalarStyle = v.type === Scalar.QUOTE_SINGLE ? 'single' : v.type === Scalar.QUOTE_DOUBLE ? 'double' : v.type === Scalar.BLOCK_FOLDED || v.type === Scalar.BLOCK_LITERAL ? 'block' : 'plain';
       const quote = style === 'single' || style === 'double' ? 1 : 0;
       const verbatim = style !== 'block' && v.source === v.value && v.range[1] - v.range[0] === v.value.length + 2 * quote;
-      out.push({ start: v.range[0], end: v.range[1], value: v.value, style, verbatim, group: type ?? (path.join('.') || '(top level)') });
+      out.push({ start: v.range[0], end: v.range[1], value: v.value, style, verbatim, group: type ?? (path.join('.') || '(top level)'), viaAlias: v !== pair.value });
       continue;
     }
-    walk(v, [...path, key], out, depth + 1);
+    walk(v, [...path, key], out, depth + 1, doc, seen);
   }
 }

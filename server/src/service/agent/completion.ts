@@ -50,7 +50,7 @@ export function agentCompletion(index: TextIndex, pos: Position): CompletionItem
   const partial = keyMatch[2];
   const ctx = contextAt(index, pos.line, indent);
   const range = { start: { line: pos.line, character: pos.character - partial.length }, end: { line: pos.line, character: pos.character + (/^[A-Za-z0-9_]*/.exec(line.slice(pos.character))?.[0].length ?? 0) } };
-  return keyItems(ctx, range, index.eol, ' '.repeat(detectIndentUnit(index.text)));
+  return keyItems(ctx, range, index.eol, ' '.repeat(detectIndentUnit(index)));
 }
 
 /** Walks up from `line` to find the keys of the mappings that enclose a line indented by `indent`. */

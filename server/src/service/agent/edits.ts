@@ -4,7 +4,6 @@
 
 import type { TextEdit } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
-import type { AgentModel, DelegatedAuthSection } from './model';
 import type { Span, YEntry, YMap, YScalar } from './yamlTree';
 
 export function replaceSpan(index: TextIndex, span: Span, newText: string): TextEdit {
@@ -18,20 +17,6 @@ export function replaceScalar(index: TextIndex, scalar: YScalar, value: string):
   let end = scalar.end;
   if (scalar.style === 'block') while (end > scalar.start && /\s/.test(index.text[end - 1] ?? '')) end--;
   return replaceSpan(index, { start: scalar.start, end }, `${quote}${value}${quote}`);
-}
-
-/**
- * Whether a section's text is written where the Agent reads it: not brought in
- * through an alias or a merge key (`<<:`), nor is the map it sits in. Editing
- * such text would change the anchor, and every other place that uses it.
- */
-export function sectionWrittenHere(model: AgentModel, s: DelegatedAuthSection): boolean {
-  if (s.value.viaAlias) return false;
-  const parent = s.parentMap;
-  if (!parent) return true;
-  if (parent.viaAlias || parent.entries.find((e) => e.value === s.value)?.merged) return false;
-  if (model.root && parent !== model.root && model.root.entries.find((e) => e.value === parent)?.merged) return false;
-  return true;
 }
 
 /** Whether an entry (and its value) is written in its map rather than merged or aliased in. */
@@ -50,16 +35,25 @@ export function columnOf(index: TextIndex, offset: number): number {
 
 /** The indentation used for the children of `map`, or `fallback` spaces deeper than `parentColumn`. */
 export function childIndent(index: TextIndex, map: YMap | undefined, parentColumn: number): string {
-  const first = map?.entries.find((e) => !e.merged);
-  if (first) return ' '.repeat(columnOf(index, first.keySpan.start));
-  return ' '.repeat(parentColumn + detectIndentUnit(index.text));
+  // Own entries come before merged ones: the first entry tells whether there is any.
+  const first = map?.entries[0];
+  if (first && !first.merged) return ' '.repeat(columnOf(index, first.keySpan.start));
+  return ' '.repeat(parentColumn + detectIndentUnit(index));
 }
 
+/** Each text's indentation step: fixes ask once per finding, the answer is the file's (and a file without indentation is read to its end). */
+const indentUnits = new WeakMap<TextIndex, number>();
+
 /** The file's indentation step (2 when it cannot tell). */
-export function detectIndentUnit(text: string): number {
-  const m = /\n( +)[^\s#-]/.exec(text);
-  const n = m ? m[1].length : 2;
-  return n >= 1 && n <= 8 ? n : 2;
+export function detectIndentUnit(index: TextIndex): number {
+  let unit = indentUnits.get(index);
+  if (unit === undefined) {
+    const m = /\n( +)[^\s#-]/.exec(index.text);
+    const n = m ? m[1].length : 2;
+    unit = n >= 1 && n <= 8 ? n : 2;
+    indentUnits.set(index, unit);
+  }
+  return unit;
 }
 
 /**
@@ -105,7 +99,14 @@ export function insertLinesAfter(index: TextIndex, afterLine: number, lines: str
 
 /** The line after which a new child of `map` goes to become its last entry. */
 export function lastLineOfMap(index: TextIndex, map: YMap, keyLine: number): number {
-  const own = map.entries.filter((e) => !e.merged);
-  if (own.length === 0) return keyLine;
-  return Math.max(...own.map((e) => lastLineOfEntry(index, e)));
+  let last = lastLines.get(map);
+  if (last === undefined) {
+    last = -1;
+    for (const e of map.entries) if (!e.merged) last = Math.max(last, lastLineOfEntry(index, e));
+    lastLines.set(map, last);
+  }
+  return last < 0 ? keyLine : last;
 }
+
+/** Each map's last own line, worked out once: every key moved into one map asks for it. */
+const lastLines = new WeakMap<YMap, number>();

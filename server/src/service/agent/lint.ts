@@ -4,9 +4,10 @@
 
 import { Document, parseAllDocuments, YAMLParseError } from 'yaml';
 import type { Finding } from '../common/types';
+import { FindingCollector } from '../common/filter';
 import { TextIndex } from '../common/textIndex';
 import { AgentRuleContext, type AgentRule } from './context';
-import { extractAgentModel } from './model';
+import { extractAgentModel, type AgentModel } from './model';
 import { reportSyntaxErrors } from './rules/syntax';
 import { duplicateKeys } from './rules/duplicateKey';
 import { sectionPlacement, sectionType } from './rules/sections';
@@ -17,7 +18,7 @@ import { fallbackApiKey } from './rules/fallback';
 import { delaDirectives } from './rules/dela';
 import { arnPatterns } from './rules/arnPatterns';
 
-const RULES: readonly AgentRule[] = [duplicateKeys, sectionPlacement, sectionType, sectionKeys, orgUuid, providerValue, awsRegion, refreshInterval, site, fallbackApiKey, delaDirectives, arnPatterns];
+export const AGENT_RULES: readonly AgentRule[] = [duplicateKeys, sectionPlacement, sectionType, sectionKeys, orgUuid, providerValue, awsRegion, refreshInterval, site, fallbackApiKey, delaDirectives, arnPatterns];
 
 /** Parser options shared by lint, hover and completion: merge keys on, duplicates left to our rule. */
 export const YAML_OPTIONS = { uniqueKeys: false, merge: true, prettyErrors: false, keepSourceTokens: false } as const;
@@ -77,28 +78,19 @@ function deepestOffset(text: string): number {
   return bestAt;
 }
 
-/** `docs` may be passed when the caller already parsed the text (hover reuses them too). */
-export function lintAgentConfig(text: string, index = new TextIndex(text), docs: readonly Document[] = parseAgentYaml(text)): Finding[] {
-  const findings: Finding[] = [];
-  for (const doc of docs) {
-    const ctx = new AgentRuleContext(extractAgentModel(doc, text), index);
-    reportSyntaxErrors(ctx, doc.errors, doc);
-    for (const rule of RULES) rule(ctx);
-    findings.push(...ctx.findings);
-  }
-  return dedupe(findings).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+/**
+ * `docs` may be passed when the caller already parsed the text (hover reuses
+ * them too); `sink` filters and caps the findings as they come (the service
+ * passes one with the user's suppressions and severities).
+ */
+export function lintAgentConfig(text: string, index = new TextIndex(text), docs: readonly Document[] = parseAgentYaml(text), sink = new FindingCollector()): Finding[] {
+  for (const doc of docs) judgeAgentModel(extractAgentModel(doc, text), doc, index, sink);
+  return sink.findings().sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-/**
- * One section reached twice (an anchor and its alias) is judged twice, at the
- * same text: keep one finding per code, range and message.
- */
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** Every agent rule on one document's model, and its syntax errors. */
+export function judgeAgentModel(model: AgentModel, doc: Document, index: TextIndex, sink: Pick<FindingCollector, 'add'>): void {
+  const ctx = new AgentRuleContext(model, index, sink);
+  reportSyntaxErrors(ctx, doc.errors, doc);
+  for (const rule of AGENT_RULES) rule(ctx);
 }

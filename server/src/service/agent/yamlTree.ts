@@ -2,7 +2,7 @@
 // built from the `yaml` library's AST with source offsets. Aliases are
 // followed and merge keys (`<<`) expanded, so rules see what the Agent sees.
 
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node, type Pair, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, Scalar } from 'yaml';
 
 /** Offsets into the text: [start, end). */
 export interface Span {
@@ -52,13 +52,12 @@ export interface YEntry {
 const MAX_ALIAS_DEPTH = 32;
 
 /**
- * Beyond this many nodes converted inside alias expansions, a document is an
- * alias bomb ("billion laughs": aliases of aliases of lists of aliases…):
- * whatever is left reads as its node without children (a map, a list or a
- * scalar still, so types are judged right). Text without aliases costs what it
- * is long.
+ * Beyond this many entries copied in by merge keys (`<<: *x`) in one
+ * extraction, a document is a merge bomb (thousands of maps merging the same
+ * big anchor): later merges bring nothing in. Aliases themselves cost nothing
+ * past their first use: the node an alias names is converted once and shared.
  */
-const MAX_ALIAS_NODES = 50_000;
+const MAX_MERGED_ENTRIES = 50_000;
 
 /** Per parsed document: what toValue knows across calls. */
 interface DocState {
@@ -66,35 +65,50 @@ interface DocState {
   targets?: Map<unknown, unknown>;
   /** Anchored nodes being converted right now: an alias to one of them is a cycle. */
   open: Set<unknown>;
-  /** How deep in alias expansions the conversion is, and how many nodes they made. */
-  aliasDepth: number;
-  aliasNodes: number;
+  /** Each node an alias names, converted once: `*x` used a thousand times costs one conversion ("billion laughs" included). */
+  viaAlias: Map<unknown, YValue>;
+  /** Entries merge keys have copied since the extraction began. */
+  mergedEntries: number;
 }
 
 const states = new WeakMap<Document, DocState>();
 
 function stateOf(doc: Document): DocState {
   let st = states.get(doc);
-  if (!st) states.set(doc, (st = { open: new Set(), aliasDepth: 0, aliasNodes: 0 }));
+  if (!st) states.set(doc, (st = { open: new Set(), viaAlias: new Map(), mergedEntries: 0 }));
   return st;
+}
+
+/**
+ * A fresh budget for merge keys: each extraction of a document (lint, login
+ * targets) gets the whole of it, however many ran before on the same parse.
+ */
+export function resetAliasBudget(doc: Document): void {
+  stateOf(doc).mergedEntries = 0;
 }
 
 /** Converts a node (and everything under it) into the plain tree. */
 export function toValue(node: unknown, doc: Document, viaAlias = false, depth = 0): YValue {
   if (depth > MAX_ALIAS_DEPTH) return emptyScalar(0);
   const st = stateOf(doc);
-  if (st.aliasDepth > 0 && ++st.aliasNodes > MAX_ALIAS_NODES) return shallow(isAlias(node) ? resolveAlias(node, doc, st) : node);
   if (isAlias(node)) {
-    const target = resolveAlias(node, doc, st);
+    const target = resolveAlias(node, doc);
     // An alias inside the node it names (`&a {self: *a}`) would be infinite: cut it there.
     if (!target || st.open.has(target)) return emptyScalar(node.range?.[0] ?? 0, true);
-    st.aliasDepth++;
-    try {
-      return toValue(target, doc, true, depth + 1);
-    } finally {
-      st.aliasDepth--;
-    }
+    return toValue(target, doc, true, depth + 1);
   }
+  // Under an alias, an anchored node reads the same wherever it is reached from: convert it once.
+  const anchored = viaAlias && (isMap(node) || isSeq(node) || isScalar(node)) && !!node.anchor;
+  if (anchored) {
+    const done = st.viaAlias.get(node);
+    if (done) return done;
+  }
+  const value = convert(node, doc, st, viaAlias, depth);
+  if (anchored) st.viaAlias.set(node, value);
+  return value;
+}
+
+function convert(node: unknown, doc: Document, st: DocState, viaAlias: boolean, depth: number): YValue {
   if (isMap(node)) {
     const [start, end] = spanOf(node);
     return { kind: 'map', start, end, entries: whileOpen(st, node, () => mapEntries(node, doc, depth, viaAlias)), anchored: !!node.anchor, viaAlias, flow: !!node.flow };
@@ -113,15 +127,6 @@ function toScalar(node: Scalar, viaAlias: boolean): YScalar {
   const v = node.value;
   const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : null;
   return { kind: 'scalar', start, end, value, source: typeof node.source === 'string' ? node.source : String(v ?? ''), style: styleOf(node), viaAlias };
-}
-
-/** A node without its children: what an alias bomb's nodes read as once the budget is spent (the kind stays right). */
-function shallow(node: unknown): YValue {
-  const [start, end] = spanOf((node ?? {}) as { range?: [number, number, number] });
-  if (isMap(node)) return { kind: 'map', start, end, entries: [], anchored: !!node.anchor, viaAlias: true, flow: !!node.flow };
-  if (isSeq(node)) return { kind: 'seq', start, end, items: [], viaAlias: true, flow: !!node.flow };
-  if (isScalar(node)) return toScalar(node, true);
-  return emptyScalar(start, true);
 }
 
 function emptyScalar(at: number, viaAlias = false): YScalar {
@@ -161,36 +166,46 @@ function whileOpen<T>(st: DocState, node: { anchor?: string }, convert: () => T)
 /**
  * The node an alias names: the last node with that anchor before the alias,
  * as `Alias.resolve` finds it, but from one walk of the document instead of a
- * walk per alias (which made many aliases quadratic).
+ * walk per alias (which made many aliases quadratic). Undefined for an alias
+ * to no anchor.
  */
-function resolveAlias(alias: { source: string; resolve(doc: Document): unknown }, doc: Document, st: DocState): unknown {
+export function resolveAlias(alias: unknown, doc: Document): unknown {
+  const st = stateOf(doc);
   st.targets ??= indexAliases(doc);
-  if (st.targets.has(alias)) return st.targets.get(alias);
-  return safeResolve(alias, doc);
+  return st.targets.get(alias);
 }
 
+/** The nodes some alias names: anchors that are used, not only written. */
+export function aliasedNodes(doc: Document): Set<unknown> {
+  const st = stateOf(doc);
+  st.targets ??= indexAliases(doc);
+  return new Set(st.targets.values());
+}
+
+/**
+ * Each alias → its node, in one walk in document order (the order anchors
+ * shadow each other in). Iterative: as deep as the parser could go, this goes.
+ */
 function indexAliases(doc: Document): Map<unknown, unknown> {
   const targets = new Map<unknown, unknown>();
   const anchors = new Map<string, unknown>();
-  try {
-    visit(doc, {
-      Node: (_key, node) => {
-        if (isAlias(node)) targets.set(node, anchors.get(node.source));
-        else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
-      },
-    });
-  } catch {
-    // Nested too deep to walk: aliases not reached fall back to the library.
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target !== undefined) targets.set(node, target);
+      continue;
+    }
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node) && !isScalar(node)) continue;
+    if (node.anchor) anchors.set(node.anchor, node);
+    if (isMap(node) || isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
   }
   return targets;
-}
-
-function safeResolve(node: { resolve(doc: Document): unknown }, doc: Document): unknown {
-  try {
-    return node.resolve(doc);
-  } catch {
-    return undefined;
-  }
 }
 
 function isMergeKey(pair: Pair): boolean {
@@ -205,6 +220,7 @@ function isMergeKey(pair: Pair): boolean {
  * that, merges of merges multiplied entries exponentially).
  */
 function mapEntries(node: { items: Pair[] }, doc: Document, depth: number, viaAlias: boolean): YEntry[] {
+  const st = stateOf(doc);
   const own: YEntry[] = [];
   const merged: YEntry[] = [];
   const mergedKeys = new Set<string>();
@@ -215,7 +231,7 @@ function mapEntries(node: { items: Pair[] }, doc: Document, depth: number, viaAl
       for (const source of mergeSources(pair.value)) {
         if (isAlias(source)) {
           // Merging the same anchor again adds no key: skip it rather than convert it again.
-          const target = resolveAlias(source, doc, stateOf(doc));
+          const target = resolveAlias(source, doc);
           if (target && mergedTargets.has(target)) continue;
           mergedTargets.add(target);
         }
@@ -224,15 +240,17 @@ function mapEntries(node: { items: Pair[] }, doc: Document, depth: number, viaAl
         if (v.kind !== 'map') continue;
         for (const e of v.entries) {
           if (mergedKeys.has(e.key)) continue;
+          if (st.mergedEntries >= MAX_MERGED_ENTRIES) break;
+          st.mergedEntries++;
           mergedKeys.add(e.key);
           merged.push({ ...e, merged: true });
         }
       }
       continue;
     }
-    const key = keyText(pair.key);
+    const key = keyText(pair.key, doc);
     if (key === undefined) continue;
-    const [ks, ke] = isScalar(pair.key) ? spanOf(pair.key) : [0, 0];
+    const [ks, ke] = isScalar(pair.key) || isAlias(pair.key) ? spanOf(pair.key) : [0, 0];
     // Everything under an alias is written at the anchor: edits there would change every user of it.
     const value = pair.value == null ? emptyScalar(ke, viaAlias) : toValue(pair.value, doc, viaAlias, depth + 1);
     own.push({ key, keySpan: { start: ks, end: ke }, value, merged: false });
@@ -247,9 +265,15 @@ function mergeSources(value: unknown): unknown[] {
   return [value];
 }
 
-function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) {
-    const v = key.value;
+/**
+ * A key's text: a scalar's value, or the value of the scalar an alias key
+ * (`*k : value`) names; undefined for a key that is a map, a list or an alias
+ * to nothing (the Agent would not read it as a name).
+ */
+function keyText(key: unknown, doc?: Document): string | undefined {
+  const k = isAlias(key) && doc ? resolveAlias(key, doc) : key;
+  if (isScalar(k)) {
+    const v = k.value;
     return v === null || v === undefined ? '' : String(v);
   }
   return undefined;
@@ -266,10 +290,34 @@ export function isRawMap(node: unknown): node is Node & { items: Pair[] } {
   return isMap(node);
 }
 
-/** Entries of a map by key; the last occurrence wins, as when the Agent loads the file. */
+/** Below this many entries a map is searched in place; above it, through an index built once. */
+const INDEXED_FROM = 16;
+
+/** Each large map's entries → its lookup by key (what `lastEntry` answers), built on the first lookup. */
+const lookups = new WeakMap<readonly YEntry[], { length: number; byKey: Map<string, YEntry> }>();
+
+/**
+ * Entries of a map by key; the last occurrence wins, as when the Agent loads
+ * the file (a merged key only when no own key has the name). Constant time on
+ * a large map: rules ask once per key or per section, and a map may hold
+ * thousands of keys.
+ */
 export function lastEntry(map: YMap, key: string): YEntry | undefined {
-  for (let i = map.entries.length - 1; i >= 0; i--) if (map.entries[i].key === key && !map.entries[i].merged) return map.entries[i];
-  return map.entries.find((e) => e.key === key);
+  const entries = map.entries;
+  if (entries.length < INDEXED_FROM) {
+    for (let i = entries.length - 1; i >= 0; i--) if (entries[i].key === key && !entries[i].merged) return entries[i];
+    return entries.find((e) => e.key === key);
+  }
+  let lookup = lookups.get(entries);
+  if (!lookup || lookup.length !== entries.length) {
+    const byKey = new Map<string, YEntry>();
+    for (const e of entries) {
+      // An own key replaces anything before it; a merged one only fills a gap.
+      if (!e.merged || !byKey.has(e.key)) byKey.set(e.key, e);
+    }
+    lookups.set(entries, (lookup = { length: entries.length, byKey }));
+  }
+  return lookup.byKey.get(key);
 }
 
 /** The scalar's value as a string the Agent would read (numbers and booleans as written). */

@@ -1,8 +1,9 @@
-// The last step before findings become diagnostics: suppression comments and
-// per-code severity overrides (settings, CLI flags).
+// The last step before findings become diagnostics: suppression comments,
+// per-code severity overrides (settings, CLI flags), and the cap on how many
+// findings one file may have.
 
 import { Lexer } from 'yaml';
-import type { Finding, SeverityLevel } from './types';
+import type { Finding, Severity, SeverityLevel } from './types';
 
 export type SeverityOverrides = Readonly<Record<string, SeverityLevel>>;
 
@@ -67,10 +68,12 @@ function yamlCommentStarts(text: string): Set<number> {
 export function applySuppressions(findings: Finding[], text: string, style: CommentStyle): Finding[] {
   const lines = suppressedLines(text, style);
   if (lines.size === 0) return findings;
-  return findings.filter((f) => {
-    const s = lines.get(f.range.start.line);
-    return !(s === 'all' || s?.has(f.code) || s?.has(`${f.code.split('/')[0]}/*`));
-  });
+  return findings.filter((f) => !isSuppressed(f, lines));
+}
+
+function isSuppressed(f: Finding, lines: Map<number, Set<string> | 'all'>): boolean {
+  const s = lines.get(f.range.start.line);
+  return s === 'all' || !!s?.has(f.code) || !!s?.has(`${f.code.split('/')[0]}/*`);
 }
 
 /** Applies `{ "agent/unknown-site": "error", "arn/*": "off" }`: exact codes win over families. */
@@ -78,9 +81,165 @@ export function applySeverityOverrides(findings: Finding[], overrides: SeverityO
   if (!overrides || Object.keys(overrides).length === 0) return findings;
   const out: Finding[] = [];
   for (const f of findings) {
-    const level = overrides[f.code] ?? overrides[`${f.code.split('/')[0]}/*`];
-    if (!isSeverityLevel(level)) out.push(f);
-    else if (level !== 'off') out.push(level === f.severity ? f : { ...f, severity: level });
+    const g = overridden(f, overrides);
+    if (g) out.push(g);
   }
   return out;
+}
+
+/** The finding at its overridden severity; undefined when its code is `off`. */
+function overridden(f: Finding, overrides: SeverityOverrides): Finding | undefined {
+  const level = overrides[f.code] ?? overrides[`${f.code.split('/')[0]}/*`];
+  if (!isSeverityLevel(level)) return f;
+  if (level === 'off') return undefined;
+  return level === f.severity ? f : { ...f, severity: level };
+}
+
+/** What a user sees of one finding: undefined when it is suppressed or turned off, else at its severity. */
+export type FindingFilter = (finding: Finding) => Finding | undefined;
+
+/**
+ * Suppression comments and severity overrides, one finding at a time, so a
+ * rule's findings can be filtered as they come (and what is turned off never
+ * counts against the cap).
+ */
+export function findingFilter(text: string, style: CommentStyle, overrides: SeverityOverrides | undefined): FindingFilter {
+  const lines = suppressedLines(text, style);
+  const active = overrides && Object.keys(overrides).length > 0 ? overrides : undefined;
+  if (lines.size === 0 && !active) return (f) => f;
+  return (f) => (lines.size > 0 && isSuppressed(f, lines) ? undefined : active ? overridden(f, active) : f);
+}
+
+// ---------------------------------------------------------------------------
+// The cap.
+
+/**
+ * At most this many findings a file, then one more saying how many were left
+ * out. Far more than any real file has; enough to keep an editor, a CI log
+ * and the server's memory small when a file repeats one mistake a million
+ * times.
+ */
+export const MAX_FINDINGS_PER_FILE = 1000;
+
+/** The code of the finding that stands for those left out. */
+export const TOO_MANY_FINDINGS = 'lint/too-many-findings';
+
+interface Ranked {
+  finding: Finding;
+  /** Order of arrival: findings at one position keep the order rules reported them in. */
+  seq: number;
+}
+
+function before(a: Ranked, b: Ranked): boolean {
+  const p = a.finding.range.start;
+  const q = b.finding.range.start;
+  return p.line < q.line || (p.line === q.line && (p.character < q.character || (p.character === q.character && a.seq < b.seq)));
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * Receives a file's findings as rules report them and keeps what a user sees
+ * of the first `max` by position (a heap of `max`), counting the rest by code:
+ * memory stays the same however many findings come. Findings suppressed or
+ * turned off are dropped before they count.
+ */
+export class FindingCollector {
+  /** A max-heap by position: its top is the last finding kept, the first to give way. */
+  private readonly heap: Ranked[] = [];
+  private seq = 0;
+  private leftOut = 0;
+  private readonly leftOutByCode = new Map<string, number>();
+  private worst: Severity = 'info';
+  private firstLeftOut: Ranked | undefined;
+
+  constructor(
+    private readonly filter: FindingFilter = (f) => f,
+    readonly max = MAX_FINDINGS_PER_FILE,
+  ) {}
+
+  add(finding: Finding): void {
+    const f = this.filter(finding);
+    if (!f) return;
+    const r: Ranked = { finding: f, seq: this.seq++ };
+    if (this.heap.length < this.max) {
+      this.heap.push(r);
+      this.siftUp(this.heap.length - 1);
+      return;
+    }
+    const top = this.heap[0];
+    if (top && before(r, top)) {
+      this.heap[0] = r;
+      this.siftDown(0);
+      this.count(top);
+    } else this.count(r);
+  }
+
+  /** How many findings the cap has left out so far. */
+  get omitted(): number {
+    return this.leftOut;
+  }
+
+  /** The findings kept, in the order they came, then (when some were left out) the one that says so. */
+  findings(): Finding[] {
+    const kept = [...this.heap].sort((a, b) => a.seq - b.seq).map((r) => r.finding);
+    const summary = this.firstLeftOut && this.filter(this.summary(this.firstLeftOut.finding));
+    if (summary) kept.push(summary);
+    return kept;
+  }
+
+  private count(r: Ranked): void {
+    this.leftOut++;
+    const f = r.finding;
+    this.leftOutByCode.set(f.code, (this.leftOutByCode.get(f.code) ?? 0) + 1);
+    if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[this.worst]) this.worst = f.severity;
+    if (!this.firstLeftOut || before(r, this.firstLeftOut)) this.firstLeftOut = r;
+  }
+
+  /** Where the findings left out begin, as severe as the worst of them (so a CI gate still fails on a left-out error). */
+  private summary(first: Finding): Finding {
+    const byCode = [...this.leftOutByCode].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const most = byCode
+      .slice(0, 3)
+      .map(([code, n]) => `\`${code}\` ${n.toLocaleString('en-US')}`)
+      .join(', ');
+    return {
+      code: TOO_MANY_FINDINGS,
+      severity: this.worst,
+      message: `${this.leftOut.toLocaleString('en-US')} more finding${this.leftOut === 1 ? '' : 's'} from here on ${this.leftOut === 1 ? 'is' : 'are'} not shown (${most}${byCode.length > 3 ? ', …' : ''}): a file shows its first ${this.max.toLocaleString('en-US')}. Fix those, or turn off a code that floods the file (\`datadogWif.severity\`, \`--severity CODE=off\`), to see the rest.`,
+      range: first.range,
+      data: { leftOut: this.leftOut, leftOutByCode: Object.fromEntries(byCode) },
+    };
+  }
+
+  private siftUp(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(h[parent], h[i])) break;
+      [h[parent], h[i]] = [h[i], h[parent]];
+      i = parent;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let largest = i;
+      if (l < h.length && before(h[largest], h[l])) largest = l;
+      if (r < h.length && before(h[largest], h[r])) largest = r;
+      if (largest === i) return;
+      [h[largest], h[i]] = [h[i], h[largest]];
+      i = largest;
+    }
+  }
+}
+
+/** Filters a whole list and caps it: for readers that produce their findings at once (Terraform). */
+export function capFindings(findings: readonly Finding[], filter?: FindingFilter, max?: number): Finding[] {
+  const c = new FindingCollector(filter, max);
+  for (const f of findings) c.add(f);
+  return c.findings();
 }

@@ -4,6 +4,7 @@
 import { findOverlaps, lintArnPattern, overlapWitness } from '../../arn';
 import type { AgentRuleContext } from '../context';
 import { replaceScalar } from '../edits';
+import { shorten } from '../describe';
 import type { ArnPatternValue } from '../arnPatterns';
 import type { Span } from '../yamlTree';
 
@@ -12,7 +13,7 @@ export function arnPatterns(ctx: AgentRuleContext): void {
   if (!patterns.length) return;
   for (const p of patterns) {
     for (const f of lintArnPattern(p.value)) {
-      const fixes = f.fix ? [{ title: f.fix.title, edits: [replaceScalar(ctx.index, { kind: 'scalar', start: p.start, end: p.end, value: p.value, source: p.value, style: p.style, viaAlias: false }, f.fix.replacement)], isPreferred: true }] : [];
+      const fixes = f.fix && !p.viaAlias ? [{ title: f.fix.title, edits: [replaceScalar(ctx.index, { kind: 'scalar', start: p.start, end: p.end, value: p.value, source: p.value, style: p.style, viaAlias: false }, f.fix.replacement)], isPreferred: true }] : [];
       ctx.report(f.code, inside(p, f.start, f.end), f.message, { severity: f.severity, fixes });
     }
   }
@@ -32,7 +33,7 @@ export function arnPatterns(ctx: AgentRuleContext): void {
       ctx.report(
         'arn/overlapping-patterns',
         list[o.index],
-        `This pattern can match the same caller as the one on line ${line} (both match \`${o.witness}\`) in \`${group}\`${more ? `, and ${more} more pattern${more === 1 ? '' : 's'} there overlap${more === 1 ? 's' : ''} it` : ''}: the API refuses a pattern that conflicts with an existing mapping. Keep one.`,
+        `This pattern can match the same caller as the one on line ${line} (both match \`${o.witness}\`) in \`${shorten(group, 80)}\`${more ? `, and ${more} more pattern${more === 1 ? '' : 's'} there overlap${more === 1 ? 's' : ''} it` : ''}: the API refuses a pattern that conflicts with an existing mapping. Keep one.`,
         {
           data: { otherLine: line, overlapCount: o.count },
           related: o.others.map((j) => ({ span: list[j], message: `An overlapping pattern: both match \`${overlapWitness(list[o.index].value, list[j].value)}\`.` })),

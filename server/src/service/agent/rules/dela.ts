@@ -5,7 +5,7 @@ import { isKnownRegion, isWellFormedRegion } from '../../common/awsRegions';
 import { isUuid } from '../../common/identifiers';
 import type { AgentRuleContext } from '../context';
 import type { Span, YScalar } from '../yamlTree';
-import { shorten } from './values';
+import { shorten } from '../describe';
 
 interface Problem {
   /** Offsets within the directive string; undefined: the whole string. */
@@ -14,11 +14,19 @@ interface Problem {
 }
 
 export function delaDirectives(ctx: AgentRuleContext): void {
+  // One directive reached through many aliases is one value: parse it (and place its problems) once.
+  const judged = new Map<YScalar, { span: Span; message: string }[]>();
   for (const d of ctx.model.directives) {
-    const value = String(d.scalar.value);
-    for (const p of parseDirective(value)) ctx.report('agent/dela-directive-invalid', subSpan(d.scalar, value, p.at), `${p.message} (in \`${d.path}\`; expected \`DELA(<org_uuid>, aws[, region=<region>])\`)`);
+    let problems = judged.get(d.scalar);
+    if (!problems) {
+      const value = String(d.scalar.value);
+      judged.set(d.scalar, (problems = parseDirective(value).map((p) => ({ span: subSpan(d.scalar, value, p.at), message: p.message }))));
+    }
+    for (const p of problems) {
+      ctx.report('agent/dela-directive-invalid', p.span, `${p.message} (in \`${d.path}\`; expected \`DELA(<org_uuid>, aws[, region=<region>])\`)`, { about: p.message });
+    }
     if (d.entryHasHost === false) {
-      ctx.report('agent/dela-directive-invalid', subSpan(d.scalar, value), `An \`additional_endpoints\` entry with a \`DELA(…)\` key needs a \`host\` (in \`${d.path}\`).`);
+      ctx.report('agent/dela-directive-invalid', d.scalar, `An \`additional_endpoints\` entry with a \`DELA(…)\` key needs a \`host\` (in \`${d.path}\`).`, { about: 'host' });
     }
   }
 }

@@ -9,10 +9,10 @@ import { apiKeySlot } from '../keys';
 import { lastEntry, scalarString, type YValue } from '../yamlTree';
 
 export function fallbackApiKey(ctx: AgentRuleContext): void {
+  const globalKey = ctx.model.root ? lastEntry(ctx.model.root, 'api_key')?.value : undefined;
   for (const s of ctx.model.sections) {
     if (!s.supported || !hasOrgUuid(s.value)) continue;
     if (!isEmptyKey(s.apiKey)) continue;
-    const globalKey = ctx.model.root ? lastEntry(ctx.model.root, 'api_key')?.value : undefined;
     if (s.parent !== null && !isEmptyKey(globalKey)) continue;
     const slot = apiKeySlot(s.parent);
     ctx.report(
@@ -21,6 +21,7 @@ export function fallbackApiKey(ctx: AgentRuleContext): void {
       s.parent
         ? `\`${slot}\` and \`api_key\` are empty: if the delegated exchange fails, \`${s.parent}\` has no API key to fall back on and sends nothing. Keep an API key in \`${slot}\` or \`api_key\` (or their environment variables) as a fallback.`
         : `\`api_key\` is empty: if the delegated exchange fails, the Agent has no API key to fall back on and sends nothing. Keep an API key in \`api_key\` (or \`DD_API_KEY\`) as a fallback.`,
+      { about: '' },
     );
   }
 }
@@ -32,9 +33,10 @@ export function fallbackApiKey(ctx: AgentRuleContext): void {
 export function hasOrgUuid(section: YValue): boolean {
   if (section.kind !== 'map') return false;
   const v = lastEntry(section, 'org_uuid')?.value;
-  return !!v && (v.kind !== 'scalar' || scalarString(v).trim() !== '');
+  // A regular expression stops at the first character: a long value costs no more than a short one.
+  return !!v && (v.kind !== 'scalar' || /\S/.test(scalarString(v)));
 }
 
 function isEmptyKey(key: YValue | undefined): boolean {
-  return !key || (key.kind === 'scalar' && scalarString(key).trim() === '');
+  return !key || (key.kind === 'scalar' && !/\S/.test(scalarString(key)));
 }

@@ -5,8 +5,8 @@
 import type { QuickFix } from '../../common/types';
 import { closest } from '../../common/strings';
 import type { AgentRuleContext } from '../context';
-import { describeYamlType } from '../describe';
-import { childIndent, columnOf, deleteEntry, detectIndentUnit, entryLinesAt, entryWrittenHere, insertLinesAfter, lastLineOfMap, replaceKey, replaceSpan, sectionWrittenHere } from '../edits';
+import { describeYamlType, shorten } from '../describe';
+import { childIndent, columnOf, deleteEntry, detectIndentUnit, entryLinesAt, entryWrittenHere, insertLinesAfter, lastLineOfMap, replaceKey, replaceSpan } from '../edits';
 import { AWS_KEYS, GLOBAL_ONLY_KEYS, LEGACY_KEYS, SECTION_KEYS } from '../keys';
 import type { DelegatedAuthSection } from '../model';
 import { lastEntry, type YEntry, type YMap } from '../yamlTree';
@@ -14,7 +14,7 @@ import { lastEntry, type YEntry, type YMap } from '../yamlTree';
 export function sectionKeys(ctx: AgentRuleContext): void {
   const global = ctx.model.sections.find((s) => s.supported && s.parent === null && s.value.kind === 'map');
   for (const s of ctx.model.sections) {
-    if (!s.supported || s.value.kind !== 'map') continue;
+    if (!s.supported || s.repeat || s.value.kind !== 'map') continue;
     const map = s.value;
     for (const entry of map.entries) {
       if ((SECTION_KEYS as readonly string[]).includes(entry.key)) {
@@ -41,7 +41,7 @@ export function sectionKeys(ctx: AgentRuleContext): void {
  * merge key (of the entry, of the `aws` mapping it is in, or of the section).
  */
 function inPlace(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, entry: YEntry, aws?: YEntry): boolean {
-  return sectionWrittenHere(ctx.model, s) && !map.viaAlias && (!aws || entryWrittenHere(aws)) && entryWrittenHere(entry);
+  return s.writtenHere && !map.viaAlias && (!aws || entryWrittenHere(aws)) && entryWrittenHere(entry);
 }
 
 /** Fixes that insert or delete whole lines also need a block (not flow) map. */
@@ -54,12 +54,12 @@ function checkShape(ctx: AgentRuleContext, s: DelegatedAuthSection, entry: YEntr
   const wantsMap = entry.key === 'aws' && prefix === '';
   if (wantsMap) {
     if (v.kind === 'map' || (v.kind === 'scalar' && v.value === null)) return;
-    ctx.report('agent/wrong-type', v, `\`${s.path}.aws\` must be a mapping (\`region: …\` below it), not ${describeYamlType(v)}.`);
+    ctx.report('agent/wrong-type', v, `\`${s.path}.aws\` must be a mapping (\`region: …\` below it), not ${describeYamlType(v)}.`, { about: 'aws' });
     return;
   }
   if (v.kind !== 'scalar') {
     const what = entry.key === 'refresh_interval_mins' ? 'an integer' : 'a string';
-    ctx.report('agent/wrong-type', v, `\`${s.path}.${prefix}${entry.key}\` must be ${what}, not ${describeYamlType(v)}.`);
+    ctx.report('agent/wrong-type', v, `\`${s.path}.${prefix}${entry.key}\` must be ${what}, not ${describeYamlType(v)}.`, { about: prefix + entry.key });
   }
 }
 
@@ -69,7 +69,7 @@ function productKeyIgnored(ctx: AgentRuleContext, s: DelegatedAuthSection, map: 
   const fixes: QuickFix[] = [];
   if (editable(ctx, s, map, entry)) {
     const globalMap = global?.value.kind === 'map' ? global.value : undefined;
-    if (global && globalMap && !globalMap.flow && sectionWrittenHere(ctx.model, global) && !lastEntry(globalMap, entry.key)) {
+    if (global && globalMap && !globalMap.flow && global.writtenHere && !lastEntry(globalMap, entry.key)) {
       const keyLine = ctx.index.positionAt(global.keySpan.start).line;
       const indent = childIndent(ctx.index, globalMap, columnOf(ctx.index, global.keySpan.start));
       fixes.push({
@@ -84,7 +84,7 @@ function productKeyIgnored(ctx: AgentRuleContext, s: DelegatedAuthSection, map: 
     'agent/product-key-ignored',
     entry.keySpan,
     `\`${entry.key}\` has no effect in \`${s.path}\`: the Agent reads \`provider\`, \`aws\` and \`refresh_interval_mins\` from the global \`delegated_auth\` section only. Move it there or remove it.`,
-    { fixes },
+    { fixes, about: '' },
   );
 }
 
@@ -128,7 +128,7 @@ function moveToAwsRegion(ctx: AgentRuleContext, map: YMap, entry: YEntry): Quick
   const aws = lastEntry(map, 'aws');
   if (!aws) {
     const column = columnOf(ctx.index, entry.keySpan.start);
-    const indent = ' '.repeat(column + detectIndentUnit(ctx.text));
+    const indent = ' '.repeat(column + detectIndentUnit(ctx.index));
     return {
       title: `Replace with \`aws:\` / \`region: ${valueText}\``,
       edits: [replaceSpan(ctx.index, { start: entry.keySpan.start, end: entry.value.end }, `aws:${ctx.index.eol}${indent}region: ${valueText}`)],
@@ -172,11 +172,11 @@ function unknownKey(ctx: AgentRuleContext, s: DelegatedAuthSection, map: YMap, e
       if (fix) fixes.push(fix);
     }
   } else {
-    const present = new Set(map.entries.map((e) => e.key));
-    const suggestion = closest(entry.key, known.filter((k) => !present.has(k)));
+    // A known key already set is no suggestion (asked per known key: the map may hold thousands).
+    const suggestion = closest(entry.key, known.filter((k) => !lastEntry(map, k)));
     hint = suggestion ? `did you mean \`${suggestion}\`?` : `known keys: ${known.map((k) => `\`${k}\``).join(', ')}`;
     // A rename only replaces the key's text, so it is safe in a flow map too.
     if (suggestion && inPlace(ctx, s, map, entry, aws)) fixes.push({ title: `Rename to \`${suggestion}\``, edits: [replaceKey(ctx.index, entry, suggestion)], isPreferred: true });
   }
-  ctx.report('agent/unknown-key', entry.keySpan, `Unknown key \`${entry.key}\` in ${where}: ${hint}`, { fixes });
+  ctx.report('agent/unknown-key', entry.keySpan, `Unknown key \`${shorten(entry.key)}\` in ${where}: ${hint}`, { fixes, about: '' });
 }

@@ -10,6 +10,7 @@ export function sectionPlacement(ctx: AgentRuleContext): void {
       'agent/unsupported-section',
       s.keySpan,
       `\`${s.parent}\` does not read \`delegated_auth\`: only the global section and \`logs_config\`, \`remote_configuration\`, \`evp_proxy_config\` and \`ol_proxy_config\` do. This section has no effect.`,
+      { about: '' },
     );
   }
 }
@@ -19,6 +20,6 @@ export function sectionType(ctx: AgentRuleContext): void {
     if (!s.supported) continue;
     const v = s.value;
     if (v.kind === 'map' || (v.kind === 'scalar' && v.value === null)) continue;
-    ctx.report('agent/wrong-type', v, `\`${s.path}\` must be a mapping (\`org_uuid: …\` on the lines below it), not ${describeYamlType(v)}.`);
+    ctx.report('agent/wrong-type', v, `\`${s.path}\` must be a mapping (\`org_uuid: …\` on the lines below it), not ${describeYamlType(v)}.`, { about: 'section' });
   }
 }

@@ -2,12 +2,12 @@
 // pasted secret), provider, aws.region and refresh_interval_mins.
 
 import type { QuickFix } from '../../common/types';
-import { redact } from '../../../shared/redact';
 import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../../common/awsRegions';
 import { isSecretHandle, isShellReference, isUuid, secretKind } from '../../common/identifiers';
-import { closest, lastFour } from '../../common/strings';
+import { shorten } from '../describe';
+import { closest } from '../../common/strings';
 import type { AgentRuleContext } from '../context';
-import { childIndent, columnOf, entryWrittenHere, insertLinesAfter, replaceScalar, sectionWrittenHere } from '../edits';
+import { childIndent, columnOf, entryWrittenHere, insertLinesAfter, replaceScalar } from '../edits';
 import type { DelegatedAuthSection } from '../model';
 import { lastEntry, scalarString, type YScalar } from '../yamlTree';
 
@@ -23,14 +23,16 @@ export function orgUuid(ctx: AgentRuleContext): void {
       });
       continue;
     }
-    if (entry.value.kind !== 'scalar') continue; // wrong-type
+    // A list or a map is wrong-type's; a value an earlier section judged (one anchor, two aliases) is judged.
+    if (entry.value.kind !== 'scalar' || s.repeat) continue;
     checkOrgUuidValue(ctx, s, entry.keySpan, entry.value);
   }
 }
 
 function insertOrgUuid(ctx: AgentRuleContext, s: DelegatedAuthSection): QuickFix[] {
   const v = s.value;
-  if (!sectionWrittenHere(ctx.model, s) || (v.kind === 'map' && (v.flow || v.entries.some((e) => e.merged)))) return [];
+  // Own entries come first: a merged one, if any, is last.
+  if (!s.writtenHere || (v.kind === 'map' && (v.flow || !!v.entries[v.entries.length - 1]?.merged))) return [];
   const keyLine = ctx.index.positionAt(s.keySpan.start).line;
   const indent = childIndent(ctx.index, v.kind === 'map' ? v : undefined, columnOf(ctx.index, s.keySpan.start));
   // The `delegated_auth:` line must end after its key (no inline value to split).
@@ -40,8 +42,8 @@ function insertOrgUuid(ctx: AgentRuleContext, s: DelegatedAuthSection): QuickFix
 
 function checkOrgUuidValue(ctx: AgentRuleContext, s: DelegatedAuthSection, keySpan: { start: number; end: number }, value: YScalar): void {
   const text = scalarString(value);
-  if (text.trim() === '') {
-    ctx.report('agent/org-uuid-missing', keySpan, `\`${s.path}.org_uuid\` is empty, so delegated authentication stays off. Set it to your Datadog org UUID.`);
+  if (!/\S/.test(text)) {
+    ctx.report('agent/org-uuid-missing', keySpan, `\`${s.path}.org_uuid\` is empty, so delegated authentication stays off. Set it to your Datadog org UUID.`, { about: 'empty' });
     return;
   }
   if (isSecretHandle(text)) return; // resolved by the Agent's secrets backend
@@ -58,21 +60,14 @@ function checkOrgUuidValue(ctx: AgentRuleContext, s: DelegatedAuthSection, keySp
     ctx.report(
       'agent/org-uuid-invalid',
       value,
-      `The Agent does not expand \`${text.trim()}\` in datadog.yaml. Write the org UUID here, or set it in the environment as \`DD_${s.path.toUpperCase().replace(/\./g, '_')}_ORG_UUID\`.`,
+      `The Agent does not expand \`${shorten(text.trim())}\` in datadog.yaml. Write the org UUID here, or set it in the environment as \`DD_${s.path.toUpperCase().replace(/\./g, '_')}_ORG_UUID\`.`,
+      { about: 'shell' },
     );
     return;
   }
   if (!isUuid(text)) {
     ctx.report('agent/org-uuid-invalid', value, `\`org_uuid\` must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. 11111111-2222-3333-4444-555555555555), not \`${shorten(text)}\`.`);
   }
-}
-
-/** A value as quoted in a message: shortened, and never a pasted API or application key. */
-export function shorten(text: string, max = 48): string {
-  if (secretKind(text.trim())) return `${lastFour(text.trim())} (a key, hidden)`;
-  // A key pasted inside a longer value (`DELA(<api key>, aws)`, `<key>,`) is masked too.
-  const t = redact(text).replace(/\s+/g, ' ');
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 export function providerValue(ctx: AgentRuleContext): void {
@@ -83,7 +78,7 @@ export function providerValue(ctx: AgentRuleContext): void {
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
     const text = scalarString(entry.value);
     if (text === '' || text === 'aws') continue;
-    const fixes: QuickFix[] = !entryWrittenHere(entry) || !sectionWrittenHere(ctx.model, s) ? [] : [{ title: 'Replace with `aws`', edits: [replaceScalar(ctx.index, entry.value, 'aws')], isPreferred: true }];
+    const fixes: QuickFix[] = !entryWrittenHere(entry) || !s.writtenHere ? [] : [{ title: 'Replace with `aws`', edits: [replaceScalar(ctx.index, entry.value, 'aws')], isPreferred: true }];
     ctx.report('agent/provider-invalid', entry.value, `\`provider\` must be \`aws\` (the only provider delegated authentication supports), not \`${shorten(text)}\`. Leave it out to auto-detect.`, { fixes });
   }
 }
@@ -99,7 +94,7 @@ export function awsRegion(ctx: AgentRuleContext): void {
     const region = scalarString(entry.value);
     if (region === '' || isKnownRegion(region)) continue;
     const suggestion = closest(region.toLowerCase(), AWS_REGIONS, 4);
-    const writtenHere = sectionWrittenHere(ctx.model, s) && entryWrittenHere(aws) && entryWrittenHere(entry);
+    const writtenHere = s.writtenHere && entryWrittenHere(aws) && entryWrittenHere(entry);
     const fixes: QuickFix[] = suggestion && writtenHere ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
     const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
     if (OTHER_PARTITION_REGIONS.includes(region)) {
@@ -107,7 +102,7 @@ export function awsRegion(ctx: AgentRuleContext): void {
     } else if (!isWellFormedRegion(region)) {
       ctx.report('agent/region-invalid', entry.value, `\`${shorten(region)}\` is not an AWS region name (like \`us-east-1\`).${hint} Leave it empty for global STS.`, { severity: 'error', fixes });
     } else {
-      ctx.report('agent/region-invalid', entry.value, `\`${region}\` is not a known AWS region.${hint}`, { severity: 'warning', fixes });
+      ctx.report('agent/region-invalid', entry.value, `\`${shorten(region)}\` is not a known AWS region.${hint}`, { severity: 'warning', fixes });
     }
   }
 }
