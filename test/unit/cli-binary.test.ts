@@ -76,7 +76,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     assert.equal(lines.length, 2);
     assert.ok(lines[0].startsWith(`${file}:5:13 error agent/org-uuid-invalid \`org_uuid\` must be a UUID`), lines[0]);
     assert.ok(lines[1].startsWith(`${file}:6:3 warning agent/unknown-key `), lines[1]);
-    assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos\n');
+    assert.equal(r.stderr, '1 file checked: 1 error, 1 warning, 0 infos\n');
   });
 
   test('the binary prints exactly what main() does, in every format', async () => {

@@ -85,7 +85,7 @@ describe('a file named on the command line is checked whatever its name', () => 
       assert.ok(json(r).every((f) => f.file === path.join(d, name)));
     }
     const text = (await run('lint', path.join(d, 'some.datadog.yaml.example')));
-    assert.match(text.stderr, /^1 file checked: 1 errors, 1 warnings, 0 infos$/);
+    assert.match(text.stderr, /^1 file checked: 1 error, 1 warning, 0 infos$/);
   });
 
   test('main.tf.bak: Terraform', async () => {
@@ -194,7 +194,7 @@ describe('only regular files are read', () => {
     assert.equal(r.killed, false, 'dd-wif lint blocked on the FIFO');
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`^dd-wif: ${escapeRe(path.join(d, 'b', 'datadog.yaml'))}: not a regular file \\(a FIFO\\); not checked$`, 'm'));
-    assert.match(r.stderr, /^1 file checked: 1 errors, 1 warnings, 0 infos$/m);
+    assert.match(r.stderr, /^1 file checked: 1 error, 1 warning, 0 infos$/m);
   });
 
   test('/dev/zero: exit 2, a character device, not read', { skip: fs.existsSync('/dev/zero') ? false : 'no /dev/zero' }, async () => {
@@ -218,7 +218,7 @@ describe('a file is decoded as the Agent or Terraform decodes it, or refused', (
       assert.equal(r.code, 1, `${variant}: ${r.stderr}`);
       assert.deepEqual(codes(r), reference, variant);
     }
-    assert.match((await run('lint', path.join(d, 'le', 'datadog.yaml'))).stderr, /1 file checked: 1 errors, 1 warnings/);
+    assert.match((await run('lint', path.join(d, 'le', 'datadog.yaml'))).stderr, /1 file checked: 1 error, 1 warning/);
   });
 
   test('UTF-16 without a byte order mark: refused with an error on the file, exit 1 (the Agent reads it as UTF-8 and refuses its NUL bytes)', async () => {

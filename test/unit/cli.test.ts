@@ -84,7 +84,7 @@ describe('dd-wif lint --format text', () => {
     assert.deepEqual(got, expected);
     assert.match(got[0], /not `not-a-uuid`/);
     // The summary goes to stderr, so stdout stays machine-readable.
-    assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
+    assert.equal(r.stderr, '1 file checked: 1 error, 1 warning, 0 infos');
   });
 
   test('an absolute path stays absolute', async () => {
@@ -457,7 +457,7 @@ describe('dd-wif lint: which files', () => {
     const k = tree({ 'etc/..2024_01_01/datadog.yaml': BAD });
     fs.symlinkSync('..2024_01_01', path.join(k, 'etc', '..data'));
     fs.symlinkSync(path.join('..data', 'datadog.yaml'), path.join(k, 'etc', 'datadog.yaml'));
-    assert.equal((await run('lint', path.join(k, 'etc'))).stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
+    assert.equal((await run('lint', path.join(k, 'etc'))).stderr, '1 file checked: 1 error, 1 warning, 0 infos');
   });
 
   test('a byte order mark is dropped: positions are those of the text', async () => {
