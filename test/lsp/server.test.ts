@@ -317,6 +317,21 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
     client.notify('workspace/didChangeConfiguration', { settings: null });
   });
 
+  test('a relative glob with a slash (agent/agent-*.yaml) matches below any folder, as in dd-wif lint', async () => {
+    const custom = path.join(fixtures, 'project', 'agent', 'agent-prod.yaml');
+    const customUri = uriOf(custom);
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: ['agent/agent-*.yaml'] } };
+    let mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification(PUBLISH, (p: PublishParams) => p.uri === uri, { since: mark });
+    assert.equal((await client.request('datadogWif/fileKind', { uri: customUri })).kind, 'agent');
+    assert.equal((await client.request('datadogWif/fileKind', { uri: uriOf(path.join(fixtures, 'project', 'other', 'agent-prod.yaml')) })).kind, null, 'the folder name is part of the glob');
+    mark = client.mark();
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification(PUBLISH, (p: PublishParams) => p.uri === uri, { since: mark });
+  });
+
   test('arn/overlapping-patterns carries the other patterns as relatedInformation in the same document', async () => {
     const mappingsUri = uriOf(path.join(fixtures, 'overlaps', 'datadog.yaml'));
     const pattern = 'arn:aws:sts::123456789012:assumed-role/deploy/*';

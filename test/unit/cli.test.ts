@@ -419,6 +419,13 @@ describe('dd-wif lint: which files', () => {
     assert.deepEqual([...new Set(json(two).map((f) => path.basename(f.file)))], ['agent-prod.yaml', 'notes.yaml']);
     const slash = await run('lint', '--format', 'json', '--agent-glob', 'custom/*.yaml', dir);
     assert.ok(json(slash).some((f) => f.file.endsWith('notes.yaml')));
+    // From a folder above, the same glob still matches (below any folder, as in the editor), and ./ is no different.
+    for (const glob of ['custom/*.yaml', './custom/*.yaml']) {
+      const above = await run('lint', '--format', 'json', '--agent-glob', glob, path.dirname(dir));
+      assert.ok(json(above).some((f) => f.file === path.join(dir, 'custom', 'notes.yaml')), glob);
+    }
+    const otherFolder = await run('lint', '--format', 'json', '--agent-glob', 'elsewhere/*.yaml', dir);
+    assert.ok(!json(otherFolder).some((f) => f.file.endsWith('notes.yaml')), 'the folder in the glob must match');
     const none = await run('lint', path.join(dir, 'custom'));
     assert.equal(none.stderr, '0 files checked: 0 errors, 0 warnings, 0 infos');
   });
