@@ -217,7 +217,8 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     const value = '\u001b[2J\u001b]8;;h\u0007x\b\u009b1m\u202e';
     const dir = tree({ 'x\u001b[31m\ry/datadog.yaml': `site: 'evil${value}'\n` });
     const r = bin('lint', dir);
-    assert.equal(r.code, 0, r.stderr);
+    // ESC, BEL, BS and C1 are errors of their own (the Agent's YAML reader refuses them).
+    assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(r));
     assert.ok(r.stdout.startsWith(`${path.join(dir, 'x\\x1b[31m\\x0dy', 'datadog.yaml')}:1:7 warning agent/unknown-site \`evil\\x1b[2J\\x1b]8;;h\\x07x\\x08\\x9b1m\\u202e\``), r.stdout);
     const j = JSON.parse(bin('lint', '--format', 'json', dir).stdout);

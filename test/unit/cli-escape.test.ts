@@ -67,11 +67,14 @@ describe('lint text output', () => {
   test('a value from the file: escaped in the finding, one line a finding', async () => {
     const d = tree({ 'datadog.yaml': HOSTILE_YAML });
     const r = await run('lint', d);
-    assert.equal(r.code, 0);
+    // The Agent's YAML reader refuses ESC, BEL, BS and C1 (four runs here): errors, each on its own line.
+    assert.equal(r.code, 1);
     assertNoControl(r, 'lint');
     const lines = r.stdout.split('\n');
-    assert.equal(lines.length, 1, r.stdout);
+    assert.equal(lines.length, 5, r.stdout);
+    assert.ok(lines.every((l) => l.startsWith(`${path.join(d, 'datadog.yaml')}:1:`)), r.stdout);
     assert.ok(lines[0].startsWith(`${path.join(d, 'datadog.yaml')}:1:7 warning agent/unknown-site \`evil${SHOWN_VALUE}\` is not a known Datadog site`), lines[0]);
+    assert.equal(lines.filter((l) => / error agent\/yaml-syntax The character U\+00(1B|07)|characters from U\+0008/.test(l)).length, 4, r.stdout);
   });
 
   test('a file name with ESC, CR and a line feed: escaped, the finding still on one line; in the walk note too', async () => {
@@ -80,7 +83,8 @@ describe('lint text output', () => {
     const r = await run('lint', d);
     assertNoControl(r, 'lint');
     const lines = r.stdout.split('\n');
-    assert.equal(lines.length, 1, r.stdout);
+    assert.equal(lines.length, 5, r.stdout);
+    assert.ok(lines.every((l) => l.startsWith(`${path.join(d, 'x\\x1b[2J\\x0d\\x0ay', 'datadog.yaml')}:1:`)), r.stdout);
     assert.ok(lines[0].startsWith(`${path.join(d, 'x\\x1b[2J\\x0d\\x0ay', 'datadog.yaml')}:1:7 warning `), lines[0]);
     assert.match(r.stderr, /^dd-wif: not checked: .*x\\x1b\[2J\\x0d\\x0ay.datadog\.prod\\x07\.yaml \(a folder/m);
   });
