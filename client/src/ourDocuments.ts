@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
+import { agentGlobPattern } from '../../server/src/service/agentGlobs';
 
 export const AGENT_CONFIG_FILES = `${SETTINGS_SECTION}.agentConfigFiles`;
 
@@ -21,8 +22,17 @@ export function documentSelector(agentGlobs: readonly string[]): { pattern: stri
     { pattern: '**/datadog.yml' },
     { pattern: '**/*.tf' },
     { pattern: '**/.terraform.lock.hcl' },
-    ...agentGlobs.filter((g) => typeof g === 'string' && g.trim() !== '').map((g) => ({ pattern: g.includes('/') ? g : `**/${g}` })),
+    ...agentGlobs.filter((g) => typeof g === 'string' && g.trim() !== '').map((g) => ({ pattern: selectorPattern(g) })),
   ];
+}
+
+/**
+ * A glob as VS Code's document filters read it (against the whole path): a
+ * name anywhere, or a path below any folder, as the server and dd-wif read it.
+ */
+function selectorPattern(glob: string): string {
+  const pattern = agentGlobPattern(glob);
+  return pattern.includes('/') ? pattern : `**/${pattern}`;
 }
 
 /** The selector matches it, exactly as the language client would decide. */

@@ -317,6 +317,21 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
     client.notify('workspace/didChangeConfiguration', { settings: null });
   });
 
+  test('a relative glob with a slash (agent/agent-*.yaml) matches below any folder, as in dd-wif lint', async () => {
+    const custom = path.join(fixtures, 'project', 'agent', 'agent-prod.yaml');
+    const customUri = uriOf(custom);
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: ['agent/agent-*.yaml'] } };
+    let mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification(PUBLISH, (p: PublishParams) => p.uri === uri, { since: mark });
+    assert.equal((await client.request('datadogWif/fileKind', { uri: customUri })).kind, 'agent');
+    assert.equal((await client.request('datadogWif/fileKind', { uri: uriOf(path.join(fixtures, 'project', 'other', 'agent-prod.yaml')) })).kind, null, 'the folder name is part of the glob');
+    mark = client.mark();
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification(PUBLISH, (p: PublishParams) => p.uri === uri, { since: mark });
+  });
+
   test('arn/overlapping-patterns carries the other patterns as relatedInformation in the same document', async () => {
     const mappingsUri = uriOf(path.join(fixtures, 'overlaps', 'datadog.yaml'));
     const pattern = 'arn:aws:sts::123456789012:assumed-role/deploy/*';
@@ -336,6 +351,33 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
     mark = client.mark();
     client.notify('textDocument/didClose', { textDocument: { uri: mappingsUri } });
     await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === mappingsUri && p.diagnostics.length === 0, { since: mark });
+  });
+
+  test('a document with thousands of findings publishes 1,000 and one lint/too-many-findings that counts the rest; turning the flooding code off shows what it hid', async () => {
+    const floodUri = uriOf(path.join(fixtures, 'flood', 'datadog.yaml'));
+    const pattern = 'arn:aws:sts::123456789012:assumed-role/deploy/*';
+    const floodText = `api_key: x\ndelegated_auth:\n  org_uuid: not-a-uuid\nidentity_mappings:\n${`  - arn_pattern: ${pattern}\n`.repeat(3_000)}`;
+    let mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: floodUri, languageId: 'yaml', version: 1, text: floodText } });
+    const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === floodUri, { since: mark });
+    assert.equal(p.diagnostics.length, 1_001);
+    const last = p.diagnostics[1_000];
+    assert.equal(last.code, 'lint/too-many-findings');
+    assert.match(last.message, /2,?000 more/);
+    assert.equal(byCode(p, 'agent/org-uuid-invalid').length, 1, 'the first findings by position are kept');
+    // With the flooding code off, the cap has nothing to cut.
+    client.settings = { datadogWif: { severity: { 'arn/overlapping-patterns': 'off' }, agentConfigFiles: [] } };
+    mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    const quiet = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === floodUri, { since: mark });
+    assert.deepEqual(quiet.diagnostics.map((d) => d.code), ['agent/org-uuid-invalid']);
+    client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+    mark = client.mark();
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === floodUri, { since: mark });
+    mark = client.mark();
+    client.notify('textDocument/didClose', { textDocument: { uri: floodUri } });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === floodUri && p.diagnostics.length === 0, { since: mark });
   });
 
   test('requests on a document the server does not know answer empty, not with an error', async () => {

@@ -129,9 +129,12 @@ describe('robustness: texts that are hardly YAML', () => {
     }
   });
 
-  test('a NUL inside a value: the value is judged, positions count it as one character', () => {
+  test('a NUL inside a value: the value is judged, positions count it as one character; the NUL itself is an error (the Agent refuses it)', () => {
     const text = `api_key: ${API_KEY}\ndelegated_auth:\n  org_uuid: ab\0cd\n`;
-    assert.deepEqual(places(lint(text)), [['agent/org-uuid-invalid', 2, 12, 2, 17]]);
+    assert.deepEqual(places(lint(text)), [
+      ['agent/org-uuid-invalid', 2, 12, 2, 17],
+      ['agent/yaml-syntax', 2, 14, 2, 15],
+    ]);
   });
 
   test('astral characters (surrogate pairs) before a finding: UTF-16 columns', () => {

@@ -60,6 +60,33 @@ describe('agent/yaml-syntax', () => {
     assert.deepEqual(hits(m.text, 'agent/org-uuid-invalid'), [['agent/org-uuid-invalid', 'error', m.ranges[0]]]);
   });
 
+  test('a control character the Agent\'s YAML reader refuses (ESC, NUL, DEL, C1, U+FFFE): an error on it, though the yaml library reads it', () => {
+    const m = marked(yaml`
+      api_key: k
+      delegated_auth:
+        org_uuid: «${'\u001b'}»[31m${UUID}
+      site: datadoghq.com«${'\u0000'}»
+      tags: [«${'\u007f\u0080\u009b'}», ok]
+      note: «${'\ufffe'}»
+    `);
+    assert.deepEqual(hits(m.text, 'agent/yaml-syntax'), m.ranges.map((r) => ['agent/yaml-syntax', 'error', r]));
+    const messages = ofCode(lint(m.text), 'agent/yaml-syntax').map((f) => f.message);
+    assert.match(messages[0], /^The character U\+001B is not allowed in YAML: the Agent refuses the whole file \("control characters are not allowed"\) and does not start\. .*\("\\x1b"\)\.$/);
+    assert.match(messages[2], /^3 characters from U\+007F on are not allowed/);
+  });
+
+  test('junk with many such characters: the first 20 runs, the last one counting the rest', () => {
+    const text = `api_key: k\nnote: ${'abc\u0007'.repeat(30)}\n`;
+    const found = ofCode(lint(text), 'agent/yaml-syntax');
+    assert.equal(found.length, 20);
+    assert.match(found[19].message, / 10 more runs of such characters follow this one\.$/);
+  });
+
+  test('near miss: TAB in a value, NEL (U+0085), CR LF, non-BMP characters and non-ASCII letters are allowed', () => {
+    const text = `api_key: k\r\ndelegated_auth:\r\n  org_uuid: ${UUID}\r\nnote: "a\tb\u0085 \u00e9\u65e5 \u{1F600} \ud7ff \ue000 \ufffd"\r\n`;
+    assert.deepEqual(hits(text, 'agent/yaml-syntax'), []);
+  });
+
   test('an unclosed flow sequence early in the file still lets the section be judged', () => {
     const m = marked(yaml`
       api_key: [k

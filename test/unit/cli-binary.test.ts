@@ -76,7 +76,7 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     assert.equal(lines.length, 2);
     assert.ok(lines[0].startsWith(`${file}:5:13 error agent/org-uuid-invalid \`org_uuid\` must be a UUID`), lines[0]);
     assert.ok(lines[1].startsWith(`${file}:6:3 warning agent/unknown-key `), lines[1]);
-    assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos\n');
+    assert.equal(r.stderr, '1 file checked: 1 error, 1 warning, 0 infos\n');
   });
 
   test('the binary prints exactly what main() does, in every format', async () => {
@@ -217,7 +217,8 @@ describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
     const value = '\u001b[2J\u001b]8;;h\u0007x\b\u009b1m\u202e';
     const dir = tree({ 'x\u001b[31m\ry/datadog.yaml': `site: 'evil${value}'\n` });
     const r = bin('lint', dir);
-    assert.equal(r.code, 0, r.stderr);
+    // ESC, BEL, BS and C1 are errors of their own (the Agent's YAML reader refuses them).
+    assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(r));
     assert.ok(r.stdout.startsWith(`${path.join(dir, 'x\\x1b[31m\\x0dy', 'datadog.yaml')}:1:7 warning agent/unknown-site \`evil\\x1b[2J\\x1b]8;;h\\x07x\\x08\\x9b1m\\u202e\``), r.stdout);
     const j = JSON.parse(bin('lint', '--format', 'json', dir).stdout);

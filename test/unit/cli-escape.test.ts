@@ -11,9 +11,8 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
+import { runCli, tempTrees, type Run } from '../helpers/cli';
 import { formatJson, formatSarif, sortFindings, type FileFinding } from '../../server/src/cli/formats';
 import { LanguageService } from '../../server/src/service';
 import { startEmulator, TEST_IDENTITIES, type Emulator } from '../../emulator/src/index';
@@ -24,38 +23,14 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u20
 const HOSTILE = '\u001b[2J\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\r0 errors\b\u009b31m\u202e';
 const SHOWN = '\\x1b[2J\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07\\x0d0 errors\\x08\\x9b31m\\u202e';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await (main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }) as number | Promise<number>);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const run = (...argv: string[]) => runCli(argv);
 
 function assertNoControl(r: Run, label: string): void {
   assert.doesNotMatch(r.stdout, CONTROL, `${label}: a control character on stdout: ${JSON.stringify(r.stdout)}`);
   assert.doesNotMatch(r.stderr, CONTROL, `${label}: a control character on stderr: ${JSON.stringify(r.stderr)}`);
 }
 
-const made: string[] = [];
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-escape-'));
-  made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+const tree = tempTrees('dd-wif-escape');
 
 /** Short (a finding quotes the first 40 characters of a value), and without a CR, which YAML reads as a line break. */
 const HOSTILE_VALUE = '\u001b[2J\u001b]8;;h\u0007x\b\u009b1m\u202e';
@@ -67,11 +42,14 @@ describe('lint text output', () => {
   test('a value from the file: escaped in the finding, one line a finding', async () => {
     const d = tree({ 'datadog.yaml': HOSTILE_YAML });
     const r = await run('lint', d);
-    assert.equal(r.code, 0);
+    // The Agent's YAML reader refuses ESC, BEL, BS and C1 (four runs here): errors, each on its own line.
+    assert.equal(r.code, 1);
     assertNoControl(r, 'lint');
     const lines = r.stdout.split('\n');
-    assert.equal(lines.length, 1, r.stdout);
+    assert.equal(lines.length, 5, r.stdout);
+    assert.ok(lines.every((l) => l.startsWith(`${path.join(d, 'datadog.yaml')}:1:`)), r.stdout);
     assert.ok(lines[0].startsWith(`${path.join(d, 'datadog.yaml')}:1:7 warning agent/unknown-site \`evil${SHOWN_VALUE}\` is not a known Datadog site`), lines[0]);
+    assert.equal(lines.filter((l) => / error agent\/yaml-syntax The character U\+00(1B|07)|characters from U\+0008/.test(l)).length, 4, r.stdout);
   });
 
   test('a file name with ESC, CR and a line feed: escaped, the finding still on one line; in the walk note too', async () => {
@@ -80,7 +58,8 @@ describe('lint text output', () => {
     const r = await run('lint', d);
     assertNoControl(r, 'lint');
     const lines = r.stdout.split('\n');
-    assert.equal(lines.length, 1, r.stdout);
+    assert.equal(lines.length, 5, r.stdout);
+    assert.ok(lines.every((l) => l.startsWith(`${path.join(d, 'x\\x1b[2J\\x0d\\x0ay', 'datadog.yaml')}:1:`)), r.stdout);
     assert.ok(lines[0].startsWith(`${path.join(d, 'x\\x1b[2J\\x0d\\x0ay', 'datadog.yaml')}:1:7 warning `), lines[0]);
     assert.match(r.stderr, /^dd-wif: not checked: .*x\\x1b\[2J\\x0d\\x0ay.datadog\.prod\\x07\.yaml \(a folder/m);
   });
@@ -128,8 +107,7 @@ describe('usage errors that echo an argument', () => {
 describe('whoami and login: what the servers say', () => {
   let emulator: Emulator;
   const saved = new Map(Object.keys(process.env).filter((k) => k.startsWith('AWS_')).map((k) => [k, process.env[k]]));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-escape-home-'));
-  made.push(home);
+  const home = tree({});
 
   before(async () => {
     emulator = await startEmulator();

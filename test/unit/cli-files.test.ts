@@ -4,13 +4,12 @@
 // opened (a read would block forever); a file is decoded as the Agent or
 // Terraform would decode it, or refused, never linted as garbage that passes.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
+import { jsonFindings, runCli, tempTrees, type Run } from '../helpers/cli';
 import { kindFromContent } from '../../server/src/cli/files';
 import { decodeText, firstInvalidUtf8 } from '../../server/src/shared/textEncoding';
 import type { HclRuntime } from '../../server/src/service/terraform/hcl';
@@ -28,42 +27,12 @@ before(async () => {
   hcl = await loadHclLanguage();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const run = (...argv: string[]) => runCli(argv, hcl);
 
-async function run(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, hcl);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-interface JsonFinding {
-  file: string;
-  range: { start: { line: number; character: number } };
-  code: string;
-  message: string;
-}
-const json = (r: Run): JsonFinding[] => JSON.parse(r.stdout);
+const json = jsonFindings;
 const codes = (r: Run) => json(r).map((f) => [f.code, f.range.start.line, f.range.start.character]);
 
-const made: string[] = [];
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-files-'));
-  made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+const tree = tempTrees('dd-wif-files');
 
 const utf16le = (text: string, bom = true) => Buffer.concat([Buffer.from(bom ? [0xff, 0xfe] : []), Buffer.from(text, 'utf16le')]);
 const utf16be = (text: string) => {
@@ -85,7 +54,7 @@ describe('a file named on the command line is checked whatever its name', () => 
       assert.ok(json(r).every((f) => f.file === path.join(d, name)));
     }
     const text = (await run('lint', path.join(d, 'some.datadog.yaml.example')));
-    assert.match(text.stderr, /^1 file checked: 1 errors, 1 warnings, 0 infos$/);
+    assert.match(text.stderr, /^1 file checked: 1 error, 1 warning, 0 infos$/);
   });
 
   test('main.tf.bak: Terraform', async () => {
@@ -194,7 +163,7 @@ describe('only regular files are read', () => {
     assert.equal(r.killed, false, 'dd-wif lint blocked on the FIFO');
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`^dd-wif: ${escapeRe(path.join(d, 'b', 'datadog.yaml'))}: not a regular file \\(a FIFO\\); not checked$`, 'm'));
-    assert.match(r.stderr, /^1 file checked: 1 errors, 1 warnings, 0 infos$/m);
+    assert.match(r.stderr, /^1 file checked: 1 error, 1 warning, 0 infos$/m);
   });
 
   test('/dev/zero: exit 2, a character device, not read', { skip: fs.existsSync('/dev/zero') ? false : 'no /dev/zero' }, async () => {
@@ -218,7 +187,7 @@ describe('a file is decoded as the Agent or Terraform decodes it, or refused', (
       assert.equal(r.code, 1, `${variant}: ${r.stderr}`);
       assert.deepEqual(codes(r), reference, variant);
     }
-    assert.match((await run('lint', path.join(d, 'le', 'datadog.yaml'))).stderr, /1 file checked: 1 errors, 1 warnings/);
+    assert.match((await run('lint', path.join(d, 'le', 'datadog.yaml'))).stderr, /1 file checked: 1 error, 1 warning/);
   });
 
   test('UTF-16 without a byte order mark: refused with an error on the file, exit 1 (the Agent reads it as UTF-8 and refuses its NUL bytes)', async () => {

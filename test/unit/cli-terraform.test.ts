@@ -117,7 +117,7 @@ describe('dd-wif lint on a Terraform folder: main.tf + versions.tf + .terraform.
     );
     assert.match(got[0], /pins the Datadog provider at 3\.69\.1/);
     assert.match(got[1], /"~> 3\.7" also admits provider versions below 3\.70\.0/);
-    assert.equal(r.stderr, '3 files checked: 1 errors, 1 warnings, 0 infos');
+    assert.equal(r.stderr, '3 files checked: 1 error, 1 warning, 0 infos');
   });
 
   test('the same files without cloud auth: nothing to report; exit 0', async () => {
@@ -289,7 +289,7 @@ describe('dd-wif lint: files the parser fails on, or must not read, do not stop 
     );
     assert.deepEqual(found.filter((f) => f.file !== 'hostile.tf'), expected, 'the other files, judged as without it');
     const text = await run(['lint', d], await createHclRuntime({ maxMemoryBytes: 64 * 1024 * 1024 }));
-    assert.equal(text.stderr, '4 files checked: 3 errors, 1 warnings, 0 infos');
+    assert.equal(text.stderr, '4 files checked: 3 errors, 1 warning, 0 infos');
   });
 
   test('a binary file and one over 2 MiB: one finding each, the others checked; the large one is not even read', async () => {
@@ -345,6 +345,8 @@ describe('dd-wif lint: arn/overlapping-patterns stays linear in its output', () 
     const rest = warnings.pop()!;
     assert.match(rest, / warning lint\/too-many-findings /);
     assert.match(rest, /999 more/);
+    // The summary counts what is shown, says how much is not, and names each count in the singular when it is one.
+    assert.equal(text.stderr, '1 file checked: 0 errors, 1001 warnings, 0 infos; 999 more findings not shown (see lint/too-many-findings)');
     assert.ok(warnings.every((l) => / warning arn\/overlapping-patterns .*datadog_aws_wif_intake_mapping\.m0 .*1998 more mappings of this file overlap it/.test(l)), warnings[0]);
     const j = await run(['lint', '--format', 'json', d]);
     assert.equal(json(j).length, 1_001);

@@ -6,66 +6,26 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
 import { LanguageService, RULES, docsUrl } from '../../server/src/service';
+import { jsonFindings, nonEmptyLines, runCli, tempTrees, type JsonFinding, type Run } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'cli');
 /** A fixture path as a user in the current folder would write it. */
 const rel = (...parts: string[]) => path.relative(process.cwd(), path.join(fixtures, ...parts));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-const lines = (s: string) => s.split('\n').filter((l) => l !== '');
-
-interface JsonFinding {
-  file: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  severity: 'error' | 'warning' | 'info';
-  code: string;
-  message: string;
-}
-
-function json(r: Run): JsonFinding[] {
-  const parsed = JSON.parse(r.stdout);
-  assert.ok(Array.isArray(parsed), 'one JSON array');
-  return parsed;
-}
+const run = (...argv: string[]) => runCli(argv);
+const lines = nonEmptyLines;
+const json = jsonFindings;
 
 /** What the language service finds in a file: the reference the formats are checked against. */
 function serviceFindings(file: string, kind: 'agent' = 'agent') {
   return new LanguageService().lint({ path: path.resolve(file), text: fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), kind });
 }
 
-/** Temp folders made by tree(), removed when the file's tests end. */
-const made: string[] = [];
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Creates files under a new temp folder: { 'a/datadog.yaml': text }. */
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-cli-'));
-  made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+/** Creates files under a new temp folder: { 'a/datadog.yaml': text }; removed when the file's tests end. */
+const tree = tempTrees('dd-wif-cli');
 
 const BAD = fs.readFileSync(path.join(fixtures, 'bad', 'datadog.yaml'), 'utf8');
 const CLEAN = fs.readFileSync(path.join(fixtures, 'clean', 'datadog.yaml'), 'utf8');
@@ -84,7 +44,7 @@ describe('dd-wif lint --format text', () => {
     assert.deepEqual(got, expected);
     assert.match(got[0], /not `not-a-uuid`/);
     // The summary goes to stderr, so stdout stays machine-readable.
-    assert.equal(r.stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
+    assert.equal(r.stderr, '1 file checked: 1 error, 1 warning, 0 infos');
   });
 
   test('an absolute path stays absolute', async () => {
@@ -419,6 +379,13 @@ describe('dd-wif lint: which files', () => {
     assert.deepEqual([...new Set(json(two).map((f) => path.basename(f.file)))], ['agent-prod.yaml', 'notes.yaml']);
     const slash = await run('lint', '--format', 'json', '--agent-glob', 'custom/*.yaml', dir);
     assert.ok(json(slash).some((f) => f.file.endsWith('notes.yaml')));
+    // From a folder above, the same glob still matches (below any folder, as in the editor), and ./ is no different.
+    for (const glob of ['custom/*.yaml', './custom/*.yaml']) {
+      const above = await run('lint', '--format', 'json', '--agent-glob', glob, path.dirname(dir));
+      assert.ok(json(above).some((f) => f.file === path.join(dir, 'custom', 'notes.yaml')), glob);
+    }
+    const otherFolder = await run('lint', '--format', 'json', '--agent-glob', 'elsewhere/*.yaml', dir);
+    assert.ok(!json(otherFolder).some((f) => f.file.endsWith('notes.yaml')), 'the folder in the glob must match');
     const none = await run('lint', path.join(dir, 'custom'));
     assert.equal(none.stderr, '0 files checked: 0 errors, 0 warnings, 0 infos');
   });
@@ -457,7 +424,7 @@ describe('dd-wif lint: which files', () => {
     const k = tree({ 'etc/..2024_01_01/datadog.yaml': BAD });
     fs.symlinkSync('..2024_01_01', path.join(k, 'etc', '..data'));
     fs.symlinkSync(path.join('..data', 'datadog.yaml'), path.join(k, 'etc', 'datadog.yaml'));
-    assert.equal((await run('lint', path.join(k, 'etc'))).stderr, '1 file checked: 1 errors, 1 warnings, 0 infos');
+    assert.equal((await run('lint', path.join(k, 'etc'))).stderr, '1 file checked: 1 error, 1 warning, 0 infos');
   });
 
   test('a byte order mark is dropped: positions are those of the text', async () => {

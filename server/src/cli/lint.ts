@@ -10,6 +10,7 @@ import * as path from 'path';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { readTerraformFolder } from '../shared/terraformFolder';
 import { replaceHclLanguage } from '../shared/treeSitter';
+import { TOO_MANY_FINDINGS } from '../service/common/filter';
 
 /** A file's size on disk; 0 when it cannot be stat'ed (reading it then says why). */
 function sizeOf(file: string): number {
@@ -186,9 +187,19 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
   else {
     if (sorted.length) io.out(formatText(sorted));
     const counts = { error: 0, warning: 0, info: 0 };
-    for (const f of sorted) counts[f.severity]++;
-    io.err(`${targets.length} file${targets.length === 1 ? '' : 's'} checked: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos`);
+    let notShown = 0;
+    for (const f of sorted) {
+      counts[f.severity]++;
+      if (f.code === TOO_MANY_FINDINGS && typeof f.data?.leftOut === 'number') notShown += f.data.leftOut;
+    }
+    const more = notShown ? `; ${counted(notShown, 'more finding')} not shown (see lint/too-many-findings)` : '';
+    io.err(`${counted(targets.length, 'file')} checked: ${counted(counts.error, 'error')}, ${counted(counts.warning, 'warning')}, ${counted(counts.info, 'info')}${more}`);
   }
   const threshold = RANK[failOn as Severity];
   return sorted.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+/** `1 error`, `2 errors`, `0 errors`. */
+function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

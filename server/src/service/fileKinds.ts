@@ -2,6 +2,7 @@
 
 import picomatch from 'picomatch';
 import type { FileKind } from './common/types';
+import { agentGlobPattern } from './agentGlobs';
 
 /** The basename of a path or URI, whatever its separators. */
 export function baseName(path: string): string {
@@ -16,9 +17,8 @@ export class FileClassifier {
     this.agentMatchers = agentGlobs
       .filter((g) => typeof g === 'string' && g.trim() !== '')
       .map((g) => {
-        // A glob without a slash matches the basename anywhere, as `files.associations` does.
-        const basenameOnly = !g.includes('/');
-        const m = picomatch(g, { dot: true, basename: basenameOnly });
+        const pattern = agentGlobPattern(g);
+        const m = picomatch(pattern, { dot: true, basename: !pattern.includes('/') });
         return (p: string) => m(p.replace(/\\/g, '/'));
       });
   }

@@ -9,6 +9,7 @@ import { TextIndex } from '../common/textIndex';
 import { AgentRuleContext, type AgentRule } from './context';
 import { extractAgentModel, type AgentModel } from './model';
 import { reportSyntaxErrors } from './rules/syntax';
+import { disallowedCharacters } from './rules/characters';
 import { duplicateKeys } from './rules/duplicateKey';
 import { sectionPlacement, sectionType } from './rules/sections';
 import { sectionKeys } from './rules/keys';
@@ -84,6 +85,7 @@ function deepestOffset(text: string): number {
  * passes one with the user's suppressions and severities).
  */
 export function lintAgentConfig(text: string, index = new TextIndex(text), docs: readonly Document[] = parseAgentYaml(text), sink = new FindingCollector()): Finding[] {
+  disallowedCharacters(index, sink);
   for (const doc of docs) judgeAgentModel(extractAgentModel(doc, text), doc, index, sink);
   return sink.findings().sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
