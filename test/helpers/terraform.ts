@@ -5,7 +5,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
 import { parseHcl, type HclRuntime, type HclTree } from '../../server/src/service/terraform/hcl';
 import { Rng } from './corpus';
@@ -78,14 +78,37 @@ export function dumpTree(root: Node): string {
   return out.join('\n');
 }
 
+/** The Node prototype of each runtime's trees, by its grammar (a runtime and its countingRuntime share one). */
+const nodePrototypes = new WeakMap<object, Record<string, unknown>>();
+
 /**
- * Runs `fn` and counts the calls it makes to web-tree-sitter's Node methods
- * and getters (children, type, parent, …): the work of reading a tree, which
- * does not depend on the machine's speed. Linearity is shown by comparing the
- * count at two sizes, never by timing.
+ * The prototype of the nodes of `rt`'s trees. Each runtime is an evaluation
+ * of web-tree-sitter of its own (see createHclRuntime), with a Node class of
+ * its own: the class this file imports is none of them.
  */
-export function countNodeCalls<T>(fn: () => T): { result: T; calls: number } {
-  const proto = Node.prototype as unknown as Record<string, unknown>;
+function nodePrototypeOf(rt: HclRuntime): Record<string, unknown> {
+  let proto = nodePrototypes.get(rt.language);
+  if (!proto) {
+    const tree = parseHcl(rt, 'a = 1\n');
+    try {
+      proto = Object.getPrototypeOf(tree.root) as Record<string, unknown>;
+    } finally {
+      tree.delete();
+    }
+    nodePrototypes.set(rt.language, proto);
+  }
+  return proto;
+}
+
+/**
+ * Runs `fn` and counts the calls it makes to the Node methods and getters
+ * (children, type, parent, …) of the trees of `rt`, the runtime `fn` parses
+ * with: the work of reading a tree, which does not depend on the machine's
+ * speed. Linearity is shown by comparing the count at two sizes, never by
+ * timing.
+ */
+export function countNodeCalls<T>(rt: HclRuntime, fn: () => T): { result: T; calls: number } {
+  const proto = nodePrototypeOf(rt);
   let calls = 0;
   const saved: [string, PropertyDescriptor][] = [];
   for (const key of Object.getOwnPropertyNames(proto)) {

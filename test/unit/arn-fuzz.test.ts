@@ -5,8 +5,9 @@
 // surrogates), fields and segments duplicated, removed and swapped, very long
 // strings, deep `${${${…`, unterminated `${` — plus ARNs generated from random
 // parts and random strings. For every case:
-//   - parseArn, lintArnPattern, describeArn, matches, overlaps never throw and
-//     return in bounded time (a hang guard, not a performance test);
+//   - parseArn, lintArnPattern, describeArn, matches, overlaps never throw
+//     (and never hang: each source's cases have a node:test timeout, which
+//     fails the test, never a measure of speed);
 //   - parsed parts lie inside the string and spell it;
 //   - every finding has a known code, a severity, a message, offsets inside
 //     the string (0 <= start < end <= length; for the empty string [0, 1)),
@@ -35,8 +36,8 @@ import { SHARED_DIR } from '../helpers/markers';
 
 const TOTAL_CASES = Number(process.env.DD_WIF_ARN_FUZZ_CASES ?? process.env.DD_WIF_FUZZ_CASES ?? 5000);
 const SEED = Number(process.env.DD_WIF_FUZZ_SEED ?? 1);
-/** Hang guard per case (parse, lint, hover, fixes, matching). A typical case takes ~10 µs, a 100,000-character one a few ms. */
-const CASE_GUARD_MS = 2_000;
+/** Hang guard of each source's cases (a node:test timeout): generous. A typical case takes ~10 µs, a 100,000-character one a few ms. */
+const SOURCE_TIMEOUT_MS = 120_000;
 /** Cases per findOverlaps batch, compared with the pairwise loop. */
 const BATCH = 120;
 
@@ -347,11 +348,13 @@ function failWith(where: string, mutations: string[], text: string, error: unkno
   assert.fail(`${where} (DD_WIF_FUZZ_SEED=${SEED}; mutations ${mutations.join(', ') || 'none'}; length ${text.length}):\n${message}\ntext: ${JSON.stringify(text.length > 600 ? text.slice(0, 600) + '…' : text)}`);
 }
 
-function runSource(source: Source, cases: number, stats: Stats): void {
+async function runSource(source: Source, cases: number, stats: Stats, signal: AbortSignal): Promise<void> {
   const rng = new Rng(SEED ^ hash(source.name));
   let batch: string[] = [];
   let previous = BUILTIN_SEEDS[0];
-  for (let n = 0; n < cases; n++) {
+  for (let n = 0; n < cases && !signal.aborted; n++) {
+    // Now and then the event loop runs: the timeout's timer cannot fire while this loop holds the thread.
+    if (n % 64 === 0) await new Promise<void>((r) => setImmediate(r));
     let text = source.base(rng);
     const mutations: string[] = [];
     if (source.mutate && (rng.chance(0.9) || n === 0)) {
@@ -372,7 +375,6 @@ function runSource(source: Source, cases: number, stats: Stats): void {
       failWith(where, mutations, text, e);
     }
     const ms = performance.now() - t;
-    if (ms >= CASE_GUARD_MS) failWith(where, mutations, text, new Error(`took ${ms.toFixed(0)} ms (hang guard ${CASE_GUARD_MS} ms)`));
     if (ms > stats.slowest.ms) stats.slowest = { ms, length: text.length, where };
     stats.cases++;
     stats.longest = Math.max(stats.longest, text.length);
@@ -400,7 +402,7 @@ test(`ARN fuzz: ${TOTAL_CASES} cases from ${corpus.length ? `${corpus.length} co
   for (const [i, source] of sources.entries()) {
     const cases = i === sources.length - 1 ? TOTAL_CASES - assigned : Math.round(TOTAL_CASES * source.share);
     assigned += cases;
-    await t.test(`${source.name}: ${cases} cases`, () => runSource(source, cases, stats));
+    await t.test(`${source.name}: ${cases} cases`, { timeout: SOURCE_TIMEOUT_MS }, (st) => runSource(source, cases, stats, st.signal));
   }
   const total = performance.now() - start;
   const fixes = [...fixTally].filter(([k]) => !k.includes('→')).map(([k, n]) => `${k} ${n}`);
@@ -408,6 +410,6 @@ test(`ARN fuzz: ${TOTAL_CASES} cases from ${corpus.length ? `${corpus.length} co
   t.diagnostic(`fixes checked: ${fixes.join(', ')}; new errors a fix brought in (not the same mistake, so allowed): ${brought.join(', ') || 'none'}`);
   assert.equal(stats.cases, TOTAL_CASES);
   t.diagnostic(
-    `seed ${SEED}; ${stats.cases} cases in ${(total / 1000).toFixed(2)} s (${((total * 1000) / stats.cases).toFixed(1)} µs/case); ${stats.findings} findings, ${stats.fixes} fixes, ${stats.overlapsFound} overlaps in findOverlaps batches; longest string ${stats.longest}; slowest case ${stats.slowest.ms.toFixed(1)} ms (${stats.slowest.length} chars, ${stats.slowest.where}); hang guard ${CASE_GUARD_MS} ms`,
+    `seed ${SEED}; ${stats.cases} cases in ${(total / 1000).toFixed(2)} s (${((total * 1000) / stats.cases).toFixed(1)} µs/case); ${stats.findings} findings, ${stats.fixes} fixes, ${stats.overlapsFound} overlaps in findOverlaps batches; longest string ${stats.longest}; slowest case ${stats.slowest.ms.toFixed(1)} ms (${stats.slowest.length} chars, ${stats.slowest.where}; printed, never asserted)`,
   );
 });

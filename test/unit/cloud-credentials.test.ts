@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { credentialsSource, describeCredentialsError, listProfiles } from '../../server/src/cloud/credentials';
 import { CloudError } from '../../server/src/cloud/types';
+import { fakeClock, turns, until, watch } from '../helpers/clock';
 
 /** Every variable the SDK's chain reads; cleared for each test, restored after. */
 const AWS_ENV = [
@@ -261,13 +262,29 @@ describe('credentialsSource', () => {
     for (const text of [err.message, err.nextStep ?? '', JSON.stringify(err)]) assert.doesNotMatch(text, /SECRETARG|Command failed|sh -c/, text);
   });
 
-  test('a resolution that hangs is bounded by timeoutMs', async () => {
-    writeFiles(CONFIG.replace('/usr/local/bin/vault-aws', `${JSON.stringify(process.execPath)} -e "setTimeout(() => {}, 1500)"`));
-    const started = Date.now();
-    const err = await failure(credentialsSource({ profile: 'vault', timeoutMs: 200 })());
-    assert.ok(Date.now() - started < 1200, `took ${Date.now() - started} ms`);
-    assertWords(err);
-    assert.match(err.message, /within 0\.2 s/);
+  test('a resolution that hangs is given up at timeoutMs, not before, not later', { timeout: 120_000 }, async (t) => {
+    // A credential process that answers only when the test lets it: the resolution cannot end by itself.
+    const started = path.join(home, 'process-started');
+    const release = path.join(home, 'process-release');
+    const script = path.join(home, 'hang.js');
+    fs.writeFileSync(script, 'const fs = require("fs");\nfs.writeFileSync(process.argv[2], "");\nsetInterval(() => fs.existsSync(process.argv[3]) && process.exit(0), 20);\n');
+    writeFiles(CONFIG.replace('/usr/local/bin/vault-aws', [process.execPath, script, started, release].map((a) => JSON.stringify(a)).join(' ')));
+    try {
+      const clock = fakeClock(t);
+      const resolving = watch(failure(credentialsSource({ profile: 'vault', timeoutMs: 200 })()));
+      await until(() => fs.existsSync(started), t.signal);
+      clock.tick(199);
+      await turns();
+      assert.equal(resolving.settled, false, 'still waiting 1 ms before the budget');
+      clock.tick(1);
+      await turns();
+      assert.equal(resolving.settled, true, 'given up at the budget, the process still running');
+      const err = await resolving.promise;
+      assertWords(err);
+      assert.equal(err.message, 'AWS credentials could not be resolved within 0.2 s for profile vault (SSO, a credential process, or container or instance metadata did not answer).');
+    } finally {
+      fs.writeFileSync(release, '');
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { testLogin, type LoginOptions, type LoginOutcome } from '../../server/sr
 import { describeLoginOutcome } from '../../server/src/cloud/outcome';
 import { buildProof } from '../../server/src/cloud/proof';
 import type { LoginFlow } from '../../server/src/cloud/types';
+import { fakeClock, turns, until, watch } from '../helpers/clock';
 
 let emu: Emulator;
 let apiHost: string;
@@ -183,11 +184,18 @@ test('a wrong org UUID: the proof is rejected (401) with the server\'s words', a
   assert.match(describeLoginOutcome(o).nextStep ?? '', /^check the org UUID/);
 });
 
-test('fault timeout: a short timeout resolves promptly, no hang, no retry', async () => {
+test('fault timeout: a held request is given up at the budget (not before, not later), no retry', { timeout: 120_000 }, async (t) => {
   emu.fault('/api/v2/delegated-token', { kind: 'timeout' }, Infinity);
-  const t0 = Date.now();
-  const o = failed(await login(TEST_IDENTITIES.mappedRole, 'terraform', { timeoutMs: 700 }));
-  assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+  const clock = fakeClock(t);
+  const running = watch(login(TEST_IDENTITIES.mappedRole, 'terraform', { timeoutMs: 700 }));
+  await until(() => requestsTo('/api/v2/delegated-token').length === 1, t.signal);
+  clock.tick(699);
+  await turns();
+  assert.equal(running.settled, false, 'still waiting 1 ms before the budget');
+  clock.tick(1);
+  await turns();
+  assert.equal(running.settled, true, 'given up at the budget');
+  const o = failed(await running.promise);
   assert.equal(o.kind, 'timeout');
   assert.match(o.reason, /within the login test's 0\.7 seconds\./);
   assert.equal(requestsTo('/api/v2/delegated-token').length, 1);
@@ -208,22 +216,21 @@ test('fault reset: retried once then success; always reset → failure after bou
   assert.equal(requestsTo('/api/v2/intake-key').length, 3, 'bounded attempts');
 });
 
-test('fault 429 Retry-After: 1 → waited, then success', async () => {
+test('fault 429 Retry-After: 1 → a wait of that second, then success', async () => {
   emu.fault('/api/v2/delegated-token', { kind: 'status', status: 429, headers: { 'Retry-After': '1' } }, 1);
-  const t0 = Date.now();
-  const o = await login(TEST_IDENTITIES.mappedRole, 'terraform');
-  const took = Date.now() - t0;
+  const waits: number[] = [];
+  const o = await login(TEST_IDENTITIES.mappedRole, 'terraform', { sleep: async (ms) => void waits.push(ms) });
   assert.ok(o.ok, JSON.stringify(o));
-  assert.ok(took >= 900, `waited about a second (${took} ms)`);
-  assert.ok(took < 5000, `not much more (${took} ms)`);
+  // The wait asked for is the second the server asked for (the backoff of a first retry is shorter).
+  assert.deepEqual(waits, [1000]);
   assert.deepEqual(requestsTo('/api/v2/delegated-token').map((r) => r.status), [429, 200]);
 });
 
 test('fault 429 Retry-After: 3600 → not waited for; rate-limited with retryAfterSeconds', async () => {
   emu.fault('/api/v2/delegated-token', { kind: 'status', status: 429, headers: { 'Retry-After': '3600' } }, Infinity);
-  const t0 = Date.now();
-  const o = failed(await login(TEST_IDENTITIES.mappedRole, 'terraform'));
-  assert.ok(Date.now() - t0 < 2000);
+  const waits: number[] = [];
+  const o = failed(await login(TEST_IDENTITIES.mappedRole, 'terraform', { sleep: async (ms) => void waits.push(ms) }));
+  assert.deepEqual(waits, [], 'no wait at all');
   assert.equal(o.kind, 'rate-limited');
   assert.equal(o.retryAfterSeconds, 3600);
   assert.equal(requestsTo('/api/v2/delegated-token').length, 1);

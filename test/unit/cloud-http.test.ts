@@ -9,6 +9,7 @@ import { CloudError } from '../../server/src/cloud/types';
 import { errorDetails, parseApiErrors } from '../../server/src/cloud/apiErrors';
 import { decodeJwtClaims } from '../../server/src/cloud/jwt';
 import { json, startServer } from '../helpers/loopback';
+import { fakeClock, orTestEnd, turns, watch } from '../helpers/clock';
 
 
 function req(base: string, allowed: string, extra: Partial<HttpRequest> = {}): HttpRequest {
@@ -85,15 +86,28 @@ test('send: a redirect is returned as is and never followed', async () => {
   }
 });
 
-test('send: the timeout covers the response, in seconds, and resolves promptly', async () => {
+test('send: the timeout covers the response, fires at the budget (not before), drops the connection, and says the budget in seconds', { timeout: 120_000 }, async (t) => {
   const s = await startServer(() => {
     /* never answers */
   });
   try {
-    const t0 = Date.now();
-    await rejectsWith(send(req(s.url, s.host, { timeoutMs: 300 })), 'timeout', /within 0\.3 seconds/);
-    assert.ok(Date.now() - t0 < 2000);
-    await rejectsWith(send(req(s.url, s.host, { timeoutMs: 1000 })), 'timeout', /no answer from 127\.0\.0\.1:\d+ within 1 second\b/);
+    const clock = fakeClock(t);
+    const sent = watch(send(req(s.url, s.host, { timeoutMs: 300 })));
+    await s.until(() => s.seen.length === 1, t.signal);
+    clock.tick(299);
+    await turns();
+    assert.equal(sent.settled, false, 'still waiting 1 ms before the budget');
+    clock.tick(1);
+    await turns();
+    assert.equal(sent.settled, true, 'given up at the budget');
+    await rejectsWith(sent.promise, 'timeout', /within 0\.3 seconds/);
+    // The client gave up and closed the connection: the server did not end it.
+    await s.until(() => s.dropped.length === 1, t.signal);
+    assert.deepEqual(s.dropped, [1]);
+    const second = watch(send(req(s.url, s.host, { timeoutMs: 1000 })));
+    await s.until(() => s.seen.length === 2, t.signal);
+    clock.tick(1000);
+    await rejectsWith(second.promise, 'timeout', /no answer from 127\.0\.0\.1:\d+ within 1 second\b/);
   } finally {
     await s.close();
   }
@@ -111,7 +125,7 @@ test('send: a body that stalls half-way still times out', async () => {
   }
 });
 
-test('send: cancellation, before and during the request', async () => {
+test('send: cancellation, before and during the request (which drops the connection)', { timeout: 120_000 }, async (t) => {
   const s = await startServer(() => {
     /* never answers */
   });
@@ -120,12 +134,15 @@ test('send: cancellation, before and during the request', async () => {
     before.abort();
     await rejectsWith(send(req(s.url, s.host, { signal: before.signal })), 'cancelled');
     assert.equal(s.seen.length, 0);
+    // Cancelled once the server holds the request, well inside the 5 s timeout: a
+    // cancellation that did not work would end as a timeout instead.
     const during = new AbortController();
     const p = send(req(s.url, s.host, { signal: during.signal }));
-    setTimeout(() => during.abort(), 100);
-    const t0 = Date.now();
+    await s.until(() => s.seen.length === 1, t.signal);
+    during.abort();
     await rejectsWith(p, 'cancelled', /cancelled/);
-    assert.ok(Date.now() - t0 < 2000);
+    await s.until(() => s.dropped.length === 1, t.signal);
+    assert.deepEqual(s.dropped, [1]);
   } finally {
     await s.close();
   }
@@ -367,15 +384,24 @@ test('retry: a reset connection is retried when safe, not otherwise', async () =
   }
 });
 
-test('retry: a timeout is not retried and the budget covers all attempts', async () => {
+test('retry: a timeout is not retried and the budget covers all attempts', { timeout: 120_000 }, async (t) => {
   const s = await startServer(() => {
     /* never answers */
   });
   try {
-    const t0 = Date.now();
-    await rejectsWith(sendWithRetry(req(s.url, s.host, { timeoutMs: 300 }), { retry: 'safe' }), 'timeout', /0\.3 seconds/);
-    assert.ok(Date.now() - t0 < 2000);
+    const clock = fakeClock(t);
+    const sent = watch(sendWithRetry(req(s.url, s.host, { timeoutMs: 300 }), { retry: 'safe', sleep: async () => assert.fail('no wait after a timeout') }));
+    await s.until(() => s.seen.length === 1, t.signal);
+    clock.tick(299);
+    await turns();
+    assert.equal(sent.settled, false, 'still waiting 1 ms before the budget');
+    clock.tick(1);
+    await turns();
+    assert.equal(sent.settled, true, 'given up at the budget');
+    await rejectsWith(sent.promise, 'timeout', /0\.3 seconds/);
+    await s.until(() => s.dropped.length === 1, t.signal);
     assert.equal(s.seen.length, 1);
+    t.mock.timers.reset();
   } finally {
     await s.close();
   }
@@ -390,14 +416,19 @@ test('retry: a timeout is not retried and the budget covers all attempts', async
   }
 });
 
-test('retry: cancellation during a wait ends it at once', async () => {
+test('retry: cancellation during a wait ends it at once', { timeout: 120_000 }, async (t) => {
   const s = await startServer((_q, res) => json(res, 429, {}, { 'Retry-After': '8' }));
   try {
+    // A wait that never ends by itself: only the cancellation can end it.
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 150);
-    const t0 = Date.now();
-    await rejectsWith(sendWithRetry(req(s.url, s.host, { signal: ac.signal, timeoutMs: 20_000 }), { retry: 'safe' }), 'cancelled');
-    assert.ok(Date.now() - t0 < 2000, 'did not wait the 8 seconds');
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      ac.abort();
+      return new Promise<void>(() => {});
+    };
+    await rejectsWith(orTestEnd(sendWithRetry(req(s.url, s.host, { signal: ac.signal, timeoutMs: 20_000 }), { retry: 'safe', sleep }), t.signal), 'cancelled');
+    assert.deepEqual(waits, [8000], 'the 8 seconds the server asked for were being waited');
     assert.equal(s.seen.length, 1);
   } finally {
     await s.close();

@@ -9,6 +9,7 @@ import { describeLoginOutcome, formatTime, tokenSubject } from '../../server/src
 import { decodeProof } from '../../server/src/cloud/proof';
 import { CloudError, type CallerIdentity } from '../../server/src/cloud/types';
 import { json, startServer } from '../helpers/loopback';
+import { fakeClock, turns, until, watch } from '../helpers/clock';
 import { sharedPhrases } from '../helpers/advice';
 
 
@@ -193,7 +194,7 @@ test('inputs are checked before credentials are resolved', async () => {
   assert.equal(gov.site, 'ddog-gov.com');
 });
 
-test('credential failures keep the source\'s words', async () => {
+test('credential failures keep the source\'s words', { timeout: 120_000 }, async (t) => {
   const o = failed(
     await testLogin({
       flow: 'agent',
@@ -217,11 +218,31 @@ test('credential failures keep the source\'s words', async () => {
   assert.match(plain.reason, /Could not load credentials/);
   const partial = failed(await testLogin({ flow: 'agent', orgUuid: ORG, allowedHosts: [], credentials: async () => ({ accessKeyId: 'AKIAX', secretAccessKey: '' }) }));
   assert.equal(partial.kind, 'credentials');
-  // A hanging credential source is bounded by the timeout.
-  const t0 = Date.now();
-  const hang = failed(await testLogin({ flow: 'agent', orgUuid: ORG, allowedHosts: [], timeoutMs: 300, credentials: () => new Promise(() => {}) }));
+  // A credential source that never answers is given up at the login's budget, not before.
+  const clock = fakeClock(t);
+  let asked = false;
+  const hanging = watch(
+    testLogin({
+      flow: 'agent',
+      orgUuid: ORG,
+      allowedHosts: [],
+      timeoutMs: 300,
+      credentials: () => {
+        asked = true;
+        return new Promise(() => {});
+      },
+    }),
+  );
+  await until(() => asked, t.signal);
+  clock.tick(299);
+  await turns();
+  assert.equal(hanging.settled, false, 'still waiting 1 ms before the budget');
+  clock.tick(1);
+  await turns();
+  assert.equal(hanging.settled, true, 'given up at the budget');
+  const hang = failed(await hanging.promise);
   assert.equal(hang.kind, 'timeout');
-  assert.ok(Date.now() - t0 < 2000);
+  assert.equal(hang.reason, 'resolving AWS credentials took longer than 0.3 seconds');
 });
 
 test('401: the server\'s detail, and the org UUID and credentials in the next step', async () => {
@@ -281,7 +302,7 @@ test('403: names the caller ARN and the pattern to map it, with createMapping', 
   }
 });
 
-test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds and words', async () => {
+test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds and words', { timeout: 120_000 }, async (t) => {
   const cases: { name: string; handler: (q: http.IncomingMessage, r: http.ServerResponse) => void; kind: string; re: RegExp; extra?: Partial<LoginOptions> }[] = [
     { name: '429', handler: (_q, r) => json(r, 429, { errors: ['Too many requests'] }, { 'Retry-After': '120' }), kind: 'rate-limited', re: /Datadog is rate limiting these requests \(429\)\. Datadog said: "Too many requests"/ },
     { name: '500', handler: (_q, r) => json(r, 500, { errors: [{ detail: 'internal error id 42' }] }), kind: 'server', re: /Datadog had a problem \(500\)\. Datadog said: "internal error id 42"/ },
@@ -295,10 +316,15 @@ test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds 
   for (const c of cases) {
     const s = await startServer(c.handler);
     try {
-      const t0 = Date.now();
-      const o = failed(await testLogin(base(s, c.extra)));
-      assert.ok(Date.now() - t0 < 3000, `${c.name} resolves promptly`);
+      const waits: number[] = [];
+      const o = failed(await testLogin(base(s, { sleep: async (ms) => void waits.push(ms), ...c.extra })));
       assert.equal(o.kind, c.kind, c.name);
+      // What the login asked to wait between attempts: never past its budget (5 s), and
+      // nothing for a Retry-After longer than it waits for (the 429's 120 s).
+      assert.ok(waits.reduce((a, b) => a + b, 0) < 5000, `${c.name} asked to wait ${waits.join(', ')} ms`);
+      if (c.name === '429') assert.deepEqual(waits, []);
+      // The timeout gave up on the request and dropped the connection.
+      if (c.kind === 'timeout') await s.until(() => s.dropped.length === 1, t.signal);
       const d = describeLoginOutcome(o);
       assert.match(d.detail, c.re, `${c.name}: ${d.detail}`);
       assert.ok(o.nextStep, c.name);
@@ -316,10 +342,12 @@ test('429, 5xx, 404, malformed, redirect, network, timeout, cancellation: kinds 
   }
   const hang = await startServer(() => {});
   try {
+    // Cancelled once the server holds the request, inside the 5 s budget.
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
+    void hang.until(() => hang.seen.length === 1, t.signal).then(() => ac.abort(), () => {});
     const o = failed(await testLogin(base(hang, { signal: ac.signal })));
     assert.equal(o.kind, 'cancelled');
+    await hang.until(() => hang.dropped.length === 1, t.signal);
     assert.equal(describeLoginOutcome(o).severity, 'info');
   } finally {
     await hang.close();

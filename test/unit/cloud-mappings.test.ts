@@ -19,6 +19,7 @@ import {
 } from '../../server/src/cloud/mappingsApi';
 import { CloudError } from '../../server/src/cloud/types';
 import { buildProof } from '../../server/src/cloud/proof';
+import { fakeClock, turns, until, watch } from '../helpers/clock';
 import { exchangeProof } from '../../server/src/cloud/exchange';
 
 const INTEGRATED = '123456789012';
@@ -392,13 +393,23 @@ describe('failures in words', () => {
     assert.match(err.message, /may have been created anyway/);
   });
 
-  test('timeout', async () => {
+  test('timeout: given up at the budget (not before, not later), not retried, in words', { timeout: 120_000 }, async (t) => {
     emu.fault('/api/v2/cloud_auth/aws/persona_mapping', { kind: 'timeout' }, 1);
-    const started = Date.now();
-    const err = await rejects(client(emu, { timeoutMs: 300 }).list('identity'));
+    const clock = fakeClock(t);
+    const listing = watch(rejects(client(emu, { timeoutMs: 300 }).list('identity')));
+    await until(() => seen(emu).length === 1, t.signal);
+    clock.tick(299);
+    await turns();
+    assert.equal(listing.settled, false, 'still waiting 1 ms before the budget');
+    clock.tick(1);
+    await turns();
+    assert.equal(listing.settled, true, 'given up at the budget');
+    const err = await listing.promise;
     assert.equal(err.code, 'timeout');
     assert.equal(err.failure, 'transport');
-    assert.ok(Date.now() - started < 3000);
+    assert.match(err.message, /^Listing the identity mappings failed: no answer from 127\.0\.0\.1:\d+ within 0\.3 seconds\.$/);
+    assert.deepEqual(seen(emu), ['GET cloud_auth 0'], 'held once, not retried');
+    assert.deepEqual(sleeps, []);
   });
 
   test('a redirect is not followed', async () => {

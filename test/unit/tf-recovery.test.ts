@@ -10,12 +10,15 @@ import * as assert from 'node:assert/strict';
 import { LanguageService, type Finding } from '../../server/src/service';
 import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import { extractLockModel, extractTerraformModel } from '../../server/src/service/terraform/model';
+import type { HclRuntime } from '../../server/src/service/terraform/hcl';
 import { countNodeCalls, withTree } from '../helpers/terraform';
 
 let service: LanguageService;
+let runtime: HclRuntime;
 before(async () => {
   service = new LanguageService();
-  service.setHclRuntime(await loadHclLanguage());
+  runtime = await loadHclLanguage();
+  service.setHclRuntime(runtime);
 });
 
 function lint(path: string, text: string): Finding[] {
@@ -29,12 +32,13 @@ function lint(path: string, text: string): Finding[] {
 /** Node calls made by linting `shape(n)`, for n and 4n. */
 function work(path: string, shape: (n: number) => string, n: number): [number, number] {
   lint(path, shape(8)); // warm up
-  return [countNodeCalls(() => lint(path, shape(n))).calls, countNodeCalls(() => lint(path, shape(4 * n))).calls];
+  return [countNodeCalls(runtime, () => lint(path, shape(n))).calls, countNodeCalls(runtime, () => lint(path, shape(4 * n))).calls];
 }
 
 /** Four times the input: at most six times the work (quadratic work would be sixteen times). */
 function assertLinear(path: string, shape: (n: number) => string, n = 400): void {
   const [small, large] = work(path, shape, n);
+  assert.ok(small > 0, 'node calls are counted (none would make any ratio pass)');
   assert.ok(large <= 6 * small, `${JSON.stringify(shape(2))}: ${small} node calls for ${n} repeats, ${large} for ${4 * n} (${(large / small).toFixed(1)} times)`);
 }
 

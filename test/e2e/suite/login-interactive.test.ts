@@ -148,18 +148,16 @@ suite('Test Login in the real workbench: input boxes, timeout, Cancel', function
     }
   });
 
-  test('datadogWif.requestTimeoutSeconds = 1 and an API that never answers: a timeout outcome within seconds, saying what to do', async () => {
+  test('datadogWif.requestTimeoutSeconds = 1 and an API that never answers: a timeout outcome with the 1 second budget, saying what to do', async () => {
     const config = vscode.workspace.getConfiguration('datadogWif');
     const before = (await tokenRequests()).length;
     await config.update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
     try {
       await control('POST', 'faults', { path: TOKEN_PATH, fault: { kind: 'timeout' }, times: 1 });
-      const started = Date.now();
       const r = await vscode.commands.executeCommand<LoginResult>('datadogWif.testLoginTerraform', { interactive: false, orgUuid: ORG, site: 'datadoghq.com', region: '' });
-      const took = Date.now() - started;
       assert.ok(r, 'the command returned nothing');
-      // The default timeout is 30 s: a quick answer means the user setting was used.
-      assert.ok(took < 10_000, `took ${took} ms with a 1 s timeout`);
+      // The emulator holds the request for good: only the budget ends the login, and the words below
+      // say it was the user setting's 1 second, not the default 30 (no clock: a busy machine is slow).
       assert.strictEqual(r.ok, false);
       assert.strictEqual(r.outcome.kind, 'timeout', JSON.stringify(r.outcome));
       assert.strictEqual(r.presentation.severity, 'error');
@@ -181,7 +179,6 @@ suite('Test Login in the real workbench: input boxes, timeout, Cancel', function
     await control('POST', 'faults', { path: TOKEN_PATH, fault: { kind: 'timeout' }, times: 1 });
     const before = (await tokenRequests()).length;
     let settled = false;
-    const started = Date.now();
     const running = Promise.resolve(vscode.commands.executeCommand<LoginResult>('datadogWif.testLoginTerraform', { interactive: false, orgUuid: ORG, site: 'datadoghq.com', region: '' })).finally(() => (settled = true));
     // The request is held (default timeout: 30 s): wait until it reached the emulator, then click Cancel.
     await waitFor('the held request', async () => ((await tokenRequests()).length > before ? true : undefined), 15_000, 100);
@@ -190,9 +187,10 @@ suite('Test Login in the real workbench: input boxes, timeout, Cancel', function
     await vscode.commands.executeCommand('notifications.showList');
     const cancel = '.notifications-center .notification-list-item:has-text("Datadog WIF: Test Login (Terraform)") .monaco-button:has-text("Cancel")';
     await workbenchUi({ op: 'click', selector: cancel, timeoutMs: 10_000 });
-    const r = await Promise.race([running, sleep(10_000).then(() => undefined)]);
-    assert.ok(r, `the command did not return within 10 s of Cancel (settled: ${settled})`);
-    assert.ok(Date.now() - started < 25_000, 'it ran into the 30 s timeout instead');
+    // A hang guard past the 30 s budget the login started with, not a measure of speed: a Cancel
+    // that did not work ends as a timeout outcome, which the kind below tells apart.
+    const r = await Promise.race([running, sleep(35_000).then(() => undefined)]);
+    assert.ok(r, `the command did not return within 35 s of Cancel (settled: ${settled})`);
     assert.strictEqual(r.ok, false);
     assert.strictEqual(r.outcome.kind, 'cancelled', JSON.stringify(r.outcome));
     assert.strictEqual(r.presentation.severity, 'info');
