@@ -7,10 +7,10 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/main';
 import { RULES } from '../../server/src/service';
+import { tempTrees } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cliJs = path.join(root, 'dist', 'cli.js');
@@ -44,21 +44,7 @@ async function inProcess(...argv: string[]): Promise<Run> {
   }
 }
 
-/** Temp folders made by tree(), removed when the file's tests end. */
-const made: string[] = [];
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-bin-'));
-  made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+const tree = tempTrees('dd-wif-bin');
 
 describe('dd-wif binary (node dist/cli.js)', { skip }, () => {
   test('starts with a node shebang, and prints the package version', async () => {

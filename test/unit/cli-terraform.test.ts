@@ -5,60 +5,25 @@
 // auth, and never across folders. Text and JSON output, exit codes.
 // The contract is /work/shared/spec/CLI.md.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
 import type { HclRuntime } from '../../server/src/service/terraform/hcl';
 import { createHclRuntime, loadHclLanguage } from '../../server/src/shared/treeSitter';
 import { countingRuntime, hostileHcl } from '../helpers/terraform';
+import { jsonFindings, nonEmptyLines, runCli, tempTrees, type Run } from '../helpers/cli';
 
 let hcl: HclRuntime;
 before(async () => {
   hcl = await loadHclLanguage();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `runtime` null: as if the HCL parser did not load. */
-async function run(argv: string[], runtime: HclRuntime | null = hcl): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, runtime ?? undefined);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-interface JsonFinding {
-  file: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  severity: 'error' | 'warning' | 'info';
-  code: string;
-  message: string;
-}
-
-const json = (r: Run): JsonFinding[] => JSON.parse(r.stdout);
-const lines = (s: string) => s.split('\n').filter((l) => l !== '');
-
-const made: string[] = [];
-after(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-cli-tf-'));
-  made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
+const run = (argv: string[], runtime: HclRuntime | null = hcl): Promise<Run> => runCli(argv, runtime ?? undefined);
+const json = jsonFindings;
+const lines = nonEmptyLines;
+const tree = tempTrees('dd-wif-cli-tf');
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
