@@ -61,3 +61,28 @@ export function tempTrees(prefix: string): (files: Record<string, string | Buffe
     return dir;
   };
 }
+
+/** An AWS identity's keys, as the emulator's TEST_IDENTITIES give them. */
+export interface AwsKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/**
+ * The process environment of a run against the emulator's STS at `stsUrl`:
+ * `home` as the home folder, no shared config or credentials file, no
+ * metadata service, and `id`'s keys (none: no credentials at all).
+ */
+export function awsEnvironment(home: string, stsUrl: string, id: AwsKeys | undefined): Record<string, string> {
+  return {
+    HOME: home,
+    USERPROFILE: home,
+    AWS_CONFIG_FILE: path.join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: stsUrl,
+    ...(id ? { AWS_ACCESS_KEY_ID: id.accessKeyId, AWS_SECRET_ACCESS_KEY: id.secretAccessKey, ...(id.sessionToken ? { AWS_SESSION_TOKEN: id.sessionToken } : {}) } : {}),
+  };
+}

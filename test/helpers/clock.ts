@@ -71,3 +71,16 @@ export function orTestEnd<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     );
   });
 }
+
+/**
+ * Asserts that `watched` (started with a budget of `budgetMs`, the clock not
+ * moved since) is still waiting 1 ms before the budget and has settled at it.
+ */
+export async function assertSettlesAtBudget(clock: FakeClock, watched: { readonly settled: boolean }, budgetMs: number, what = 'given up at the budget'): Promise<void> {
+  clock.tick(budgetMs - 1);
+  await turns();
+  if (watched.settled) throw new Error(`settled ${budgetMs - 1} ms in, 1 ms before the budget of ${budgetMs} ms`);
+  clock.tick(1);
+  await turns();
+  if (!watched.settled) throw new Error(`not settled at the budget of ${budgetMs} ms: expected ${what}`);
+}

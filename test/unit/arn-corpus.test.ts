@@ -13,7 +13,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isKnownCode } from '../../server/src/service';
-import { KIND_LABELS, describeArn, lintArnPattern, matches, overlaps, parseArn, type ArnFinding, type ArnKind } from '../../server/src/service/arn';
+import { KIND_LABELS, describeArn, lintArnPattern, matches, parseArn, type ArnFinding, type ArnKind } from '../../server/src/service/arn';
 import { SHARED_DIR } from '../helpers/markers';
 import { checkFindOverlaps } from '../helpers/overlaps';
 

@@ -10,7 +10,6 @@
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, tempTrees, type Run } from '../helpers/cli';
 import { formatJson, formatSarif, sortFindings, type FileFinding } from '../../server/src/cli/formats';

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { startEmulator, TEST_IDENTITIES, type Emulator } from '../../emulator/src/index';
 import { runMappings } from '../../server/src/cli/mappings';
 import { forgetPathFamilies } from '../../server/src/cloud/mappingsApi';
+import { awsEnvironment, type AwsKeys } from '../helpers/cli';
 
 const ACCOUNT = '123456789012';
 const OTHER = '210987654321';
@@ -204,18 +205,7 @@ describe('dd-wif mappings explain: the caller identity of the AWS credentials by
   };
   afterEach(restore);
   /** The AWS SDK reads the process environment: an identity's keys, STS at the emulator, no shared files. */
-  const awsEnv = (id: (typeof TEST_IDENTITIES)[keyof typeof TEST_IDENTITIES]): Record<string, string> => ({
-    HOME: home,
-    USERPROFILE: home,
-    AWS_CONFIG_FILE: path.join(home, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL_STS: emu.stsUrl,
-    AWS_ACCESS_KEY_ID: id.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: id.secretAccessKey,
-    ...(id.sessionToken ? { AWS_SESSION_TOKEN: id.sessionToken } : {}),
-  });
+  const awsEnv = (id: AwsKeys): Record<string, string> => awsEnvironment(home, emu.stsUrl, id);
   const withAws = (id: (typeof TEST_IDENTITIES)[keyof typeof TEST_IDENTITIES]) => {
     for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
     Object.assign(process.env, awsEnv(id));

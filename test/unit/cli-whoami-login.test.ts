@@ -15,6 +15,7 @@ import { parseOptions } from '../../server/src/cli/args';
 import { UsageError } from '../../server/src/cli/files';
 import { startEmulator, TEST_IDENTITIES, EMULATOR_API_KEYS, type Emulator, type TestIdentity } from '../../emulator/src/index';
 import { sharedPhrases } from '../helpers/advice';
+import { awsEnvironment } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cliJs = path.join(root, 'dist', 'cli.js');
@@ -57,17 +58,7 @@ function restoreEnv(): void {
 
 /** The environment of one run: an identity's keys, STS at the emulator, no shared files, no metadata service. */
 function envFor(id: TestIdentity | undefined, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    HOME: home,
-    USERPROFILE: home,
-    AWS_CONFIG_FILE: path.join(home, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_ENDPOINT_URL_STS: emulator.stsUrl,
-    ...(id ? { AWS_ACCESS_KEY_ID: id.accessKeyId, AWS_SECRET_ACCESS_KEY: id.secretAccessKey, ...(id.sessionToken ? { AWS_SESSION_TOKEN: id.sessionToken } : {}) } : {}),
-    ...extra,
-  };
+  return { ...awsEnvironment(home, emulator.stsUrl, id), ...extra };
 }
 
 /** Secrets that must never be printed: every identity's secret key and session token, JWTs, the emulator's keys. */

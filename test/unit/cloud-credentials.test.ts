@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { credentialsSource, describeCredentialsError, listProfiles } from '../../server/src/cloud/credentials';
 import { CloudError } from '../../server/src/cloud/types';
-import { fakeClock, turns, until, watch } from '../helpers/clock';
+import { assertSettlesAtBudget, fakeClock, until, watch } from '../helpers/clock';
 
 /** Every variable the SDK's chain reads; cleared for each test, restored after. */
 const AWS_ENV = [
@@ -273,12 +273,7 @@ describe('credentialsSource', () => {
       const clock = fakeClock(t);
       const resolving = watch(failure(credentialsSource({ profile: 'vault', timeoutMs: 200 })()));
       await until(() => fs.existsSync(started), t.signal);
-      clock.tick(199);
-      await turns();
-      assert.equal(resolving.settled, false, 'still waiting 1 ms before the budget');
-      clock.tick(1);
-      await turns();
-      assert.equal(resolving.settled, true, 'given up at the budget, the process still running');
+      await assertSettlesAtBudget(clock, resolving, 200, 'given up at the budget, the process still running');
       const err = await resolving.promise;
       assertWords(err);
       assert.equal(err.message, 'AWS credentials could not be resolved within 0.2 s for profile vault (SSO, a credential process, or container or instance metadata did not answer).');

@@ -1,7 +1,6 @@
 // The proof exchange (PROTOCOL.md §2) against a loopback server.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import { inspect } from 'node:util';
 import { exchangeProof, parseExpires, OneTimeSecret, type ExchangeOptions, type ExchangeResult } from '../../server/src/cloud/exchange';
 import { json, startServer } from '../helpers/loopback';

@@ -11,7 +11,7 @@ import { testLogin, type LoginOptions, type LoginOutcome } from '../../server/sr
 import { describeLoginOutcome } from '../../server/src/cloud/outcome';
 import { buildProof } from '../../server/src/cloud/proof';
 import type { LoginFlow } from '../../server/src/cloud/types';
-import { fakeClock, turns, until, watch } from '../helpers/clock';
+import { assertSettlesAtBudget, fakeClock, until, watch } from '../helpers/clock';
 
 let emu: Emulator;
 let apiHost: string;
@@ -189,12 +189,7 @@ test('fault timeout: a held request is given up at the budget (not before, not l
   const clock = fakeClock(t);
   const running = watch(login(TEST_IDENTITIES.mappedRole, 'terraform', { timeoutMs: 700 }));
   await until(() => requestsTo('/api/v2/delegated-token').length === 1, t.signal);
-  clock.tick(699);
-  await turns();
-  assert.equal(running.settled, false, 'still waiting 1 ms before the budget');
-  clock.tick(1);
-  await turns();
-  assert.equal(running.settled, true, 'given up at the budget');
+  await assertSettlesAtBudget(clock, running, 700);
   const o = failed(await running.promise);
   assert.equal(o.kind, 'timeout');
   assert.match(o.reason, /within the login test's 0\.7 seconds\./);
