@@ -711,6 +711,50 @@ describe('language server: Terraform files the parser fails on, or must not read
   });
 });
 
+describe('language server: a Terraform folder judged as a whole', { skip: noBundle }, () => {
+  // The version rule fires in versions.tf only when another file of its folder configures cloud auth.
+  const VERSIONS = ['terraform {', '  required_providers {', '    datadog = {', '      source  = "DataDog/datadog"', '      version = "~> 3.7"', '    }', '  }', '}', ''].join('\n');
+  const KEYS_MAIN = ['provider "datadog" {', '  api_key = var.datadog_api_key', '  app_key = var.datadog_app_key', '}', ''].join('\n');
+  const CLOUD_MAIN = ['provider "datadog" {', '  cloud_provider_type   = "aws"', '  cloud_provider_region = "us-east-1"', '  org_uuid              = var.datadog_org_uuid', '}', ''].join('\n');
+  const dir = path.join(fixtures, 'tf-folder');
+  const mainUri = uriOf(path.join(dir, 'main.tf'));
+  const versionsUri = uriOf(path.join(dir, 'versions.tf'));
+  const pinned = (p: PublishParams) => byCode(p, 'tf/provider-version-too-old').length;
+
+  test('an edit of main.tf re-checks versions.tf, unchanged, and its diagnostics follow; in version order', async () => {
+    const client = LspClient.start(serverJs, { cwd: root });
+    try {
+      client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
+      client.onRequest('workspace/codeLens/refresh', () => null);
+      await client.initialize({ capabilities: clientCapabilities({ configuration: true, snippets: true }) });
+      let mark = client.mark();
+      client.notify('textDocument/didOpen', { textDocument: { uri: versionsUri, languageId: 'terraform', version: 1, text: VERSIONS } });
+      client.notify('textDocument/didOpen', { textDocument: { uri: mainUri, languageId: 'terraform', version: 1, text: KEYS_MAIN } });
+      // Checked once the HCL parser has loaded: a publish that says nothing about the pin, no cloud auth yet.
+      await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === mainUri && p.version === 1, { since: mark, timeoutMs: 60_000 });
+      await delay(SETTLE_MS);
+      const before = (client.received(PUBLISH, mark) as PublishParams[]).filter((p) => p.uri === versionsUri);
+      assert.ok(before.length > 0 && pinned(before.at(-1)!) === 0, JSON.stringify(before.at(-1)));
+
+      mark = client.mark();
+      client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 2 }, contentChanges: [{ text: CLOUD_MAIN }] });
+      const warned = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === versionsUri && pinned(p) === 1, { since: mark, timeoutMs: 60_000 });
+      assert.equal(warned.version, 1, 'versions.tf itself did not change');
+
+      mark = client.mark();
+      client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 3 }, contentChanges: [{ text: KEYS_MAIN }] });
+      await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === versionsUri && pinned(p) === 0, { since: mark, timeoutMs: 60_000 });
+      await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === mainUri && p.version === 3, { since: mark, timeoutMs: 60_000 });
+      await delay(SETTLE_MS);
+      const mainVersions = (client.received(PUBLISH) as PublishParams[]).filter((p) => p.uri === mainUri).map((p) => p.version!);
+      for (let i = 1; i < mainVersions.length; i++) assert.ok(mainVersions[i] >= mainVersions[i - 1], `main.tf: ${mainVersions.join(', ')}`);
+      assert.equal(pinned((client.received(PUBLISH) as PublishParams[]).filter((p) => p.uri === versionsUri).at(-1)!), 0, 'the last word on versions.tf is the current folder\'s');
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe('language server: Test Login code lenses', { skip: noBundle }, () => {
   const UUID = '11111111-2222-3333-4444-555555555555';
   interface Lens {
