@@ -1,7 +1,7 @@
 // Bundles the three entry points that ship: the extension (client), the
 // language server and the `dd-wif` CLI; and the local emulator that tests and
 // the demo use (not shipped). `--production` minifies and drops source maps;
-// `--watch` rebuilds on change.
+// `--watch` rebuilds on change; `--outdir=DIR` builds into DIR instead of dist/.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
@@ -54,8 +54,15 @@ const builds = [
 // bundles do not inline: a runtime that fails is replaced by a fresh
 // evaluation of that file (server/src/shared/treeSitter.ts).
 const HCL_RUNTIME = ['node_modules/web-tree-sitter/tree-sitter.cjs', 'node_modules/web-tree-sitter/tree-sitter.wasm', 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
-mkdirSync('dist', { recursive: true });
-for (const file of HCL_RUNTIME) copyFileSync(file, `dist/${file.split('/').pop()}`);
+
+// `--outdir=DIR` writes the same files to DIR instead of dist/ (`npm run bench` measures production
+// bundles this way without replacing the dev build in dist/).
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
+const toOutdir = (p) => (p && p.startsWith('dist/') ? `${outdir}/${p.slice('dist/'.length)}` : p === 'dist' ? outdir : p);
+for (const b of builds) Object.assign(b, b.outfile ? { outfile: toOutdir(b.outfile) } : {}, b.outdir ? { outdir: toOutdir(b.outdir) } : {});
+
+mkdirSync(outdir, { recursive: true });
+for (const file of HCL_RUNTIME) copyFileSync(file, `${outdir}/${file.split('/').pop()}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

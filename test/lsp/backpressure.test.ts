@@ -98,7 +98,7 @@ describe('language server: a client that stops reading', { skip }, () => {
       }
       version++;
       for (const uri of uris) client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text: texts[0] } });
-      // And a change typed last: published after the debounce, still without the client reading.
+      // And a change typed last: checked on its turn, still without the client reading.
       const lastVersion = version + 1;
       for (const uri of uris) client.notify('textDocument/didChange', { textDocument: { uri, version: lastVersion }, contentChanges: [{ text: last }] });
 

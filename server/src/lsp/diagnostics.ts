@@ -1,5 +1,6 @@
-// Publishes diagnostics: at once when a document opens, after a short quiet
-// period while it is being edited; and never faster than the client reads.
+// Publishes diagnostics: at once when a document opens or is edited after a
+// pause; while it is being edited, at most once per "window" that follows what
+// checking that document costs; and never faster than the client reads.
 
 import type { Connection, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,13 +8,38 @@ import type { LanguageService, SeverityOverrides, SourceDocument } from '../serv
 import { toDiagnostic } from './convert';
 import type { Logger } from './logger';
 
-export const DEBOUNCE_MS = 200;
+/**
+ * The longest a check waits for more keystrokes. The wait is the document's
+ * last check time, so a cheap document (most) is checked on every keystroke
+ * and only a costly one waits, never longer than this.
+ */
+export const MAX_COALESCE_MS = 100;
 
 /** What a document's next message will say: its diagnostics as it is then, or an empty list (it was closed). */
 type Next = { doc: TextDocument } | { closed: true };
 
+/** A check waiting for its turn: the newest state of the document replaces an older one's. */
+interface Pending {
+  doc: TextDocument;
+  /** Check even if this text was published (another file of its folder changed). */
+  force: boolean;
+  cancel: () => void;
+}
+
+/** When a document was last checked and what it cost, on the publisher's clock (ms). */
+interface LastCheck {
+  end: number;
+  cost: number;
+}
+
+export interface PublisherOptions {
+  /** A monotonic clock in ms (default `performance.now`); tests pass a fake one. */
+  now?: () => number;
+}
+
 export class DiagnosticsPublisher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly lastCheck = new Map<string, LastCheck>();
   /** The text each published list is for. */
   private readonly texts = new Map<string, string>();
   /**
@@ -25,6 +51,7 @@ export class DiagnosticsPublisher {
    */
   private readonly inFlight = new Set<string>();
   private readonly next = new Map<string, Next>();
+  private readonly now: () => number;
 
   constructor(
     private readonly connection: Connection,
@@ -34,40 +61,72 @@ export class DiagnosticsPublisher {
     private readonly folderOf: (uri: string) => SourceDocument[] = () => [],
     /** The severity overrides of the workspace folder holding a document (undefined: the window-level ones). */
     private readonly severityOf: (uri: string) => SeverityOverrides | undefined = () => undefined,
-  ) {}
-
-  /** `force`: run even if this text was published (another file of its folder changed). */
-  schedule(doc: TextDocument, delay = DEBOUNCE_MS, force = false): void {
-    // An open is reported as a content change too: what was just published needs no second run.
-    if (!force && this.texts.get(doc.uri) === doc.getText() && !this.timers.has(doc.uri)) return;
-    const prior = this.timers.get(doc.uri);
-    if (prior) clearTimeout(prior);
-    this.timers.set(
-      doc.uri,
-      setTimeout(() => {
-        this.timers.delete(doc.uri);
-        this.publish(doc);
-      }, delay),
-    );
+    options: PublisherOptions = {},
+  ) {
+    this.now = options.now ?? (() => performance.now());
   }
 
+  /**
+   * The document changed (`force`: another file of its folder did). A document
+   * not checked within its window is checked on the next turn of the event
+   * loop; one checked less than a window ago waits for the window's end. The
+   * window is the last check's cost (capped): checking the newest text then
+   * replaces every check of the keystrokes in between, and a document being
+   * typed into takes at most about half the server's time.
+   */
+  schedule(doc: TextDocument, force = false): void {
+    const pending = this.pending.get(doc.uri);
+    if (pending) {
+      // Its turn is already set: it will check this newer state instead.
+      pending.doc = doc;
+      pending.force ||= force;
+      return;
+    }
+    // An open is reported as a content change too: what was just published needs no second run.
+    if (!force && this.texts.get(doc.uri) === doc.getText()) return;
+    const entry: Pending = { doc, force, cancel: () => undefined };
+    const run = () => {
+      this.pending.delete(doc.uri);
+      if (!entry.force && this.texts.get(doc.uri) === entry.doc.getText()) return; // typed, then undone
+      this.send(doc.uri, { doc: entry.doc });
+    };
+    const wait = this.waitFor(doc.uri);
+    if (wait > 0) {
+      const timer = setTimeout(run, wait);
+      entry.cancel = () => clearTimeout(timer);
+    } else {
+      // Not synchronous: what else this turn schedules for the document (a folder's files, several changes) is one check.
+      const immediate = setImmediate(run);
+      entry.cancel = () => clearImmediate(immediate);
+    }
+    this.pending.set(doc.uri, entry);
+  }
+
+  /** Publishes the current text now (an open, new settings): a pending check of it is redundant. */
   publish(doc: TextDocument): void {
-    // Publishing the current text makes a pending debounced run redundant.
-    this.cancelTimer(doc.uri);
+    this.cancelPending(doc.uri);
     this.send(doc.uri, { doc });
   }
 
   clear(uri: string): void {
-    this.cancelTimer(uri);
+    this.cancelPending(uri);
     this.texts.delete(uri);
+    this.lastCheck.delete(uri);
     this.service.forget(uri);
     this.send(uri, { closed: true });
   }
 
-  private cancelTimer(uri: string): void {
-    const t = this.timers.get(uri);
-    if (t) clearTimeout(t);
-    this.timers.delete(uri);
+  /** How long a change must wait: what is left of the window that began when the last check ended. */
+  private waitFor(uri: string): number {
+    const last = this.lastCheck.get(uri);
+    if (!last) return 0;
+    const window = Math.min(MAX_COALESCE_MS, last.cost);
+    return Math.max(0, Math.ceil(last.end + window - this.now()));
+  }
+
+  private cancelPending(uri: string): void {
+    this.pending.get(uri)?.cancel();
+    this.pending.delete(uri);
   }
 
   /** Sends now, or, while this document's last message is still being written, remembers only this newest state. */
@@ -99,11 +158,14 @@ export class DiagnosticsPublisher {
   private lint(doc: TextDocument): PublishDiagnosticsParams {
     let diagnostics: Diagnostic[] = [];
     const text = doc.getText();
+    const start = this.now();
     try {
       diagnostics = this.service.lint({ path: doc.uri, text, severity: this.severityOf(doc.uri) }, this.folderOf(doc.uri)).map((f) => toDiagnostic(f, doc.uri));
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }
+    const end = this.now();
+    this.lastCheck.set(doc.uri, { end, cost: end - start });
     this.texts.set(doc.uri, text);
     return { uri: doc.uri, version: doc.version, diagnostics };
   }

@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../service';
 import { LoginCodeLenses } from './codeLens';
 import { toCodeAction, toCompletionItem } from './convert';
-import { DEBOUNCE_MS, DiagnosticsPublisher } from './diagnostics';
+import { DiagnosticsPublisher } from './diagnostics';
 import { folderDocuments, isTerraformUri, sameFolder } from './folder';
 import { loadHclLanguage, replaceHclLanguage, type LoadedHclRuntime } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
@@ -135,13 +135,15 @@ documents.onDidOpen((e) => {
   if (settingsLoaded) diagnostics.publish(e.document);
 });
 documents.onDidChangeContent((e) => {
+  // Before the settings are in, nothing is checked: refreshSettings then publishes every open document.
+  if (!settingsLoaded) return;
   diagnostics.schedule(e.document);
   if (isTerraformUri(e.document.uri)) refreshFolder(e.document.uri);
 });
 
 /** A Terraform file changed: the other open files of its folder may judge differently now. */
 function refreshFolder(uri: string): void {
-  for (const d of documents.all()) if (d.uri !== uri && isTerraformUri(d.uri) && sameFolder(d.uri, uri)) diagnostics.schedule(d, DEBOUNCE_MS, true);
+  for (const d of documents.all()) if (d.uri !== uri && isTerraformUri(d.uri) && sameFolder(d.uri, uri)) diagnostics.schedule(d, true);
 }
 
 // The lock file (or a .tf file) changed on disk, e.g. after `terraform init -upgrade`.
