@@ -1,14 +1,18 @@
-// Bundles the three entry points that ship: the extension (client), the
-// language server and the `dd-wif` CLI; and the local emulator that tests and
-// the demo use (not shipped). `--production` minifies and drops source maps;
-// `--watch` rebuilds on change; `--outdir=DIR` builds into DIR instead of dist/.
+// Bundles the entry points that ship: the extension (client, three bundles),
+// the language server and the `dd-wif` CLI; and the local emulator that tests
+// and the demo use (not shipped). `--production` minifies and drops source
+// maps; `--watch` rebuilds on change; `--outdir=DIR` writes to DIR instead of
+// dist/; `--metafile` writes each bundle's esbuild metafile next to it
+// (`<bundle>.meta.json`: which inputs it holds; test/unit/client-bundles.test.ts).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 
 /** Reports build results in the problem-matcher friendly form VS Code tasks expect. */
 const reportProblems = {
@@ -36,17 +40,21 @@ const common = {
   logLevel: 'warning',
   plugins: watch ? [reportProblems] : [],
   define: { DD_WIF_VERSION: JSON.stringify(version) },
+  metafile,
 };
 
 const builds = [
-  // The extension is two bundles: a small activation gate (package.json "main"), which stays all that is
-  // loaded in a workspace with nothing of ours, and the extension proper that it requires once needed.
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './extensionMain.js'] },
-  { ...common, entryPoints: ['client/src/extensionMain.ts'], outfile: 'dist/extensionMain.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The extension is three bundles (client/src/extension.ts says when each loads): the activation gate
+  // (package.json "main"), which stays all that is loaded in a workspace with nothing of ours; the language
+  // client, loaded once a document of ours is open; and the commands that talk to AWS and Datadog, with the
+  // cloud core and the AWS SDK, loaded when one of them runs or their view is shown.
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode', './lintClient.js', './cloudCommands.js'] },
+  { ...common, entryPoints: ['client/src/lintClient.ts'], outfile: `${outdir}/lintClient.js`, external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/cloudCommands.ts'], outfile: `${outdir}/cloudCommands.js`, external: ['vscode'] },
+  { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: `${outdir}/server.js` },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
   // The local emulator of AWS STS and Datadog: a test and demo tool, not part of the .vsix.
-  { ...common, entryPoints: ['emulator/src/main.ts'], outfile: 'dist/emulator.js' },
+  { ...common, entryPoints: ['emulator/src/main.ts'], outfile: `${outdir}/emulator.js` },
 ];
 
 // The HCL parser is WebAssembly: its runtime and the Terraform grammar travel
@@ -54,13 +62,6 @@ const builds = [
 // bundles do not inline: a runtime that fails is replaced by a fresh
 // evaluation of that file (server/src/shared/treeSitter.ts).
 const HCL_RUNTIME = ['node_modules/web-tree-sitter/tree-sitter.cjs', 'node_modules/web-tree-sitter/tree-sitter.wasm', 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
-
-// `--outdir=DIR` writes the same files to DIR instead of dist/ (`npm run bench` measures production
-// bundles this way without replacing the dev build in dist/).
-const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
-const toOutdir = (p) => (p && p.startsWith('dist/') ? `${outdir}/${p.slice('dist/'.length)}` : p === 'dist' ? outdir : p);
-for (const b of builds) Object.assign(b, b.outfile ? { outfile: toOutdir(b.outfile) } : {}, b.outdir ? { outdir: toOutdir(b.outdir) } : {});
-
 mkdirSync(outdir, { recursive: true });
 for (const file of HCL_RUNTIME) copyFileSync(file, `${outdir}/${file.split('/').pop()}`);
 
@@ -68,5 +69,6 @@ if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (metafile) results.forEach((r, i) => writeFileSync(`${builds[i].outfile.replace(/\.js$/, '')}.meta.json`, JSON.stringify(r.metafile)));
 }

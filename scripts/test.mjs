@@ -118,7 +118,7 @@ if (process.env.DD_WIF_SKIP_E2E === '1') {
   rmSync(vsix, { force: true });
   r = run('package (.vsix, offline)', 'npm', ['run', '--silent', 'package']);
   const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
-  const needed = ['dist/extension.js', 'dist/extensionMain.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.cjs', 'dist/tree-sitter.wasm', 'dist/tree-sitter-terraform.wasm', 'schemas/datadog-agent-delegated-auth.schema.json', 'README.md', 'package.json'];
+  const needed = ['dist/extension.js', 'dist/lintClient.js', 'dist/cloudCommands.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.cjs', 'dist/tree-sitter.wasm', 'dist/tree-sitter-terraform.wasm', 'schemas/datadog-agent-delegated-auth.schema.json', 'README.md', 'package.json'];
   const missing = needed.filter((f) => !listed.split('\n').includes(f));
   const leaked = listed.split('\n').filter((f) => /^(node_modules|server\/src|client\/src|test)\//.test(f));
   if (r.status === 0 && existsSync(vsix) && missing.length === 0 && leaked.length === 0) {

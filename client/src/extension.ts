@@ -1,34 +1,62 @@
-// The extension's entry point: an activation gate that decides whether the
-// rest (extensionMain.ts, bundled apart as dist/extensionMain.js: the
-// language client, the cloud core, the AWS SDK) is needed yet.
+// The extension's entry point: an activation gate that loads each part of
+// the extension when, and only when, it is needed. Three bundles
+// (esbuild.mjs):
+//   - dist/extension.js, this gate (package.json "main"): the command stubs,
+//     the view's placeholder, the output channel; all that is loaded in a
+//     workspace with nothing of ours;
+//   - dist/lintClient.js (lintClient.ts): the language client and the status
+//     item, loaded once a document of ours is open: a datadog.yaml, a .tf
+//     file or the lock file, or one matched by `datadogWif.agentConfigFiles`
+//     (ourDocuments.ts), now or later, or once that setting changes to match
+//     an open document; or when Restart Language Server runs;
+//   - dist/cloudCommands.js (cloudCommands.ts): the commands that talk to AWS
+//     and Datadog, with the cloud core and the AWS SDK, and the Workload
+//     Identity Federation view; loaded when one of those commands runs (each
+//     is a stub until then, which loads the bundle and runs the real command
+//     with the same arguments) or the view is shown (a placeholder provider,
+//     replaced on its first call). Opening a datadog.yaml never loads it.
+// Another extension or a test reading our API loads the part it reads.
 //
 // VS Code has no activation event for a setting, and activating on every YAML
 // file (`onLanguage:yaml`, as redhat-developer/vscode-yaml does for its own
 // language) was ruled out. So the manifest adds `onStartupFinished` to the
-// workspaceContains/onLanguage events, and this gate stays dormant (no
-// language server, nothing but this file loaded) until something of ours is
-// asked for:
-//   - a document of ours is open: a datadog.yaml, a .tf file or the lock
-//     file, or one matched by `datadogWif.agentConfigFiles` (ourDocuments.ts),
-//     now or later, or once that setting changes to match an open document;
-//   - one of our commands runs (each is a stub until then, which loads the
-//     rest and runs the real command with the same arguments);
-//   - our view is shown (a placeholder provider, replaced on its first call);
-//   - another extension or a test reads our API.
-// The same split as hashicorp/vscode-terraform, whose activate() reads
-// `terraform.languageServer.enable` and registers its commands but starts no
-// language server when it is off; here the "setting" is whether anything of
-// ours is in sight, and even the commands' code waits for it.
+// workspaceContains/onLanguage events, and this gate stays dormant until
+// something of ours is asked for. The same split as hashicorp/vscode-terraform,
+// whose activate() reads `terraform.languageServer.enable` and registers its
+// commands but starts no language server when it is off; here the "setting"
+// is whether anything of ours is in sight, and even the commands' code waits
+// until one runs.
 
 import * as vscode from 'vscode';
-import type { DatadogWifApi } from './extensionMain';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { CommandsApi } from './cloudCommands';
+import type { LintClientApi } from './lintClient';
+import type { MappingFeatures } from './mappings/register';
+import { credentialEntries, HAS_CREDENTIALS_CONTEXT } from './mappings/credentialEntries';
+import { CHANNEL_NAME, recordingChannel, type RecordingChannel } from './outputRecorder';
 import { AGENT_CONFIG_FILES, isOurDocument } from './ourDocuments';
+import type { StartupMarks } from './startupMarks';
 
-type Main = typeof import('./extensionMain');
+type LintClientBundle = typeof import('./lintClient');
+type CloudCommandsBundle = typeof import('./cloudCommands');
 
-/** Our API, plus whether the extension proper is loaded (reading the other fields loads it). */
-export interface ExtensionApi extends DatadogWifApi {
+/** What tests (and other extensions) may ask of us; each field loads the part of the extension it needs. */
+export interface ExtensionApi {
+  /** Whether anything beyond this gate is loaded (reading the fields below loads it). */
   readonly loaded: boolean;
+  /** Undefined until a document of ours is open (or Restart is run). */
+  readonly client: LanguageClient | undefined;
+  /** The language status item's text and detail (what the file is; its problems). */
+  readonly statusText: string;
+  readonly statusDetail: string | undefined;
+  /** Where the log output channel writes its file (tests read it to check nothing secret was logged). */
+  readonly logUri: vscode.Uri;
+  /** The last lines written to the "Datadog WIF" output channel, by us or the language client. */
+  readonly recentOutput: readonly string[];
+  /** The mapping features: the Workload Identity Federation tree and the credential store. */
+  readonly mappings: MappingFeatures;
+  /** When the start-up steps happened (for the real-VS-Code suite's cold-start measure). */
+  readonly startup: StartupMarks;
 }
 
 interface Contributions {
@@ -36,80 +64,119 @@ interface Contributions {
   views?: Record<string, { id: string }[]>;
 }
 
-let main: Main | undefined;
+let lintClientBundle: LintClientBundle | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  const dormant: vscode.Disposable[] = [];
-  let api: DatadogWifApi | undefined;
-
-  const wake = (): DatadogWifApi => {
-    if (api) return api;
-    // The stubs go first: the extension proper registers the real commands and view under the same ids.
-    for (const d of dormant.splice(0)) d.dispose();
-    // A separate bundle, kept out of this one by esbuild.mjs (`external`).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    main = require('./extensionMain.js') as Main;
-    api = main.activateAll(context);
-    return api;
+  const marks: StartupMarks = {};
+  let channel: RecordingChannel | undefined;
+  const output = (): RecordingChannel => {
+    if (!channel) {
+      channel = recordingChannel(vscode.window.createOutputChannel(CHANNEL_NAME, { log: true }));
+      context.subscriptions.push(channel);
+    }
+    return channel;
   };
 
-  if (vscode.workspace.textDocuments.some((d) => isOurDocument(d))) {
-    wake();
-  } else {
-    const contributes = (context.extension.packageJSON as { contributes?: Contributions }).contributes ?? {};
-    for (const { command } of contributes.commands ?? []) {
-      dormant.push(
-        vscode.commands.registerCommand(command, (...args: unknown[]) => {
-          wake();
-          return vscode.commands.executeCommand(command, ...args);
-        }),
-      );
+  // Until the language client is loaded: what would need it.
+  const documentWatchers: vscode.Disposable[] = [];
+  let lint: LintClientApi | undefined;
+  const loadLintClient = (): LintClientApi => {
+    if (lint) return lint;
+    for (const d of documentWatchers.splice(0)) d.dispose();
+    marks.wokeAt ??= performance.now();
+    // A separate bundle, kept out of this one by esbuild.mjs (`external`).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    lintClientBundle = require('./lintClient.js') as LintClientBundle;
+    lint = lintClientBundle.activateLintClient(context, output(), marks);
+    marks.clientLoadedAt ??= performance.now();
+    return lint;
+  };
+
+  // Until the cloud commands are loaded: their stubs and the view's placeholder.
+  const cloudStubs: vscode.Disposable[] = [];
+  let cloud: CommandsApi | undefined;
+  const loadCloudCommands = (): CommandsApi => {
+    if (cloud) return cloud;
+    // The stubs go first: the bundle registers the real commands and view under the same ids.
+    for (const d of cloudStubs.splice(0)) d.dispose();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundle = require('./cloudCommands.js') as CloudCommandsBundle;
+    cloud = bundle.activateCommands(context, output());
+    return cloud;
+  };
+
+  // Light enough to answer here: Restart needs the language client only, Show Logs nothing.
+  const own: Record<string, (...args: unknown[]) => unknown> = {
+    'datadogWif.restartServer': () => loadLintClient().restart(),
+    'datadogWif.showLogs': () => output().show(),
+  };
+  const contributes = (context.extension.packageJSON as { contributes?: Contributions }).contributes ?? {};
+  for (const { command } of contributes.commands ?? []) {
+    const handler = own[command];
+    if (handler) {
+      context.subscriptions.push(vscode.commands.registerCommand(command, handler));
+      continue;
     }
-    for (const { id } of Object.values(contributes.views ?? {}).flat()) {
-      // Asked for children only when the view is visible; answers empty (the welcome content shows) and wakes.
-      const placeholder: vscode.TreeDataProvider<never> = {
-        getTreeItem: (e: never) => e,
-        getChildren: () => {
-          setImmediate(wake);
-          return [];
-        },
-      };
-      dormant.push(vscode.window.registerTreeDataProvider(id, placeholder));
-    }
-    dormant.push(
-      vscode.workspace.onDidOpenTextDocument((d) => {
-        if (isOurDocument(d)) wake();
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(AGENT_CONFIG_FILES) && vscode.workspace.textDocuments.some((d) => isOurDocument(d))) wake();
+    cloudStubs.push(
+      vscode.commands.registerCommand(command, (...args: unknown[]) => {
+        loadCloudCommands();
+        return vscode.commands.executeCommand(command, ...args);
       }),
     );
-    context.subscriptions.push({ dispose: () => dormant.splice(0).forEach((d) => d.dispose()) });
+  }
+  for (const { id } of Object.values(contributes.views ?? {}).flat()) {
+    // Asked for children only when the view is visible; answers empty (the welcome content shows) and loads the real one.
+    const placeholder: vscode.TreeDataProvider<never> = {
+      getTreeItem: (e: never) => e,
+      getChildren: () => {
+        setImmediate(loadCloudCommands);
+        return [];
+      },
+    };
+    cloudStubs.push(vscode.window.registerTreeDataProvider(id, placeholder));
+  }
+  context.subscriptions.push({ dispose: () => cloudStubs.splice(0).forEach((d) => d.dispose()) });
+  // The menus and the view's welcome depend on stored keys before the mapping features load.
+  void vscode.commands.executeCommand('setContext', HAS_CREDENTIALS_CONTEXT, credentialEntries(context.globalState).length > 0);
+
+  if (vscode.workspace.textDocuments.some((d) => isOurDocument(d))) {
+    loadLintClient();
+  } else {
+    documentWatchers.push(
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isOurDocument(d)) loadLintClient();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(AGENT_CONFIG_FILES) && vscode.workspace.textDocuments.some((d) => isOurDocument(d))) loadLintClient();
+      }),
+    );
+    context.subscriptions.push({ dispose: () => documentWatchers.splice(0).forEach((d) => d.dispose()) });
   }
 
   return {
     get loaded() {
-      return api !== undefined;
+      return lint !== undefined || cloud !== undefined;
     },
     get client() {
-      return wake().client;
+      return loadLintClient().client;
     },
     get statusText() {
-      return wake().statusText;
+      return loadLintClient().statusText;
     },
     get statusDetail() {
-      return wake().statusDetail;
+      return loadLintClient().statusDetail;
     },
     logUri: context.logUri,
     get recentOutput() {
-      return wake().recentOutput;
+      return output().recent;
     },
     get mappings() {
-      return wake().mappings;
+      return loadCloudCommands().mappings;
     },
+    startup: marks,
   };
 }
 
 export async function deactivate(): Promise<void> {
-  await main?.deactivateAll();
+  await lintClientBundle?.deactivateLintClient();
 }

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
 import { agentConfigGlobs, documentSelector } from './ourDocuments';
+import { CHANNEL_NAME } from './outputRecorder';
 
 export const CLIENT_ID = 'datadogWif';
-export const CLIENT_NAME = 'Datadog WIF';
 
 export interface CrashPolicy {
   /** Called when the server died twice: no more restarts. */
@@ -46,5 +46,5 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       },
     },
   };
-  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return new LanguageClient(CLIENT_ID, CHANNEL_NAME, serverOptions, clientOptions);
 }

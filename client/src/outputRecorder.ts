@@ -10,6 +10,8 @@
 import type * as vscode from 'vscode';
 import { displayText } from '../../server/src/shared/terminalText';
 
+/** The channel's name, which the language client shares (its lines go to the same channel). */
+export const CHANNEL_NAME = 'Datadog WIF';
 const MAX_LINES = 2000;
 const RECORDED = new Set(['append', 'appendLine', 'replace', 'trace', 'debug', 'info', 'warn', 'error']);
 

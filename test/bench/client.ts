@@ -9,8 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './lsp';
 
-/** Loaded when the extension activates: the activation gate and the extension proper it requires. */
-export const ACTIVATION_FILES = ['extension.js', 'extensionMain.js'];
+/**
+ * Loaded when a datadog.yaml opens: the activation gate and the language
+ * client it requires for a document of ours (cloudCommands.js, the AWS SDK
+ * and the cloud core, waits for the first command that needs it).
+ */
+export const ACTIVATION_FILES = ['extension.js', 'lintClient.js'];
 /** Bundles that are not the client's (the language server runs in its own process). */
 const NOT_CLIENT = new Set(['server.js', 'cli.js', 'emulator.js', 'tree-sitter.cjs']);
 

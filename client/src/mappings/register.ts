@@ -9,6 +9,7 @@ import { redact } from '../../../server/src/shared/redact';
 import { AwsProfiles } from '../awsProfile';
 import { userLevelSettings } from '../settings';
 import { affectsMappings } from './config';
+import { HAS_CREDENTIALS_CONTEXT } from './credentialEntries';
 import { createMapping } from './createMapping';
 import { deleteMapping } from './deleteMapping';
 import { clearApiKeys, setApiKeys } from './keys';
@@ -18,8 +19,6 @@ import { MappingsTreeProvider, patternOf, type MappingNode } from './tree';
 import { whyCantILogIn } from './whyCantILogIn';
 
 export const MAPPINGS_VIEW_ID = 'datadogWif.mappings';
-/** Context key: some site has stored credentials (hides the welcome view). */
-const HAS_CREDENTIALS_CONTEXT = 'datadogWif.hasCredentials';
 /** How long Create Mapping waits for the caller identity before leaving the pattern empty. */
 const PREFILL_TIMEOUT_MS = 8_000;
 

@@ -11,6 +11,7 @@
 
 import * as vscode from 'vscode';
 import { apiFor } from './config';
+import { ENTRIES_KEY, credentialEntries, type CredentialEntry as Entry } from './credentialEntries';
 
 export interface ApiKeys {
   apiKey: string;
@@ -28,13 +29,6 @@ export type SiteCredentials =
   | ({ kind: 'keys' } & ApiKeys)
   | ({ kind: 'bearer' } & LoginToken);
 
-/** What is stored: one (site, base URL) pair per entry. */
-interface Entry {
-  site: string;
-  baseUrl: string;
-}
-
-const ENTRIES_KEY = 'datadogWif.credentialEntries';
 const keysSecret = (site: string, baseUrl: string) => `datadogWif.apiKeys/${site}/${baseUrl}`;
 const tokenSecret = (site: string, baseUrl: string) => `datadogWif.loginToken/${site}/${baseUrl}`;
 /** Before credentials were bound to a base URL (per site only): never used, removed by Clear. */
@@ -79,8 +73,6 @@ function parse<T>(raw: string | undefined, valid: (v: any) => boolean): T | unde
   }
 }
 
-const isEntry = (v: unknown): v is Entry => typeof (v as Entry)?.site === 'string' && typeof (v as Entry)?.baseUrl === 'string';
-
 /** The base URL the user's settings give `site` now (undefined: a refused `datadogWif.apiUrl`). */
 function currentBaseUrl(site: string): string | undefined {
   const d = apiFor(site);
@@ -119,8 +111,7 @@ export class CredentialStore implements vscode.Disposable {
   }
 
   private entries(): Entry[] {
-    const stored = this.context.globalState.get<unknown>(ENTRIES_KEY);
-    return Array.isArray(stored) ? stored.filter(isEntry) : [];
+    return credentialEntries(this.context.globalState);
   }
 
   /** Sites with stored keys or a token (for any base URL), in the order they were added. */

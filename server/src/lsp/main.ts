@@ -116,7 +116,7 @@ async function refreshSettings(): Promise<void> {
     }
   }
   settingsLoaded = true;
-  for (const doc of documents.all()) diagnostics.publish(doc);
+  for (const doc of documents.all()) if (!waitsForHclRuntime(doc.uri)) diagnostics.publish(doc);
 }
 
 connection.onDidChangeConfiguration(
@@ -132,18 +132,20 @@ connection.onDidChangeConfiguration(
 );
 
 documents.onDidOpen((e) => {
-  if (settingsLoaded) diagnostics.publish(e.document);
+  if (needsHclRuntime(e.document.uri)) requireHclRuntime();
+  if (settingsLoaded && !waitsForHclRuntime(e.document.uri)) diagnostics.publish(e.document);
 });
 documents.onDidChangeContent((e) => {
   // Before the settings are in, nothing is checked: refreshSettings then publishes every open document.
   if (!settingsLoaded) return;
-  diagnostics.schedule(e.document);
+  // (An open is reported here too.) A Terraform document waiting for the runtime is published when it comes.
+  if (!waitsForHclRuntime(e.document.uri)) diagnostics.schedule(e.document);
   if (isTerraformUri(e.document.uri)) refreshFolder(e.document.uri);
 });
 
 /** A Terraform file changed: the other open files of its folder may judge differently now. */
 function refreshFolder(uri: string): void {
-  for (const d of documents.all()) if (d.uri !== uri && isTerraformUri(d.uri) && sameFolder(d.uri, uri)) diagnostics.schedule(d, true);
+  for (const d of documents.all()) if (d.uri !== uri && isTerraformUri(d.uri) && sameFolder(d.uri, uri) && !waitsForHclRuntime(d.uri)) diagnostics.schedule(d, true);
 }
 
 // The lock file (or a .tf file) changed on disk, e.g. after `terraform init -upgrade`.
@@ -154,25 +156,63 @@ connection.onDidChangeWatchedFiles(
 );
 
 /**
- * Terraform needs the tree-sitter runtime (wasm): once it has loaded, hand it
- * to the service and check the Terraform files already open. A runtime that
- * fails on a file (the service reports that file as not checked) is replaced
- * the same way, and the open Terraform files, checked meanwhile without one,
- * are checked again.
+ * Terraform needs the tree-sitter runtime (wasm). It is loaded when the first
+ * Terraform document opens, not at start: a session with only datadog.yaml
+ * files never loads it, and nothing delays their first diagnostics. A
+ * Terraform document opened while it loads waits for it (no empty list
+ * first); once it has loaded, it is handed to the service and the open
+ * Terraform files are checked. A runtime that fails on a file (the service
+ * reports that file as not checked) is replaced the same way, and the open
+ * Terraform files, checked meanwhile without one, are checked again.
  */
+let hclRequested = false;
+/** Runtime loads under way (the first one, or a replacement). */
+let hclLoads = 0;
+
+function needsHclRuntime(uri: string): boolean {
+  const kind = service.kindOf({ path: uri });
+  return kind === 'terraform' || kind === 'terraform-lock';
+}
+
+/** Publishing `uri` now would say nothing: the runtime that checks it is on its way, and publishes it. */
+function waitsForHclRuntime(uri: string): boolean {
+  return hclLoads > 0 && !service.canCheckTerraform && needsHclRuntime(uri);
+}
+
+function requireHclRuntime(): void {
+  if (hclRequested) return;
+  hclRequested = true;
+  useHclRuntime(loadHclLanguage());
+}
+
+function publishTerraformDocuments(): void {
+  // Before the settings are in, refreshSettings publishes everything once they are.
+  if (!settingsLoaded) return;
+  for (const d of documents.all()) if (needsHclRuntime(d.uri)) diagnostics.publish(d);
+}
+
 function useHclRuntime(loading: Promise<LoadedHclRuntime>): void {
-  loading
-    .then((runtime) => {
+  hclLoads++;
+  loading.then(
+    (runtime) => {
+      hclLoads--;
+      log.info(`Loaded the HCL parser for Terraform files in ${Math.round(runtime.loadMs)} ms.`);
       service.setHclRuntime(runtime, (err) => {
         log.error('The HCL parser failed on a file (reported on that file as not checked); loading a fresh one', err);
         useHclRuntime(replaceHclLanguage(runtime));
       });
-      for (const d of documents.all()) if (isTerraformUri(d.uri)) diagnostics.publish(d);
+      publishTerraformDocuments();
       lenses.refresh();
-    })
-    .catch((err) => log.error('Terraform files will not be checked: the HCL parser did not load', err));
+    },
+    (err: unknown) => {
+      hclLoads--;
+      // The next Terraform document opened tries again; those open now are published unchecked.
+      hclRequested = false;
+      log.error('Terraform files will not be checked: the HCL parser did not load', err);
+      publishTerraformDocuments();
+    },
+  );
 }
-useHclRuntime(loadHclLanguage());
 documents.onDidClose((e) => diagnostics.clear(e.document.uri));
 
 /**

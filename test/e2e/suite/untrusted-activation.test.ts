@@ -1,7 +1,7 @@
 // The activation gate, in the untrusted run (its files sort before
 // untrusted.test.ts, before any file is opened): the extension is dormant
-// until its Workload Identity Federation view is shown, which loads the rest
-// and puts the real view (its welcome for an untrusted workspace) in place
+// until its Workload Identity Federation view is shown, which loads the cloud
+// commands' bundle and puts the real view (its welcome for an untrusted workspace) in place
 // of the placeholder.
 
 import * as assert from 'assert';
@@ -17,7 +17,8 @@ suite('activation gate (untrusted run): the view', () => {
     assert.strictEqual(ext.exports.loaded, false);
     await vscode.commands.executeCommand('workbench.view.extension.datadogWif');
     await waitFor('the view to load the extension', () => (ext.exports.loaded ? true : undefined), 20_000);
-    assert.deepStrictEqual(loadedBundles(ext), ['extension.js', 'extensionMain.js']);
+    // The view's bundle (the cloud commands), not the language client.
+    assert.deepStrictEqual(loadedBundles(ext), ['cloudCommands.js', 'extension.js']);
     await waitFor('the real tree view to be visible', () => (ext.exports.mappings.view.visible ? true : undefined), 20_000);
   });
 });

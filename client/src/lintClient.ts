@@ -1,41 +1,32 @@
-// The extension proper, loaded by the activation gate (extension.ts) once it
-// is needed: registers the commands, the mappings view and the status item,
-// and starts the language server when the first document of ours is open.
+// The language client and its status item, bundled apart as
+// dist/lintClient.js: what the activation gate (extension.ts) loads once a
+// document of ours is open, and all it loads then. It starts the language
+// server, restarts it (the gate's Restart command lands here) and follows
+// the `datadogWif.agentConfigFiles` setting. The commands (login tests, the
+// mappings view) are another bundle, loaded only when one runs.
 // It holds no rules: everything else asks the server.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CLIENT_NAME, createLanguageClient } from './languageClient';
+import { createLanguageClient } from './languageClient';
 import { LanguageStatus } from './languageStatus';
-import { AwsProfiles } from './awsProfile';
-import { runTestLogin } from './commands/testLogin';
-import { showCallerIdentity } from './commands/callerIdentity';
-import { recordingChannel } from './outputRecorder';
-import { registerMappingFeatures, type MappingFeatures } from './mappings/register';
+import type { RecordingChannel } from './outputRecorder';
 import { AGENT_CONFIG_FILES, agentConfigGlobs, documentSelector, isOurDocument } from './ourDocuments';
+import type { StartupMarks } from './startupMarks';
 
 let client: LanguageClient | undefined;
 
-/** What tests (and other extensions) may ask of us. */
-export interface DatadogWifApi {
+export interface LintClientApi {
   /** Undefined until a document of ours is open (or Restart is run). */
   readonly client: LanguageClient | undefined;
   /** The language status item's text and detail (what the file is; its problems). */
   readonly statusText: string;
   readonly statusDetail: string | undefined;
-  /** Where the log output channel writes its file (tests read it to check nothing secret was logged). */
-  readonly logUri: vscode.Uri;
-  /** The last lines written to the "Datadog WIF" output channel, by us or the language client. */
-  readonly recentOutput: readonly string[];
-  /** The mapping features: the Workload Identity Federation tree and the credential store. */
-  readonly mappings: MappingFeatures;
+  /** The Restart Language Server command. */
+  restart(): Promise<void>;
 }
 
-declare const DD_WIF_VERSION: string | undefined;
-
-export function activateAll(context: vscode.ExtensionContext): DatadogWifApi {
-  const output = recordingChannel(vscode.window.createOutputChannel(CLIENT_NAME, { log: true }));
-  context.subscriptions.push(output);
+export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
   const status = new LanguageStatus(documentSelector(agentConfigGlobs()));
   context.subscriptions.push(status);
 
@@ -54,8 +45,10 @@ export function activateAll(context: vscode.ExtensionContext): DatadogWifApi {
   const start = async () => {
     client = createLanguageClient(context, output, crashPolicy);
     status.attach(client);
+    marks.serverStartingAt ??= performance.now();
     try {
       await client.start();
+      marks.serverReadyAt ??= performance.now();
     } catch (err) {
       output.error(`The language server did not start: ${err instanceof Error ? err.message : String(err)}`);
       status.failed('it did not start');
@@ -88,22 +81,7 @@ export function activateAll(context: vscode.ExtensionContext): DatadogWifApi {
     });
   };
 
-  const profiles = new AwsProfiles(context.workspaceState, output);
-  const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
-  const mappingFeatures = registerMappingFeatures(context, output, { profiles });
-  const loginDeps = { output, profiles, onSecret: mappingFeatures.onLoginSecret, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
-
   context.subscriptions.push(
-    vscode.commands.registerCommand('datadogWif.restartServer', async () => {
-      output.info('Restarting the language server.');
-      await restart();
-    }),
-    vscode.commands.registerCommand('datadogWif.showLogs', () => output.show()),
-    // Login tests and the caller identity: the commands return their result (no secrets in it) for tests and other commands.
-    vscode.commands.registerCommand('datadogWif.testLoginTerraform', (args?: unknown) => runTestLogin('terraform', loginDeps, args)),
-    vscode.commands.registerCommand('datadogWif.testLoginAgent', (args?: unknown) => runTestLogin('agent', loginDeps, args)),
-    vscode.commands.registerCommand('datadogWif.showCallerIdentity', (args?: unknown) => showCallerIdentity(loginDeps, args)),
-    vscode.commands.registerCommand('datadogWif.selectAwsProfile', (args?: unknown) => profiles.select(args && typeof args === 'object' ? (args as { profile?: string | null }) : undefined)),
     vscode.workspace.onDidOpenTextDocument((d) => {
       if (!client && isOurDocument(d)) startIfNeeded();
     }),
@@ -128,15 +106,14 @@ export function activateAll(context: vscode.ExtensionContext): DatadogWifApi {
     get statusDetail() {
       return status.detail;
     },
-    logUri: context.logUri,
-    mappings: mappingFeatures,
-    get recentOutput() {
-      return output.recent;
+    restart: async () => {
+      output.info('Restarting the language server.');
+      await restart();
     },
   };
 }
 
-export async function deactivateAll(): Promise<void> {
+export async function deactivateLintClient(): Promise<void> {
   await client?.stop();
   client = undefined;
 }
