@@ -492,6 +492,37 @@ describe('language server: a document opened at once after initialized', { skip:
       await client.dispose();
     }
   });
+  test('several pulls at start (as VS Code asks): the first answer publishes, later equal answers publish nothing more', async () => {
+    const client = LspClient.start(serverJs, { cwd: root });
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    try {
+      const answer = { datadogWif: { severity: { 'agent/org-uuid-invalid': 'off' } } } as Record<string, unknown>;
+      let pulls = 0;
+      // The first pull is answered; the later ones are held until the first publish came.
+      client.onRequest('workspace/configuration', async (params) => {
+        if (++pulls > 1) await held;
+        return (params as { items: { section?: string }[] }).items.map((i) => answer[i.section ?? ''] ?? null);
+      });
+      const uri = uriOf(path.join(fixtures, 'datadog.yaml'));
+      await client.initialize({ capabilities: clientCapabilities({ configuration: true, snippets: true }) });
+      // VS Code's configuration sync and its registration for changes: two more pulls, at once.
+      client.notify('workspace/didChangeConfiguration', { settings: null });
+      client.notify('workspace/didChangeConfiguration', { settings: null });
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: read('datadog.yaml') } });
+      const p = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri);
+      assert.equal(pulls, 3, 'the later pulls were asked, and are still unanswered');
+      assert.deepEqual(byCode(p, 'agent/org-uuid-invalid'), [], 'the first answer applied');
+      assert.equal(byCode(p, 'agent/unknown-key').length, 1);
+      release();
+      await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+      await delay(SETTLE_MS);
+      assert.equal((client.received(PUBLISH) as PublishParams[]).filter((q) => q.uri === uri).length, 1, 'answers equal to the applied settings republish nothing');
+    } finally {
+      release();
+      await client.dispose();
+    }
+  });
 });
 
 describe('language server in a multi-root workspace: datadogWif.severity per folder', { skip: noBundle }, () => {

@@ -39,8 +39,12 @@ let registerForSettingsChanges = false;
 let supportsWorkspaceFolders = false;
 /** The workspace folders' URIs, each asked for its own `datadogWif.severity`. */
 let workspaceFolders: string[] = [];
-/** Bumped by each settings pull: an answer that a later pull overtook is dropped. */
+/** Bumped by each settings pull. */
 let settingsGeneration = 0;
+/** The pull whose answer was applied last: an answer to an earlier pull, arriving after it, is stale. */
+let appliedGeneration = 0;
+/** The settings last applied, as JSON: an answer equal to them republishes nothing. */
+let appliedSettings: string | undefined;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
@@ -96,7 +100,15 @@ async function refreshSettings(): Promise<void> {
     try {
       const items: ConfigurationItem[] = [{ section: SETTINGS_SECTION }, ...folders.map((scopeUri) => ({ section: SETTINGS_SECTION, scopeUri }))];
       const answers = (await connection.workspace.getConfiguration(items)) as (ServerSettings | null)[];
-      if (generation !== settingsGeneration) return; // a later pull is under way and will publish
+      // At start a client asks for several pulls at once (VS Code: after initialized, for its
+      // configuration sync, and on registering for changes): the first answer is applied, not held
+      // back for the last, so the first diagnostics wait for one round trip. Answers come in order;
+      // one older than the settings applied is dropped, and one equal to them republishes nothing.
+      if (generation < appliedGeneration) return;
+      appliedGeneration = generation;
+      const fingerprint = JSON.stringify([folders, answers]);
+      if (settingsLoaded && fingerprint === appliedSettings) return;
+      appliedSettings = fingerprint;
       const raw = answers[0] ?? null;
       const window = toServiceSettings(raw, log);
       service.configure(window);
@@ -111,7 +123,7 @@ async function refreshSettings(): Promise<void> {
         }),
       );
     } catch (err) {
-      if (generation !== settingsGeneration) return;
+      if (generation !== settingsGeneration) return; // a later pull is under way: its answer decides
       log.error('reading settings failed', err);
     }
   }
