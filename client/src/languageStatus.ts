@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { FileKindRequest, type FileKindParams, type FileKindResult } from '../../server/src/lsp/protocol';
-import { DIAGNOSTIC_SOURCE } from '../../server/src/service/catalog';
+import { DIAGNOSTIC_SOURCE } from '../../server/src/shared/diagnosticSource';
 import { problemSummary } from './problemSummary';
 
 const KIND_LABELS: Record<string, string> = {

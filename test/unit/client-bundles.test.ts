@@ -55,6 +55,11 @@ test('the activation gate and the language client hold no AWS SDK, cloud core or
   for (const needed of [/node_modules\/@aws-sdk\/client-sts\//, /server\/src\/cloud\/login\.ts$/, /client\/src\/mappings\/tree\.ts$/, /client\/src\/commands\/testLogin\.ts$/]) {
     assert.ok(cloud.some((file) => needed.test(file)), `cloudCommands.js holds ${needed}`);
   }
+  // The client holds no rules: neither the gate nor the language client carries the rule catalog or a rule.
+  for (const bundle of ['extension.js', 'lintClient.js']) {
+    const rules = Object.keys(meta(bundle).inputs).filter((file) => /(^|\/)server\/src\/service\/(catalog\.ts$|agent\/|terraform\/|arn\/)/.test(file));
+    assert.deepEqual(rules, [], `${bundle} bundles the rules`);
+  }
   // The language client is loaded with a datadog.yaml; the cloud commands never are then.
   assert.ok(!Object.keys(meta('cloudCommands.js').inputs).some((file) => /vscode-languageclient\//.test(file)), 'cloudCommands.js bundles the language client');
   assert.ok(Object.keys(meta('lintClient.js').inputs).some((file) => /vscode-languageclient\//.test(file)));

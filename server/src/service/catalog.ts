@@ -92,4 +92,4 @@ export function docsUrl(code: string): string {
 }
 
 /** The name shown as the diagnostic's `source`. */
-export const DIAGNOSTIC_SOURCE = 'datadog-wif';
+export { DIAGNOSTIC_SOURCE } from '../shared/diagnosticSource';
