@@ -9,7 +9,9 @@
 //    start and end, and undo. After EVERY edit the service's findings must
 //    deep-equal those of a fresh `new LanguageService().lint()` (which reads
 //    the text whole), and so must hover, completion and login targets now and
-//    then. A failing case is saved (initial text and the edits) and can be
+//    then. The reference is a service that reads every text whole
+//    (incrementalYaml off); a fresh default service, which reads a first text
+//    block by block when it can, must agree too. A failing case is saved (initial text and the edits) and can be
 //    replayed:
 //      DD_WIF_FUZZ_SEED=7 node --test out/test/unit/agent-incremental.test.js
 //      DD_WIF_YAMLINC_EDITS=20000 …              more edits
@@ -213,7 +215,8 @@ function run(name: string, initial: string, next: Edit[] | ((text: string, lastF
     // (An edit that changes nothing is answered from the cache either way: it says nothing of the path.)
     lastFast = text !== previous && yamlParseWork.parses - blockWork.blocks === before;
     if (lastFast) fast++;
-    const fresh = new LanguageService();
+    // The reference reads the text whole; a fresh service (which reads it block by block when it can) must agree too.
+    const fresh = new LanguageService({}, { incrementalYaml: false });
     const want = fresh.lint(doc(text));
     const fail = (what: string, a: unknown, b: unknown) => {
       const file = failurePath(name);
@@ -221,6 +224,10 @@ function run(name: string, initial: string, next: Edit[] | ((text: string, lastF
       assert.deepStrictEqual(a, b, `${what} differ after edit ${i + 1} of ${name} (seed ${SEED}); replay: DD_WIF_YAMLINC_REPLAY=${file}`);
     };
     if (!isDeepStrictEqual(got, want)) fail('findings', got, want);
+    if (i % 5 === 0) {
+      const first = new LanguageService().lint(doc(text));
+      if (!isDeepStrictEqual(first, want)) fail('findings of a fresh service', first, want);
+    }
     if (check(i)) {
       const pos = { line: e.at % 7, character: e.at % 5 };
       const near = fresh.lint(doc(text)).length ? pos : { line: 0, character: 0 };
@@ -316,7 +323,7 @@ function workOfEdit(text: string, edit: Edit, incremental = true): Work {
   const changed = apply(warm, edit);
   const findings = service.lint({ ...doc, text: changed });
   const work = { parses: yamlParseWork.parses - parses, chars: yamlParseWork.chars - chars, wholeParses: yamlParseWork.parses - parses - (blockWork.blocks - blocks) };
-  assert.deepStrictEqual(findings, new LanguageService().lint({ ...doc, text: changed }));
+  assert.deepStrictEqual(findings, new LanguageService({}, { incrementalYaml: false }).lint({ ...doc, text: changed }));
   return work;
 }
 
@@ -350,6 +357,22 @@ test('a one-character edit parses the same block whatever the size of the file',
   const off = workOfEdit(large, digitEdit(large), false);
   assert.equal(off.wholeParses, 1);
   assert.ok(off.chars > large.length, JSON.stringify(off));
+});
+
+test('a file opened is read block by block, unless a line at column 0 says it cannot be', () => {
+  const text = generateAgentConfig(3_000);
+  const whole = (t: string) => {
+    const parses = yamlParseWork.parses;
+    const blocks = blockWork.blocks;
+    const findings = new LanguageService().lint({ path: '/open/datadog.yaml', kind: 'agent', text: t });
+    const wholeParses = yamlParseWork.parses - parses - (blockWork.blocks - blocks);
+    assert.deepStrictEqual(findings, new LanguageService({}, { incrementalYaml: false }).lint({ path: '/open/datadog.yaml', kind: 'agent', text: t }));
+    return wholeParses;
+  };
+  assert.equal(whole(text), 0);
+  assert.equal(whole('---\n' + text), 1);
+  // An alias is found by the blocks' parse: then the text is parsed whole too.
+  assert.equal(whole(text + 'a: &x 1\nb: *x\n'), 1);
 });
 
 test('what crosses blocks sends the edit to a whole parse, and the fast path comes back after', () => {

@@ -7,7 +7,7 @@ import type { CompletionItem, FileKind, Finding, Hover, Position, QuickFix, Rang
 import { TextIndex } from './common/textIndex';
 import { FindingCollector, applySeverityOverrides, capFindings, findingFilter, type SeverityOverrides } from './common/filter';
 import { lintAgentConfig, parseAgentYaml } from './agent/lint';
-import { AgentBlocks } from './agent/blocks';
+import { AgentBlocks, hasJunkLine } from './agent/blocks';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
 import { FileClassifier } from './fileKinds';
@@ -47,7 +47,7 @@ class Analysis {
   blocks?: AgentBlocks;
   /** The blocks of an earlier text of the same path, to update into this text's. */
   base?: AgentBlocks;
-  /** Another text of the same path came before: the file is being edited, so blocks pay off. */
+  /** Another text of the same path came before: the file is being edited, so blocks pay off even if they cannot be linted yet. */
   edited = false;
   /** What a user sees, for the severity overrides in `findingsFor` (suppressions come with the text). */
   findings?: Finding[];
@@ -339,16 +339,19 @@ export class LanguageService {
   }
 
   /**
-   * An Agent file's analysis, with its blocks once the file is being edited:
-   * updated from the previous text's (only what the edit touched is read
-   * again), or read whole at the first edit. A first lint reads the text
-   * whole, as before (a file opened and never edited needs no blocks). No
-   * blocks for a text the input guard refuses: it is not parsed at all.
+   * An Agent file's analysis, with its blocks: updated from the previous
+   * text's (only what the edit touched is read again), or read whole. A text
+   * seen first is read block by block too (each block's parse is garbage
+   * sooner than one parse of the whole file, and the blocks are there for the
+   * first edit), unless a line at column 0 already says the blocks cannot be
+   * linted alone: then it is parsed whole only, until it is edited. No blocks
+   * for a text the input guard refuses: it is not parsed at all.
    */
   private agentAnalysis(doc: SourceDocument): Analysis {
     const a = this.analysis(doc);
-    if (!this.incrementalYaml || a.blocks || !(a.base || a.edited)) return a;
+    if (!this.incrementalYaml || a.blocks) return a;
     if (a.text.length > MAX_INPUT_BYTES || looksBinary(a.text)) return a;
+    if (!a.base && !a.edited && hasJunkLine(a.text)) return a;
     a.blocks = a.base ? a.base.update(a.text) : AgentBlocks.build(a.text);
     a.base = undefined;
     return a;

@@ -112,6 +112,13 @@ function classify(text: string, i: number): LineClass {
   return KEY_LINE.test(text) ? 'K' : 'J';
 }
 
+/** Whether some line at column 0 is junk (see the top of this file): a scan, no parse. */
+export function hasJunkLine(text: string): boolean {
+  const col0 = /^[^ #\r\n]/gm;
+  for (let m = col0.exec(text); m; m = col0.exec(text)) if (classify(text, m.index) === 'J') return true;
+  return false;
+}
+
 /** The start of the line after the one at `i` (lines end at LF; a lone CR makes its segment unsafe). */
 function nextLine(text: string, i: number, to: number): number {
   const nl = text.indexOf('\n', i);
