@@ -14,9 +14,12 @@
 // A block read alone parses as it does inside the whole text when nothing
 // crosses its edges. What could cross is caught where the block is read:
 //   - a quote or a flow collection left open at the block's end, a mistake
-//     the parser recovers from differently with more text after it, a
-//     directive, a document marker: any syntax error in the block, or any
-//     line that is junk, marks the text "unsafe";
+//     the parser recovers from differently with more text after it: a block
+//     with syntax errors is parsed a second time with a top-level key after
+//     it (PROBE); unless that key comes out as a pair of its own and the
+//     errors stay exactly the same, the text is "unsafe" (so is an error that
+//     stops the YAML stream, and any junk line: a directive, a document
+//     marker…);
 //   - anchors, aliases and merge keys at the top level tie blocks together:
 //     a block with an anchor or an alias (the only way to merge another
 //     block) is unsafe; `<<` at column 0 is junk;
@@ -43,8 +46,13 @@ import { TextIndex, firstIndentationIn, type LineTable } from '../common/textInd
 import { FindingCollector, addSuppression, filterOf, suppressedLines, type SeverityOverrides } from '../common/filter';
 import { utf8Length } from '../common/inputGuard';
 import { MAX_REPORTED_RUNS, disallowedRuns } from './rules/characters';
+import { MAX_SYNTAX_FINDINGS, STREAM_ECHO, reportSyntaxErrors } from './rules/syntax';
+import { AgentRuleContext } from './context';
 import { YAML_OPTIONS, byStart, judgeAgentModel, parseAgentYaml } from './lint';
-import { extractAgentModel, type DuplicateKey } from './model';
+import { extractAgentModel, type AgentModel, type DuplicateKey } from './model';
+
+/** The model syntax errors are reported against: no alias, so nothing is reported once for several users. */
+const EMPTY_MODEL: AgentModel = { sections: [], duplicates: [], directives: [], arnPatterns: [], aliasedSpans: [] };
 import { rawKeyText, type Span } from './yamlTree';
 
 type Suppressions = Map<number, Set<string> | 'all'>;
@@ -64,6 +72,9 @@ const CHUNK_LINES = 64;
  */
 const RELEVANT_KEYS = new Set(['delegated_auth', 'site', 'api_key', 'logs_config', 'remote_configuration', 'evp_proxy_config', 'ol_proxy_config', 'additional_endpoints', 'apm_config', 'type', 'arn_pattern', 'dd_url']);
 
+/** What follows a block with syntax errors in its second parse: another block's key line. */
+const PROBE = '__dd_wif_probe__: 0\n';
+
 /** A top-level key line: a plain key, its colon, then a space or the line's end. */
 const KEY_LINE = /[A-Za-z_][A-Za-z0-9_.\-/]*:(?=[ \r\n]|$)/y;
 
@@ -81,6 +92,8 @@ interface Segment {
   safe: boolean;
   /** Disallowed-character findings, lines counted from the segment's first. */
   runs?: Finding[];
+  /** Blocks: agent/yaml-syntax findings of its parse, lines counted from its first. */
+  syntax?: Finding[];
   moreRuns: number;
   /** Suppression comments, lines counted from the segment's first (a comment alone on the last line covers the next segment's first). */
   suppressions?: Suppressions;
@@ -158,10 +171,15 @@ function segment(text: string, from: number, to: number): Segmented {
     } else if (unit === 'junk') {
       segments.push(readSegment(text, 'junk', unitStart, end));
     } else {
-      const swallows = BLOCK_SCALAR.test(text.slice(unitStart, contentEnd));
-      const bodyEnd = swallows ? end : contentEnd;
-      const block = readSegment(text, 'block', unitStart, bodyEnd);
+      let swallows = contentEnd === end || BLOCK_SCALAR.test(text.slice(unitStart, contentEnd));
+      let block = readSegment(text, 'block', unitStart, swallows ? end : contentEnd, !swallows);
+      if (block.swallows && !swallows) {
+        // Its parse reaches over the comment lines after it: read it with them.
+        swallows = true;
+        block = readSegment(text, 'block', unitStart, end);
+      }
       block.swallows = swallows;
+      const bodyEnd = swallows ? end : contentEnd;
       segments.push(block);
       commentChunks(text, bodyEnd, end, segments);
       lastSwallows = swallows;
@@ -200,7 +218,8 @@ function commentChunks(text: string, from: number, to: number, out: Segment[]): 
 }
 
 /** Reads one segment alone: its lines, size, characters, suppressions and, for a block, its parse. */
-function readSegment(text: string, kind: Segment['kind'], start: number, end: number): Segment {
+/** `trailing`: comment lines follow the block in other segments (see readBlock). */
+function readSegment(text: string, kind: Segment['kind'], start: number, end: number, trailing = false): Segment {
   const body = text.slice(start, end);
   const index = new TextIndex(body);
   const lines = index.lineCount - (body.length > 0 && isLineBreak(body.charCodeAt(body.length - 1)) ? 1 : 0);
@@ -214,6 +233,7 @@ function readSegment(text: string, kind: Segment['kind'], start: number, end: nu
     bytes: utf8Length(body),
     safe: kind !== 'junk',
     runs: undefined,
+    syntax: undefined,
     moreRuns: 0,
     suppressions: undefined,
     key: undefined,
@@ -235,7 +255,7 @@ function readSegment(text: string, kind: Segment['kind'], start: number, end: nu
     const s = suppressedLines(body, 'yaml');
     if (s.size) seg.suppressions = s;
   }
-  if (kind === 'block') readBlock(seg, body);
+  if (kind === 'block') readBlock(seg, body, index, trailing);
   return seg;
 }
 
@@ -243,17 +263,94 @@ function isLineBreak(c: number): boolean {
   return c === 10 || c === 13;
 }
 
-function readBlock(seg: Segment, body: string): void {
-  seg.firstIndent = firstIndentationIn(body);
+function parseBlock(body: string): Document[] {
   blockWork.blocks++;
   blockWork.chars += body.length;
-  const docs = parseAgentYaml(body);
-  const doc = docs.length === 1 ? docs[0] : undefined;
+  return parseAgentYaml(body);
+}
+
+/** The one top-level pair of a block's parse, or undefined. */
+function onlyPair(doc: Document | undefined): Pair | undefined {
   const root = doc?.contents;
-  const pair = isMap(root) && root.items.length === 1 && isPair(root.items[0]) ? (root.items[0] as Pair) : undefined;
-  if (!doc || !pair || doc.errors.length > 0 || !isScalar(pair.key) || !pair.key.range || ((body.includes('&') || body.includes('*')) && linksNodes(doc))) {
+  return isMap(root) && root.items.length === 1 && isPair(root.items[0]) ? (root.items[0] as Pair) : undefined;
+}
+
+/**
+ * Whether a block's syntax errors are its own: parsed again with a key line
+ * after it, that key is a pair of its own and the errors are the same (a
+ * quote or bracket left open, or a recovery that reads on, would take the
+ * key in or change an error).
+ */
+function errorsStayInside(body: string, doc: Document): boolean {
+  // An error at the block's end is placed on the next block's first line (and its range reads that line).
+  if (doc.errors.some((e) => STREAM_ECHO.test(e.message) || e.pos[0] >= body.length || e.pos[1] > body.length)) return false;
+  if (!isLineBreak(body.charCodeAt(body.length - 1))) return false;
+  const probed = parseBlock(body + PROBE);
+  const root = probed.length === 1 ? probed[0].contents : undefined;
+  if (!isMap(root) || root.items.length !== 2) return false;
+  const key = (root.items[1] as Pair).key;
+  if (!isScalar(key) || key.value !== '__dd_wif_probe__' || key.range?.[0] !== body.length) return false;
+  const same = (a: Document['errors'], b: Document['errors']) => a.length === b.length && a.every((e, i) => e.code === b[i].code && e.message === b[i].message && e.pos[0] === b[i].pos[0] && e.pos[1] === b[i].pos[1]);
+  return same(doc.errors, probed[0].errors);
+}
+
+/**
+ * Comment and blank lines of each kind, after a block: if the block's parse
+ * places any node differently with them after it (a list item with no value
+ * ends where the next key starts, past the comments), the block keeps the
+ * comment lines that follow it, as it keeps them after a block scalar.
+ */
+const TRAILING_PROBE = '#\n  #\n\n#\n';
+
+/** Whether two parses of one block place every node the same (start and end of value). */
+function sameRanges(a: Document, b: Document): boolean {
+  const left: unknown[] = [a.contents];
+  const right: unknown[] = [b.contents];
+  while (left.length) {
+    const x = left.pop();
+    const y = right.pop();
+    if (isPair(x) || isPair(y)) {
+      if (!isPair(x) || !isPair(y)) return false;
+      left.push(x.key, x.value);
+      right.push(y.key, y.value);
+      continue;
+    }
+    const rx = (x as { range?: number[] | null } | null)?.range;
+    const ry = (y as { range?: number[] | null } | null)?.range;
+    if (!rx !== !ry || (rx && ry && (rx[0] !== ry[0] || rx[1] !== ry[1]))) return false;
+    const ix = isMap(x) || isSeq(x) ? x.items : undefined;
+    const iy = isMap(y) || isSeq(y) ? y.items : undefined;
+    if (!ix !== !iy || (ix && iy && ix.length !== iy.length)) return false;
+    // One at a time: a spread of a list of 140,000 items overflows the stack.
+    if (ix && iy) for (let i = 0; i < ix.length; i++) {
+      left.push(ix[i]);
+      right.push(iy[i]);
+    }
+  }
+  return true;
+}
+
+function readBlock(seg: Segment, body: string, index: TextIndex, trailing: boolean): void {
+  seg.firstIndent = firstIndentationIn(body);
+  const docs = parseBlock(body);
+  const doc = docs.length === 1 ? docs[0] : undefined;
+  const pair = onlyPair(doc);
+  if (!doc || !pair || !isScalar(pair.key) || !pair.key.range || ((body.includes('&') || body.includes('*')) && linksNodes(doc)) || (doc.errors.length > 0 && !errorsStayInside(body, doc))) {
     seg.safe = false;
     return;
+  }
+  if (trailing) {
+    const probed = parseBlock(body + TRAILING_PROBE);
+    if (probed.length !== 1 || !sameRanges(doc, probed[0]) || probed[0].errors.length !== doc.errors.length) {
+      // The caller reads the block again with its comment lines.
+      seg.swallows = true;
+      return;
+    }
+  }
+  if (doc.errors.length) {
+    const syntax: Finding[] = [];
+    reportSyntaxErrors(new AgentRuleContext(EMPTY_MODEL, index, { add: (f) => syntax.push(f) }), doc.errors, doc);
+    seg.syntax = syntax;
   }
   const key = rawKeyText(pair.key, doc);
   if (key === undefined) {
@@ -339,10 +436,12 @@ export class AgentBlocks implements LineTable {
   bytes = 0;
   private unsafe = 0;
   private runCount = 0;
+  private syntaxCount = 0;
   /** Segments (by index, in order) that are relevant blocks, that have disallowed characters, that have suppressions. */
   private relevant: number[] = [];
   private withRuns: number[] = [];
   private withSuppressions: number[] = [];
+  private withSyntax: number[] = [];
   /** How many blocks have each top-level key, and how many keys more than one block has. */
   private readonly keyCounts = new Map<string, number>();
   private duplicated = 0;
@@ -411,6 +510,7 @@ export class AgentBlocks implements LineTable {
     this.relevant = reindex(this.relevant, (s) => s.doc !== undefined);
     this.withRuns = reindex(this.withRuns, (s) => s.runs !== undefined);
     this.withSuppressions = reindex(this.withSuppressions, (s) => s.suppressions !== undefined);
+    this.withSyntax = reindex(this.withSyntax, (s) => s.syntax !== undefined);
     const n = this.segments.length;
     this.starts.length = n;
     this.startLines.length = n;
@@ -434,6 +534,7 @@ export class AgentBlocks implements LineTable {
     this.bytes += by * s.bytes;
     if (!s.safe) this.unsafe += by;
     if (s.runs) this.runCount += by * (s.runs.length + s.moreRuns);
+    if (s.syntax) this.syntaxCount += by * s.syntax.length;
     this.countKey(s, by);
   }
 
@@ -454,9 +555,11 @@ export class AgentBlocks implements LineTable {
    * let through (the notes on what was left out are about the whole text).
    */
   lint(overrides: SeverityOverrides | undefined): Finding[] | undefined {
-    if (!this.safe || this.runCount > MAX_REPORTED_RUNS) return undefined;
+    if (!this.safe || this.runCount > MAX_REPORTED_RUNS || this.syntaxCount > MAX_SYNTAX_FINDINGS) return undefined;
     const raw: Finding[] = [];
+    // In the order a whole lint reports them: disallowed characters, syntax errors, then the rules.
     for (const k of this.withRuns) for (const f of this.segments[k].runs!) raw.push(moved(f, this.startLines[k]));
+    for (const k of this.withSyntax) for (const f of this.segments[k].syntax!) raw.push(moved(f, this.startLines[k]));
     const doc = this.rulesDocument();
     if (doc) {
       const model = extractAgentModel(doc, this.text, (word) => this.mentions(word));
