@@ -148,8 +148,12 @@ interface Segmented {
   lastSwallows: boolean;
 }
 
-/** Cuts text[from, to) into segments and reads each; `from` and `to` are line starts (or the text's end). */
-function segment(text: string, from: number, to: number): Segmented {
+/**
+ * Cuts text[from, to) into segments and reads each; `from` and `to` are line
+ * starts (or the text's end). `commentsAfter`: comment lines follow `to`, in
+ * segments kept as they are.
+ */
+function segment(text: string, from: number, to: number, commentsAfter = false): Segmented {
   const segments: Segment[] = [];
   let unitStart = from;
   let unit: 'head' | 'block' | 'junk' = 'head';
@@ -171,7 +175,9 @@ function segment(text: string, from: number, to: number): Segmented {
     } else if (unit === 'junk') {
       segments.push(readSegment(text, 'junk', unitStart, end));
     } else {
-      let swallows = contentEnd === end || BLOCK_SCALAR.test(text.slice(unitStart, contentEnd));
+      // A block with no comment lines after it is marked as keeping them: comments put after it later read it again.
+      const trailing = contentEnd < end || (end === to && commentsAfter);
+      let swallows = !trailing || BLOCK_SCALAR.test(text.slice(unitStart, contentEnd));
       let block = readSegment(text, 'block', unitStart, swallows ? end : contentEnd, !swallows);
       if (block.swallows && !swallows) {
         // Its parse reaches over the comment lines after it: read it with them.
@@ -302,10 +308,14 @@ function errorsStayInside(body: string, doc: Document): boolean {
  */
 const TRAILING_PROBE = '#\n  #\n\n#\n';
 
-/** Whether two parses of one block place every node the same (start and end of value). */
+/**
+ * Whether two parses of one block place every node the same (start and end
+ * of value), below the root map (whose end is the document's; the rules read
+ * the blocks' pairs, never it).
+ */
 function sameRanges(a: Document, b: Document): boolean {
-  const left: unknown[] = [a.contents];
-  const right: unknown[] = [b.contents];
+  const left: unknown[] = [onlyPair(a)];
+  const right: unknown[] = [onlyPair(b)];
   while (left.length) {
     const x = left.pop();
     const y = right.pop();
@@ -480,7 +490,7 @@ export class AgentBlocks implements LineTable {
     for (;;) {
       const from = this.starts[first];
       const to = this.starts[last] + this.segments[last].length + delta;
-      const r = segment(text, from, to);
+      const r = segment(text, from, to, last + 1 < n && this.segments[last + 1].kind === 'comment');
       if (first > 0 && (r.leadingIndented || (r.leadingComments && this.segments[first - 1].swallows))) {
         // Indented lines belong to the block above (and comments to one that swallows them): read from there.
         first = this.unitStart(first - 1);
