@@ -24,8 +24,12 @@
 //     a block with an anchor or an alias (the only way to merge another
 //     block) is unsafe; `<<` at column 0 is junk;
 //   - a lone CR (a line break to LSP, not to the parser) is unsafe;
-//   - a block scalar (`|`, `>`) may keep the comment and blank lines after
-//     it (as its text, or its trailing lines): such a block keeps them.
+//   - the comment and blank lines after a block are neutral to the parser
+//     except where they are not: a block scalar (`|`, `>`) may take them as
+//     its text, and an empty value or list item ends where the next key
+//     starts, past them. A block whose parse places any node differently with
+//     comment lines after it (TRAILING_PROBE), or that has a block scalar,
+//     keeps the comment lines that follow it.
 // While the text is unsafe, the service lints it whole (parseAllDocuments,
 // as ever); the segments are still kept up to date, so the fast path comes
 // back with the edit that removes the last unsafe thing. A comment or blank
@@ -37,8 +41,11 @@
 // `arn_pattern`), parsed once per block and moved to their current offsets;
 // what looks across every block (duplicate top-level keys, disallowed
 // characters' cap, suppressions, the findings' cap) is put together from each
-// block's summary. An edit costs the blocks it touched, plus the relevant
-// blocks' nodes, plus a few steps per block (the offsets; no text is read).
+// block's summary. An edit costs the blocks it touched (a second parse of
+// one with comment lines after it or with syntax errors), the relevant
+// blocks' rules (their nodes moved when the edit is above them), a few steps
+// per segment after the edit (offsets; no text is read), and two compares
+// of the old and new text at memory speed to find what changed.
 
 import { Document, YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, type Pair } from 'yaml';
 import type { Finding, Range } from '../common/types';
@@ -50,10 +57,10 @@ import { MAX_SYNTAX_FINDINGS, STREAM_ECHO, reportSyntaxErrors } from './rules/sy
 import { AgentRuleContext } from './context';
 import { YAML_OPTIONS, byStart, judgeAgentModel, parseAgentYaml } from './lint';
 import { extractAgentModel, type AgentModel, type DuplicateKey } from './model';
+import { rawKeyText, type Span } from './yamlTree';
 
 /** The model syntax errors are reported against: no alias, so nothing is reported once for several users. */
 const EMPTY_MODEL: AgentModel = { sections: [], duplicates: [], directives: [], arnPatterns: [], aliasedSpans: [] };
-import { rawKeyText, type Span } from './yamlTree';
 
 type Suppressions = Map<number, Set<string> | 'all'>;
 
