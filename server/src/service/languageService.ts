@@ -7,11 +7,12 @@ import type { CompletionItem, FileKind, Finding, Hover, Position, QuickFix, Rang
 import { TextIndex } from './common/textIndex';
 import { FindingCollector, applySeverityOverrides, capFindings, findingFilter, type SeverityOverrides } from './common/filter';
 import { lintAgentConfig, parseAgentYaml } from './agent/lint';
+import { AgentBlocks, hasJunkLine } from './agent/blocks';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
 import { FileClassifier } from './fileKinds';
 import { HclParseCancelled, isHclRuntimeFailure, type HclRuntime } from './terraform/hcl';
-import { checkInput, checkSize, formatBytes, notCheckedFinding, parseTimeoutMs, refusalFinding, type InputRefusal } from './common/inputGuard';
+import { MAX_INPUT_BYTES, checkInput, checkSize, formatBytes, looksBinary, notCheckedFinding, parseTimeoutMs, refusalFinding, type InputRefusal } from './common/inputGuard';
 import { terraformHover } from './terraform/hover';
 import { terraformCompletion } from './terraform/completion';
 import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
@@ -40,7 +41,14 @@ export interface SourceDocument {
 /** What the service knows of one text; each part is computed when first asked for. */
 class Analysis {
   private _index: TextIndex | undefined;
+  /** The parsed Agent YAML, kept for hover (lint and code lenses read it without keeping it: a whole parse of a large file is tens of MB). */
   docs?: Document[];
+  /** Agent files: the text cut into blocks (agent/blocks.ts), made from `base` or read whole once the text was edited. */
+  blocks?: AgentBlocks;
+  /** The blocks of an earlier text of the same path, to update into this text's. */
+  base?: AgentBlocks;
+  /** Another text of the same path came before: the file is being edited, so blocks pay off even if they cannot be linted yet. */
+  edited = false;
   /** What a user sees, for the severity overrides in `findingsFor` (suppressions come with the text). */
   findings?: Finding[];
   findingsFor?: string;
@@ -53,12 +61,12 @@ class Analysis {
   constructor(readonly text: string) {}
 
   get index(): TextIndex {
-    return (this._index ??= new TextIndex(this.text));
+    return (this._index ??= this.blocks ? this.blocks.index() : new TextIndex(this.text));
   }
 
   /** Why the text is not to be parsed at all (too large, binary), or null. */
   get refusal(): InputRefusal | null {
-    if (this._refusal === undefined) this._refusal = checkInput(this.text) ?? null;
+    if (this._refusal === undefined) this._refusal = checkInput(this.text, this.blocks?.bytes) ?? null;
     return this._refusal;
   }
 }
@@ -67,6 +75,11 @@ class Analysis {
 export interface ServiceLimits {
   /** How long parsing a Terraform text of `chars` UTF-16 units may take (default: inputGuard's parseTimeoutMs). */
   parseTimeoutMs?: (chars: number) => number;
+  /**
+   * Whether an edited Agent file is re-checked block by block (default true).
+   * Off, every text is parsed whole: the tests compare the two.
+   */
+  incrementalYaml?: boolean;
 }
 
 export class LanguageService {
@@ -79,11 +92,13 @@ export class LanguageService {
   /** Told when the runtime fails and is dropped (see setHclRuntime). */
   private onHclLost: ((err: Error) => void) | undefined;
   private readonly parseTimeoutMs: (chars: number) => number;
+  private readonly incrementalYaml: boolean;
 
   constructor(settings: ServiceSettings = {}, limits: ServiceLimits = {}) {
     this.settings = settings;
     this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
     this.parseTimeoutMs = limits.parseTimeoutMs ?? parseTimeoutMs;
+    this.incrementalYaml = limits.incrementalYaml ?? true;
   }
 
   configure(settings: ServiceSettings): void {
@@ -134,13 +149,14 @@ export class LanguageService {
     if (!kind) return [];
     const overrides = doc.severity ?? this.settings.severity;
     if (kind === 'agent') {
-      const a = this.analysis(doc);
+      const a = this.agentAnalysis(doc);
       if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], overrides);
-      a.docs ??= parseAgentYaml(a.text);
-      // Filtered as rules report, so what is off never counts against the cap.
       const key = JSON.stringify(overrides ?? {});
       if (a.findings === undefined || a.findingsFor !== key) {
-        a.findings = lintAgentConfig(a.text, a.index, a.docs, new FindingCollector(findingFilter(a.text, 'yaml', overrides)));
+        // Block by block when the blocks allow it (agent/blocks.ts); else the whole text, as a first lint always is.
+        a.findings = a.blocks?.lint(overrides);
+        // Filtered as rules report, so what is off never counts against the cap.
+        a.findings ??= lintAgentConfig(a.text, a.index, a.docs ?? parseAgentYaml(a.text), new FindingCollector(findingFilter(a.text, 'yaml', overrides)));
         a.findingsFor = key;
       }
       return a.findings;
@@ -265,10 +281,12 @@ export class LanguageService {
       return a.terraform?.model ? terraformLoginTargets(a.terraform.model, a.index) : [];
     }
     if (kind !== 'agent') return [];
-    const a = this.analysis(doc);
+    const a = this.agentAnalysis(doc);
     if (a.refusal) return [];
-    a.docs ??= parseAgentYaml(a.text);
-    return agentLoginTargets(a.text, a.index, a.docs);
+    // The relevant blocks hold every section and what a target reads (`site`, `dd_url`).
+    const fromBlocks = a.blocks?.safe ? a.blocks.rulesDocument() : undefined;
+    const docs = a.blocks?.safe ? (fromBlocks ? [fromBlocks] : []) : (a.docs ?? parseAgentYaml(a.text));
+    return agentLoginTargets(a.text, a.index, docs);
   }
 
   /**
@@ -312,8 +330,31 @@ export class LanguageService {
     const cached = this.cache.get(doc.path);
     if (cached && cached.text === doc.text) return cached;
     const fresh = new Analysis(doc.text);
+    if (cached) {
+      fresh.edited = true;
+      fresh.base = cached.blocks ?? cached.base;
+    }
     this.cache.set(doc.path, fresh);
     return fresh;
+  }
+
+  /**
+   * An Agent file's analysis, with its blocks: updated from the previous
+   * text's (only what the edit touched is read again), or read whole. A text
+   * seen first is read block by block too (each block's parse is garbage
+   * sooner than one parse of the whole file, and the blocks are there for the
+   * first edit), unless a line at column 0 already says the blocks cannot be
+   * linted alone: then it is parsed whole only, until it is edited. No blocks
+   * for a text the input guard refuses: it is not parsed at all.
+   */
+  private agentAnalysis(doc: SourceDocument): Analysis {
+    const a = this.analysis(doc);
+    if (!this.incrementalYaml || a.blocks) return a;
+    if (a.text.length > MAX_INPUT_BYTES || looksBinary(a.text)) return a;
+    if (!a.base && !a.edited && hasJunkLine(a.text)) return a;
+    a.blocks = a.base ? a.base.update(a.text) : AgentBlocks.build(a.text);
+    a.base = undefined;
+    return a;
   }
 }
 

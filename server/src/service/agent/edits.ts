@@ -48,8 +48,7 @@ const indentUnits = new WeakMap<TextIndex, number>();
 export function detectIndentUnit(index: TextIndex): number {
   let unit = indentUnits.get(index);
   if (unit === undefined) {
-    const m = /\n( +)[^\s#-]/.exec(index.text);
-    const n = m ? m[1].length : 2;
+    const n = index.firstIndentation() ?? 2;
     unit = n >= 1 && n <= 8 ? n : 2;
     indentUnits.set(index, unit);
   }

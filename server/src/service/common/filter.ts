@@ -43,13 +43,16 @@ export function suppressedLines(text: string, style: CommentStyle): Map<number, 
     const value: Set<string> | 'all' = codes.length ? new Set(codes) : 'all';
     // A comment alone on its line covers the next line; one after code covers only its own line.
     const alone = line.slice(0, hash).trim() === '';
-    for (const target of alone ? [i, i + 1] : [i]) {
-      const prior = result.get(target);
-      if (prior === 'all' || value === 'all') result.set(target, 'all');
-      else result.set(target, new Set([...(prior ?? []), ...value]));
-    }
+    for (const target of alone ? [i, i + 1] : [i]) addSuppression(result, target, value);
   });
   return result;
+}
+
+/** Adds the codes silenced on a line to those already silenced there. */
+export function addSuppression(lines: Map<number, Set<string> | 'all'>, line: number, value: Set<string> | 'all'): void {
+  const prior = lines.get(line);
+  if (prior === 'all' || value === 'all') lines.set(line, 'all');
+  else lines.set(line, new Set([...(prior ?? []), ...value]));
 }
 
 /** Offsets where YAML comments start, as the YAML library's lexer sees them. */
@@ -104,7 +107,11 @@ export type FindingFilter = (finding: Finding) => Finding | undefined;
  * counts against the cap).
  */
 export function findingFilter(text: string, style: CommentStyle, overrides: SeverityOverrides | undefined): FindingFilter {
-  const lines = suppressedLines(text, style);
+  return filterOf(suppressedLines(text, style), overrides);
+}
+
+/** `findingFilter` from suppressions already found (the incremental Agent lint gathers them block by block). */
+export function filterOf(lines: Map<number, Set<string> | 'all'>, overrides: SeverityOverrides | undefined): FindingFilter {
   const active = overrides && Object.keys(overrides).length > 0 ? overrides : undefined;
   if (lines.size === 0 && !active) return (f) => f;
   return (f) => (lines.size > 0 && isSuppressed(f, lines) ? undefined : active ? overridden(f, active) : f);

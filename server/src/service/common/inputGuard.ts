@@ -36,12 +36,16 @@ export const BINARY_SNIFF_CHARS = 8000;
 
 export type InputRefusal = { reason: 'too-large'; bytes: number } | { reason: 'binary' };
 
-/** Why `text` must not be parsed, or undefined when it may be. Linear, and cheap for text that passes. */
-export function checkInput(text: string): InputRefusal | undefined {
+/**
+ * Why `text` must not be parsed, or undefined when it may be. Linear, and
+ * cheap for text that passes. `utf8Bytes`, when the caller knows it (the
+ * incremental Agent lint adds up its blocks' sizes), spares counting them.
+ */
+export function checkInput(text: string, utf8Bytes?: number): InputRefusal | undefined {
   // A UTF-16 code unit is at least one UTF-8 byte: the length alone settles most texts.
-  if (text.length > MAX_INPUT_BYTES) return { reason: 'too-large', bytes: utf8Length(text) };
+  if (text.length > MAX_INPUT_BYTES) return { reason: 'too-large', bytes: utf8Bytes ?? utf8Length(text) };
   if (text.length * 3 > MAX_INPUT_BYTES) {
-    const bytes = utf8Length(text);
+    const bytes = utf8Bytes ?? utf8Length(text);
     if (bytes > MAX_INPUT_BYTES) return { reason: 'too-large', bytes };
   }
   return looksBinary(text) ? { reason: 'binary' } : undefined;
@@ -52,7 +56,8 @@ export function checkSize(bytes: number): InputRefusal | undefined {
   return bytes > MAX_INPUT_BYTES ? { reason: 'too-large', bytes } : undefined;
 }
 
-function looksBinary(text: string): boolean {
+/** Whether the text looks binary (its first BINARY_SNIFF_CHARS characters decide): cheap, whatever the text's length. */
+export function looksBinary(text: string): boolean {
   const n = Math.min(text.length, BINARY_SNIFF_CHARS);
   let odd = 0;
   for (let i = 0; i < n; i++) {

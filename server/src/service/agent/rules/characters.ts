@@ -26,9 +26,21 @@ function codePoint(code: number): string {
 }
 
 /** Binary junk that passed the input guard has runs by the thousand: the first ones say where to look. */
-const MAX_REPORTED_RUNS = 20;
+export const MAX_REPORTED_RUNS = 20;
 
 export function disallowedCharacters(index: TextIndex, sink: Pick<FindingCollector, 'add'>): void {
+  const { runs, more } = disallowedRuns(index);
+  if (more) runs[runs.length - 1].message += ` ${more} more run${more === 1 ? '' : 's'} of such characters follow${more === 1 ? 's' : ''} this one.`;
+  for (const f of runs) sink.add(f);
+}
+
+/**
+ * The first MAX_REPORTED_RUNS runs of disallowed characters as findings, and
+ * how many more there are. Apart from the note on the last of them, a run's
+ * finding depends on its own characters only: the incremental lint scans
+ * each block of a file alone and adds up (agent/blocks.ts).
+ */
+export function disallowedRuns(index: TextIndex): { runs: Finding[]; more: number } {
   const text = index.text;
   const severity = ruleInfo('agent/yaml-syntax')!.severity;
   const runs: Finding[] = [];
@@ -60,6 +72,5 @@ export function disallowedCharacters(index: TextIndex, sink: Pick<FindingCollect
       range: index.range(start, i),
     });
   }
-  if (more) runs[runs.length - 1].message += ` ${more} more run${more === 1 ? '' : 's'} of such characters follow${more === 1 ? 's' : ''} this one.`;
-  for (const f of runs) sink.add(f);
+  return { runs, more };
 }

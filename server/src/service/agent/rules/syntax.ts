@@ -10,10 +10,10 @@ import { isScalar, type Document, type YAMLError } from 'yaml';
 import type { AgentRuleContext } from '../context';
 
 /** Beyond this many, more syntax errors in one file say nothing new (binary junk yields thousands). */
-const MAX_SYNTAX_FINDINGS = 50;
+export const MAX_SYNTAX_FINDINGS = 50;
 
 /** The parser's "this token cannot continue the stream" errors: all after the first are echoes of it. */
-const STREAM_ECHO = /in YAML stream/;
+export const STREAM_ECHO = /in YAML stream/;
 
 export function reportSyntaxErrors(ctx: AgentRuleContext, errors: readonly YAMLError[], doc?: Document): void {
   const reported = new Set<number>();
