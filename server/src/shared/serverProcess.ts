@@ -15,6 +15,12 @@
 //   --max-semi-space-size=1 --optimize-for-size            ~86 MB, edits about twice as slow
 // at a few ms more for an edit of the full template (scavenges and full
 // collections are more frequent, and short).
+//
+// On Linux, glibc's malloc kept 5-15 MB more that V8's compiler and collector
+// threads had freed: it raises its trim threshold as large blocks come and go,
+// up to 32 MB, and gives nothing back below it. MALLOC_TRIM_THRESHOLD_ set
+// (to glibc's default, 128 KiB) turns that raising off: ~87 MB instead of
+// ~95 MB over three runs each, no slower. Other C libraries ignore it.
 
 /**
  * Node/V8 options of the server process: young-generation semi-spaces of at
@@ -26,3 +32,11 @@
  * through the extension.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=20'];
+
+/** glibc's trim threshold, fixed (see above); unless the environment sets its own. */
+const MALLOC_TRIM_THRESHOLD = String(128 * 1024);
+
+/** The server's environment: `env` (the client's own) with MALLOC_TRIM_THRESHOLD_ unless `env` has one. */
+export function serverEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, MALLOC_TRIM_THRESHOLD_: env.MALLOC_TRIM_THRESHOLD_ ?? MALLOC_TRIM_THRESHOLD };
+}
