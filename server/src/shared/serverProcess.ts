@@ -17,8 +17,9 @@
 // collections are more frequent, and short).
 //
 // On Linux, glibc's malloc kept 5-15 MB more that V8's compiler and collector
-// threads had freed: it raises its trim threshold as large blocks come and go,
-// up to 32 MB, and gives nothing back below it. MALLOC_TRIM_THRESHOLD_ set
+// threads had freed: each large block freed raises its mmap threshold to that
+// block's size (up to 32 MB) and its trim threshold to twice that, and it
+// gives back nothing below the trim threshold. MALLOC_TRIM_THRESHOLD_ set
 // (to glibc's default, 128 KiB) turns that raising off: ~87 MB instead of
 // ~95 MB over three runs each, no slower. Other C libraries ignore it.
 
