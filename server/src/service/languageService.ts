@@ -187,7 +187,7 @@ export class LanguageService {
     if (a.terraform) return a;
     if (a.refusal || a.failed || !runtime) {
       // The previous text's tree is of no use to a text that is not parsed.
-      if (previous !== a.terraform) previous?.tree.delete();
+      previous?.tree.delete();
       return a;
     }
     a.terraform = this.attempt(a, () => analyseTerraform(runtime, a.text, kind === 'terraform-lock', previous, { timeoutMs: this.parseTimeoutMs(a.text.length) }));
