@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
+import { SERVER_NODE_FLAGS, serverEnvironment } from '../../server/src/shared/serverProcess';
 import { agentConfigGlobs, documentSelector } from './ourDocuments';
 import { CHANNEL_NAME } from './outputRecorder';
 
@@ -16,9 +17,10 @@ export interface CrashPolicy {
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, crash: CrashPolicy): LanguageClient {
   const serverModule = context.asAbsolutePath('dist/server.js');
+  const env = serverEnvironment(process.env);
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS], env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'], env } },
   };
   let restarts = 0;
   const clientOptions: LanguageClientOptions = {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SERVER_NODE_FLAGS, serverEnvironment } from '../../server/src/shared/serverProcess';
 import { LspClient, delay } from '../lsp/jsonrpc-client';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -60,10 +61,14 @@ export function terraformDoc(file: string, text: string): BenchDoc {
   return { uri: pathToFileURL(file).href, languageId: 'terraform', text, at: positionAt(text, at + 'role-'.length), editChar: (n) => String.fromCharCode(97 + (n % 26)) };
 }
 
-/** Starts a server and completes the handshake; settings come through workspace/configuration. */
+/**
+ * Starts a server and completes the handshake; settings come through
+ * workspace/configuration. Ours runs with the node options and environment
+ * the extension gives it; yaml-language-server with none of them.
+ */
 export async function startServer(name: ServerName, folder: string): Promise<LspClient> {
   const bin = name === 'ours' ? OUR_SERVER : YLS_BIN;
-  const client = LspClient.start(bin, { cwd: ROOT, timeoutMs: 300_000 });
+  const client = LspClient.start(bin, { cwd: ROOT, timeoutMs: 300_000, ...(name === 'ours' ? { nodeArgs: SERVER_NODE_FLAGS, env: serverEnvironment(process.env) } : {}) });
   const folderUri = pathToFileURL(folder).href;
   if (name === 'ours') client.settings = { datadogWif: { severity: {}, agentConfigFiles: [] } };
   else {

@@ -254,3 +254,37 @@ export function countingRuntime(rt: HclRuntime): { runtime: HclRuntime; parsed: 
   }
   return { runtime: { ...rt, Parser: Counting }, parsed, incremental };
 }
+
+/**
+ * The trees of `rt` not yet deleted (parses and copies): the wasm memory their
+ * owners hold, as a count. Patches the Tree class of `rt`, which every runtime
+ * has of its own (see createHclRuntime): give it a runtime no other test uses.
+ */
+export function trackTrees(rt: HclRuntime): { runtime: HclRuntime; live: () => number } {
+  const alive = new Set<object>();
+  const Base = rt.Parser;
+  class Tracking extends Base {
+    override parse(...args: Parameters<InstanceType<typeof Base>['parse']>) {
+      const tree = super.parse(...args);
+      if (tree) alive.add(tree);
+      return tree;
+    }
+  }
+  const probe = new Base();
+  probe.setLanguage(rt.language);
+  const sample = probe.parse('a = 1\n')!;
+  const proto = Object.getPrototypeOf(sample) as { copy(): object; delete(): void };
+  sample.delete();
+  probe.delete();
+  const { copy, delete: del } = proto;
+  proto.copy = function (this: object) {
+    const c = copy.call(this);
+    alive.add(c);
+    return c;
+  };
+  proto.delete = function (this: object) {
+    alive.delete(this);
+    del.call(this);
+  };
+  return { runtime: { ...rt, Parser: Tracking }, live: () => alive.size };
+}

@@ -38,6 +38,8 @@ export interface Received {
 export type ServerRequestHandler = (params: unknown) => unknown | Promise<unknown>;
 
 export interface SpawnOptions {
+  /** Options of node itself, before the script (the extension's: SERVER_NODE_FLAGS). */
+  nodeArgs?: readonly string[];
   args?: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -163,7 +165,7 @@ export class LspClient {
 
   /** Starts `node <serverJs> --stdio` (or the given args). */
   static start(serverJs: string, options: SpawnOptions = {}): LspClient {
-    const child = spawn(process.execPath, [serverJs, ...(options.args ?? ['--stdio'])], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverJs, ...(options.args ?? ['--stdio'])], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],

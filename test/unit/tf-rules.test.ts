@@ -939,7 +939,7 @@ test('an empty string is "unset" to the provider: cloud_provider_type = "" is no
   }
 });
 
-test('folder-mates read only for the folder facts keep their model, not their parse tree (wasm memory); the same file linted itself later is parsed again', () => {
+test('folder-mates read only for the folder facts keep their model, not their parse tree (wasm memory); the same file linted itself later is judged from that model, not parsed again', () => {
   const cache = () => (service as unknown as { cache: Map<string, { terraform?: { tree: { deleted: boolean } } }> }).cache;
   const mates: SourceDocument[] = Array.from({ length: 20 }, (_, i) => ({ path: `/mono/m${i}.tf`, text: `resource "x" "y${i}" {}\n` }));
   mates.push({ path: '/mono/providers.tf', text: 'provider "datadog" {\n  cloud_provider_type = "aws"\n}\n' });
@@ -949,10 +949,11 @@ test('folder-mates read only for the folder facts keep their model, not their pa
     assert.ok(first.includes('tf/provider-version-too-old'), 'cloud auth in a folder-mate still counts');
     for (const m of mates) assert.equal(cache().get(m.path)?.terraform?.tree.deleted, true, `${m.path}: tree kept`);
     assert.equal(cache().get(main.path)?.terraform?.tree.deleted, false, 'the linted file keeps its tree (incremental re-parse)');
-    // Linted itself, a folder-mate gets a tree again and its own findings.
+    // Linted itself, a folder-mate gets its own findings from its model and syntax problems, with no new tree.
     const own = service.lint(mates[20], [main, ...mates.slice(0, 20)]).map((f) => f.code);
     assert.ok(own.includes('tf/org-uuid-missing'), own.join(', '));
-    assert.equal(cache().get(mates[20].path)?.terraform?.tree.deleted, false);
+    assert.equal(cache().get(mates[20].path)?.terraform?.tree.deleted, true);
+    assert.equal(cache().get(main.path)?.terraform?.tree.deleted, false, 'the tree kept is still the edited file\'s');
     assert.deepEqual(service.lint(main, mates).map((f) => f.code), first, 'the same findings from cached models');
   } finally {
     service.forget(main.path);

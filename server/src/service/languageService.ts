@@ -89,6 +89,14 @@ export class LanguageService {
   private readonly cache = new Map<string, Analysis>();
   /** The tree-sitter runtime for HCL, loaded by the host (it needs file I/O); without it Terraform files are not checked. */
   private hcl: HclRuntime | undefined;
+  /**
+   * The one path whose Terraform tree is kept: the file last parsed for its
+   * own sake (linted, hovered…), whose next edit is re-parsed from it. Every
+   * other analysis keeps its model and syntax problems only: a tree takes
+   * ~80 bytes of wasm memory a character, which the runtime never gives back,
+   * and the file being typed in is the one that needs a tree.
+   */
+  private treeKeptFor: string | undefined;
   /** Told when the runtime fails and is dropped (see setHclRuntime). */
   private onHclLost: ((err: Error) => void) | undefined;
   private readonly parseTimeoutMs: (chars: number) => number;
@@ -137,6 +145,7 @@ export class LanguageService {
   forget(path: string): void {
     this.cache.get(path)?.terraform?.tree.delete();
     this.cache.delete(path);
+    if (this.treeKeptFor === path) this.treeKeptFor = undefined;
   }
 
   /**
@@ -181,33 +190,45 @@ export class LanguageService {
     return capFindings(findings, findingFilter(own.text, 'hcl', overrides));
   }
 
-  /** `a` with its Terraform analysis, or with `failed` set; a file not parsed (refused, failed before, no runtime) is returned as is. */
-  private terraformAnalysis(doc: SourceDocument, kind: FileKind): Analysis {
+  /**
+   * `a` with its Terraform analysis, or with `failed` set; a file not parsed
+   * (refused, failed before, no runtime) is returned as is. A file parsed for
+   * its own sake keeps its tree (see treeKeptFor); one read for its folder
+   * (`own` false) keeps it only if it had it.
+   */
+  private terraformAnalysis(doc: SourceDocument, kind: FileKind, own = true): Analysis {
     const previous = this.cache.get(doc.path)?.terraform;
     const a = this.analysis(doc);
     const runtime = this.hcl;
-    if (a.refusal || a.failed || !runtime) return a;
-    // A folder-mate's analysis keeps only its model (its tree was freed): a file linted itself needs the tree.
-    if (a.terraform?.tree.deleted) a.terraform = undefined;
-    a.terraform ??= this.attempt(a, () => analyseTerraform(runtime, a.text, kind === 'terraform-lock', previous, { timeoutMs: this.parseTimeoutMs(a.text.length) }));
+    if (a.terraform) return a;
+    if (a.refusal || a.failed || !runtime) {
+      // The previous text's tree is of no use to a text that is not parsed.
+      previous?.tree.delete();
+      return a;
+    }
+    a.terraform = this.attempt(a, () => analyseTerraform(runtime, a.text, kind === 'terraform-lock', previous, { timeoutMs: this.parseTimeoutMs(a.text.length) }));
+    if (a.terraform && this.hcl === runtime) {
+      if (own) this.keepTreeOf(doc.path);
+      else if (this.treeKeptFor !== doc.path) a.terraform.tree.delete();
+    }
     return a;
+  }
+
+  /** Makes `path` the one whose tree is kept, freeing the tree kept before. */
+  private keepTreeOf(path: string): void {
+    if (this.treeKeptFor !== undefined && this.treeKeptFor !== path) this.cache.get(this.treeKeptFor)?.terraform?.tree.delete();
+    this.treeKeptFor = path;
   }
 
   /**
    * A file read only for the folder's facts. Its tree is freed as soon as its
-   * model is extracted unless it had one already (an open document, whose tree
-   * the next edit re-parses from): in a large monorepo, keeping every
-   * folder-mate's tree exhausted tree-sitter's WebAssembly memory. Undefined
-   * for a file that is not parsed (refused, or its parse failed).
+   * model is extracted unless it is the one kept (the file being edited): in a
+   * large monorepo, keeping every folder-mate's tree exhausted tree-sitter's
+   * WebAssembly memory. Undefined for a file that is not parsed (refused, or
+   * its parse failed).
    */
   private folderMateAnalysis(doc: SourceDocument, kind: FileKind): TerraformAnalysis | undefined {
-    const cached = this.cache.get(doc.path);
-    if (cached?.terraform && cached.text === doc.text) return cached.terraform;
-    const hadTree = !!cached?.terraform && !cached.terraform.tree.deleted;
-    const a = this.terraformAnalysis(doc, kind);
-    if (!a.terraform) return undefined;
-    if (!hadTree) a.terraform.tree.delete();
-    return a.terraform;
+    return this.terraformAnalysis(doc, kind, false).terraform;
   }
 
   /**
@@ -247,6 +268,7 @@ export class LanguageService {
   /** Forgets every tree (with the model made from it) without freeing it: they live in a runtime that is gone or going. */
   private dropTrees(): void {
     for (const a of this.cache.values()) a.terraform = undefined;
+    this.treeKeptFor = undefined;
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {

@@ -5,12 +5,20 @@
 import type { Finding } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
 import { TfRuleContext, type FolderFacts } from './context';
-import { isHclRuntimeFailure, parseHcl, syntaxProblems, type HclRuntime, type HclTree, type ParseOptions } from './hcl';
+import { isHclRuntimeFailure, parseHcl, syntaxProblems, type HclRuntime, type HclTree, type ParseOptions, type SyntaxProblem } from './hcl';
 import { extractLockModel, extractTerraformModel, literalString, type TerraformLockModel, type TerraformModel } from './model';
 import { lockFileRules, runTerraformRules, usesCloudAuth } from './rules';
 
 export interface TerraformAnalysis {
+  /**
+   * The parse, kept only to re-parse the next edit incrementally: the rules
+   * need none of it (the model and `syntax` are plain data), so the owner may
+   * delete it (a tree of a 1,000-line file holds ~2 MB of wasm memory, which
+   * the runtime never gives back).
+   */
   tree: HclTree;
+  /** The tree's syntax problems, read once at the parse. */
+  syntax: SyntaxProblem[];
   model?: TerraformModel;
   lock?: TerraformLockModel;
 }
@@ -23,7 +31,8 @@ export interface TerraformAnalysis {
 export function analyseTerraform(runtime: HclRuntime, text: string, isLock: boolean, previous?: TerraformAnalysis, options: ParseOptions = {}): TerraformAnalysis {
   const tree = parseHcl(runtime, text, previous && !previous.tree.deleted ? { tree: previous.tree } : undefined, options);
   try {
-    return isLock ? { tree, lock: extractLockModel(tree) } : { tree, model: extractTerraformModel(tree) };
+    const syntax = syntaxProblems(tree);
+    return isLock ? { tree, syntax, lock: extractLockModel(tree) } : { tree, syntax, model: extractTerraformModel(tree) };
   } catch (err) {
     // A tree of a runtime that failed goes with that runtime.
     if (!isHclRuntimeFailure(err)) tree.delete();
@@ -55,7 +64,7 @@ export function datadogProviders(model: TerraformModel, folderNames: ReadonlySet
 export function lintTerraform(a: TerraformAnalysis, index: TextIndex, folder: FolderFacts): Finding[] {
   const model = a.model ? { ...a.model, providers: datadogProviders(a.model, folder.datadogLocalNames) } : EMPTY_MODEL;
   const ctx = new TfRuleContext(model, index, folder);
-  for (const p of syntaxProblems(a.tree)) ctx.report('tf/hcl-syntax', p.span, `HCL syntax: ${p.message}`);
+  for (const p of a.syntax) ctx.report('tf/hcl-syntax', p.span, `HCL syntax: ${p.message}`);
   if (a.model) runTerraformRules(ctx);
   if (a.lock) lockFileRules(ctx, a.lock);
   return ctx.findings.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
