@@ -384,8 +384,12 @@ function readBlock(seg: Segment, body: string, index: TextIndex, trailing: boole
   }
 }
 
-/** Whether a parsed block has an anchor or an alias (which tie it to other blocks). */
-function linksNodes(doc: Document): boolean {
+/**
+ * Visits every node of a parsed block (pairs are walked through, not
+ * visited), without recursion; stops at the first visit that returns true,
+ * and says whether one did.
+ */
+function someNode(doc: Document, visit: (node: object) => boolean | void): boolean {
   const stack: unknown[] = [doc.contents];
   while (stack.length) {
     const node = stack.pop();
@@ -394,25 +398,23 @@ function linksNodes(doc: Document): boolean {
       continue;
     }
     if (!node || typeof node !== 'object') continue;
-    if (isAlias(node) || (node as { anchor?: string }).anchor) return true;
+    if (visit(node)) return true;
     if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
   }
   return false;
 }
 
+/** Whether a parsed block has an anchor or an alias (which tie it to other blocks). */
+function linksNodes(doc: Document): boolean {
+  return someNode(doc, (node) => isAlias(node) || !!(node as { anchor?: string }).anchor);
+}
+
 /** Moves a parsed block's offsets by `delta`. */
 function shiftNodes(doc: Document, delta: number): void {
-  const stack: unknown[] = [doc.contents];
-  while (stack.length) {
-    const node = stack.pop();
-    if (isPair(node)) {
-      stack.push(node.key, node.value);
-      continue;
-    }
-    const n = node as { range?: [number, number, number] | null } | null;
-    if (n?.range) n.range = [n.range[0] + delta, n.range[1] + delta, n.range[2] + delta];
-    if (isMap(node) || isSeq(node)) for (const item of node.items) stack.push(item);
-  }
+  someNode(doc, (node) => {
+    const n = node as { range?: [number, number, number] | null };
+    if (n.range) n.range = [n.range[0] + delta, n.range[1] + delta, n.range[2] + delta];
+  });
 }
 
 /** How many leading characters two texts share; compared a chunk at a time (string equality is a memory compare). */
