@@ -5,7 +5,7 @@
 //
 // For each text, every run edits it slightly (as typing does), then times
 //   lint:  a fresh LanguageService().lint() of the changed text: what the
-//          server does after the debounce (parse, model, rules, suppression,
+//          server does for a file it has not read before (parse, model, rules, suppression,
 //          severity overrides), and
 //   parse: yaml's parseDocument() of the same text with default options,
 // and prints the medians and lint/parse. Target: lint/parse <= 1.5.

@@ -61,7 +61,7 @@ describe('language server: the HCL parser loads with the first Terraform file', 
     const first = await client.waitForNotification<Publish>(PUBLISH, (p) => p.uri === tfUri, { timeoutMs: 30_000 });
     assert.ok(first.diagnostics.some((d) => d.code === 'tf/cloud-provider-type-invalid'), JSON.stringify(first.diagnostics));
     assert.equal(logs().filter((m) => LOADED.test(m)).length, 1);
-    // Past the debounce of the open's content change: still that one publish.
+    // Past any coalescing wait of the open's content change: still that one publish.
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(publishes(tfUri).length, 1, JSON.stringify(publishes(tfUri)));
   });
