@@ -103,7 +103,7 @@ describe('language server under Neovim (headless, built-in LSP client)', async (
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'datadog-wif');
     assert.match(d.message, /not-a-uuid/);
-    assert.ok(d.codeDescription?.href.includes('#agentorg-uuid-invalid'));
+    assert.equal(d.codeDescription?.href, `${pathToFileURL(path.join(root, 'README.md')).href}#agentorg-uuid-invalid`);
     const u = r.diagnostics.find((x) => x.code === 'agent/unknown-key');
     assert.deepEqual(u?.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 9 } });
 

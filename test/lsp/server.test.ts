@@ -150,7 +150,9 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
     assert.deepEqual(d.range, rangeOf(text, 'not-a-uuid'));
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'datadog-wif');
-    assert.ok(d.codeDescription?.href.includes('#agentorg-uuid-invalid'), d.codeDescription?.href);
+    // The rule's section of the README shipped beside the server: it opens offline.
+    assert.equal(d.codeDescription?.href, `${pathToFileURL(path.join(root, 'README.md')).href}#agentorg-uuid-invalid`);
+    assert.match(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), /^### `agent\/org-uuid-invalid`$/m);
     assert.match(d.message, /not-a-uuid/);
     const [u] = byCode(p, 'agent/unknown-key');
     assert.deepEqual(u?.range, rangeOf(text, 'providr'));

@@ -8,7 +8,8 @@ import { marked, yaml } from '../helpers/markers';
 
 const PATH = '/etc/datadog-agent/datadog.yaml';
 const UUID = '11111111-2222-3333-4444-555555555555';
-const KEYS_DOC = 'https://github.com/datadog-wif/vscode-datadog-wif/blob/main/README.md#datadogyaml-keys';
+/** The README's "datadog.yaml keys" section, wherever the host says the README is (relative to the package root here). */
+const KEYS_DOC = 'README.md#datadogyaml-keys';
 
 /** Hover at the ‸ cursor; asserts its range is the «» range. */
 function hoverAt(source: string): Hover {

@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES, docsUrl } from '../../server/src/service';
 import { manifestIsInSync } from '../../scripts/sync-manifest';
+import { pathToFileURL } from 'node:url';
+import { packageReadmeUri } from '../../server/src/shared/readmeLocation';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -73,4 +75,15 @@ test('the activation gate (dist/extension.js) stays light: it requires only vsco
   assert.deepEqual([...required].sort(), ['./cloudCommands.js', './lintClient.js', 'vscode']);
   assert.ok(!/\brequire\(\s*[^"'`\s)]/.test(code), 'no require() of a computed path');
   assert.ok(code.length < 20_000, `dist/extension.js is ${code.length} bytes: something heavy was bundled into the gate`);
+});
+
+test('rule docs are the README shipped in the package: found from the bundles\' folder, and nothing shipped links to a repository of ours on the web', () => {
+  const readmeUri = pathToFileURL(path.join(root, 'README.md')).href;
+  assert.equal(packageReadmeUri(path.join(root, 'dist')), readmeUri);
+  assert.equal(packageReadmeUri(path.join(root, 'out', 'server', 'src', 'shared')), readmeUri);
+  assert.equal(packageReadmeUri(path.parse(root).root), undefined);
+  // The package ships package.json, the schemas and the README: none names a web home we do not have.
+  for (const file of ['package.json', ...fs.readdirSync(path.join(root, 'schemas')).map((f) => path.join('schemas', f))]) {
+    assert.doesNotMatch(fs.readFileSync(path.join(root, file), 'utf8'), /github\.com\/datadog-wif/, file);
+  }
 });

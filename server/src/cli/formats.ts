@@ -2,7 +2,7 @@
 
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { RULES, docsUrl, type Finding } from '../service';
+import { RULES, docsHome, docsUrl, type Finding } from '../service';
 import { displayText } from '../shared/terminalText';
 
 export interface FileFinding extends Finding {
@@ -46,7 +46,7 @@ export function formatSarif(findings: FileFinding[], toolVersion: string): strin
           driver: {
             name: 'dd-wif',
             version: toolVersion,
-            informationUri: docsUrl('').replace(/#$/, ''),
+            informationUri: docsHome(),
             rules: RULES.map((r) => ({
               id: r.code,
               name: r.code,

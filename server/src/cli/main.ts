@@ -6,6 +6,8 @@ import { UsageError } from './files';
 import { processIo, terminalIo, type CliIo } from './io';
 import type { HclRuntime } from '../service/terraform/hcl';
 import { loadHclLanguage } from '../shared/treeSitter';
+import { packageReadmeUri } from '../shared/readmeLocation';
+import { setDocsLocation } from '../service';
 
 declare const DD_WIF_VERSION: string | undefined;
 export const VERSION = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : '0.1.0';
@@ -69,6 +71,9 @@ export function main(argv: readonly string[], sink: CliIo = processIo, hcl?: Hcl
   // Not an async function itself: one keeps its arguments for as long as it
   // runs, and a failed runtime must not outlive its replacement (its memory
   // is up to a gigabyte). The runtime travels in a holder that lint empties.
+  // Rule links (SARIF helpUri) point at the README shipped beside this bundle.
+  const readme = packageReadmeUri();
+  if (readme) setDocsLocation(readme);
   // Usage errors echo arguments and file names: escaped like everything else a person reads.
   return dispatch(argv, terminalIo(sink), { runtime: hcl });
 }

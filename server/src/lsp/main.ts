@@ -3,7 +3,8 @@
 
 import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type ConfigurationItem, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LanguageService } from '../service';
+import { LanguageService, setDocsLocation } from '../service';
+import { packageReadmeUri } from '../shared/readmeLocation';
 import { LoginCodeLenses } from './codeLens';
 import { toCodeAction, toCompletionItem } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
@@ -19,6 +20,9 @@ const SERVER_VERSION = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'de
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = connectionLogger(connection);
+// Rule links open the README shipped beside this bundle.
+const readme = packageReadmeUri();
+if (readme) setDocsLocation(readme);
 const service = new LanguageService();
 /** `datadogWif.severity` per workspace folder (multi-root); the service holds the window-level value. */
 const folderSeverities = new FolderSeverities();

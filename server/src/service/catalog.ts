@@ -79,16 +79,31 @@ export function isKnownCode(code: string): boolean {
   return byCode.has(code);
 }
 
-/** Where a rule's documentation lives: its section of the README. */
-export const DOCS_BASE_URL = 'https://github.com/datadog-wif/vscode-datadog-wif/blob/main/README.md';
+/**
+ * Where the docs live: the README.md shipped in the package. The service
+ * reads no files, so the host (server, CLI) that knows where it runs from
+ * sets the README's URI with setDocsLocation; until then links are relative
+ * to the package root.
+ */
+let docsLocation = 'README.md';
+
+export function setDocsLocation(readmeUri: string): void {
+  docsLocation = readmeUri;
+}
+
+/** The README itself. */
+export function docsHome(): string {
+  return docsLocation;
+}
 
 /** GitHub's heading anchor for the README section titled with the code in backticks. */
 export function docsAnchor(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
 }
 
-export function docsUrl(code: string): string {
-  return `${DOCS_BASE_URL}#${docsAnchor(code)}`;
+/** A section of the README: a rule's (its code) or another heading's (its title). */
+export function docsUrl(heading: string): string {
+  return `${docsLocation}#${docsAnchor(heading)}`;
 }
 
 /** The name shown as the diagnostic's `source`. */

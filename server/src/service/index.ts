@@ -2,6 +2,6 @@
 export * from './common/types';
 export { LanguageService, type ServiceSettings, type SourceDocument } from './languageService';
 export { FileClassifier, baseName } from './fileKinds';
-export { RULES, ruleInfo, isKnownCode, docsUrl, DIAGNOSTIC_SOURCE, type RuleInfo } from './catalog';
+export { RULES, ruleInfo, isKnownCode, docsUrl, docsHome, setDocsLocation, DIAGNOSTIC_SOURCE, type RuleInfo } from './catalog';
 export { isSeverityLevel, type SeverityOverrides } from './common/filter';
 export type { LoginTarget, LoginTargetFlow } from './loginTargets';

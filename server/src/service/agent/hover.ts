@@ -10,8 +10,6 @@ import { apiKeySlot, describeKey, LEGACY_KEYS } from './keys';
 import { locate, type Located } from './locate';
 import { SUPPORTED_PARENTS } from './model';
 
-const KEYS_DOC = 'https://github.com/datadog-wif/vscode-datadog-wif/blob/main/README.md#datadogyaml-keys';
-
 export function agentHover(docs: readonly Document[], index: TextIndex, pos: Position): Hover | null {
   const offset = index.offsetAt(pos);
   for (const doc of docs) {
@@ -57,7 +55,7 @@ function describe(at: Located): string | undefined {
       : `Read in every section; here it turns on the exchange for \`${apiKeySlot(section.parent)}\`.`,
   ];
   if (key.env) lines.push('', `Environment: \`${section.parent && key.path === 'org_uuid' ? `DD_${section.parent.toUpperCase()}_DELEGATED_AUTH_ORG_UUID` : key.env}\``);
-  lines.push('', `[Datadog WIF: datadog.yaml keys](${KEYS_DOC})`);
+  lines.push('', `[Datadog WIF: datadog.yaml keys](${docsUrl('datadog.yaml keys')})`);
   return lines.join('\n');
 }
 
@@ -74,7 +72,7 @@ function sectionHover(name: string, parent: string | null, supported: boolean): 
     '',
     'Needs Agent 7.78.0 or later; not offered on the US1-FED / US2-FED sites.',
     '',
-    `[Datadog WIF: datadog.yaml keys](${KEYS_DOC})`,
+    `[Datadog WIF: datadog.yaml keys](${docsUrl('datadog.yaml keys')})`,
   ].join('\n');
 }
 
