@@ -58,6 +58,7 @@ import { AgentRuleContext } from './context';
 import { YAML_OPTIONS, byStart, judgeAgentModel, parseAgentYaml } from './lint';
 import { extractAgentModel, type AgentModel, type DuplicateKey } from './model';
 import { rawKeyText, type Span } from './yamlTree';
+import { lastAtOrBelow } from '../common/sortedSearch';
 
 /** The model syntax errors are reported against: no alias, so nothing is reported once for several users. */
 const EMPTY_MODEL: AgentModel = { sections: [], duplicates: [], directives: [], arnPatterns: [], aliasedSpans: [] };
@@ -659,14 +660,7 @@ export class AgentBlocks implements LineTable {
 
   /** The segment holding `offset` (the last one for the text's end). */
   private segmentAt(offset: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBelow(this.starts, offset);
   }
 
   // LineTable: the text's lines, from the segments' own tables.
@@ -674,13 +668,7 @@ export class AgentBlocks implements LineTable {
   start(line: number): number {
     const n = this.segments.length;
     if (n === 0) return 0;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.startLines[mid] <= line) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBelow(this.startLines, line);
     const rel = line - this.startLines[lo];
     const starts = this.segments[lo].lineStarts;
     // Past the last segment's lines: the empty line after a final line break.
@@ -694,15 +682,7 @@ export class AgentBlocks implements LineTable {
     const rel = offset - this.starts[k];
     const seg = this.segments[k];
     if (k === n - 1 && rel >= seg.length && this.count > this.startLines[k] + seg.lineStarts.length) return this.count - 1;
-    const starts = seg.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= rel) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.startLines[k] + lo;
+    return this.startLines[k] + lastAtOrBelow(seg.lineStarts, rel);
   }
 
   firstIndentation(): number | undefined {

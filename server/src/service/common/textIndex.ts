@@ -1,4 +1,5 @@
 import type { Position, Range } from './types';
+import { lastAtOrBelow } from './sortedSearch';
 
 /**
  * Where lines start in a text. The plain one is an array built by one scan;
@@ -54,14 +55,7 @@ export class TextIndex {
   private lineAt(o: number): number {
     const starts = this.lineStarts;
     if (!starts) return this.table!.lineAt(o);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBelow(starts, o);
   }
 
   positionAt(offset: number): Position {

@@ -27,6 +27,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Span } from './hcl';
 import { readBody, type Body, type RawBlock } from './recovery';
 import { classify, objectKey, spanOf, templateText, type HclValue, type TemplateText } from './values';
+import { firstAtOrAbove } from '../common/sortedSearch';
 
 export const ARN_PATTERN_KEY = 'arn_pattern';
 
@@ -73,14 +74,8 @@ export class Occurrences {
 
   /** An occurrence starts in [start, end). */
   within(start: number, end: number): boolean {
-    let lo = 0;
-    let hi = this.at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.at[mid] < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.at.length && this.at[lo] < end;
+    const i = firstAtOrAbove(this.at, start);
+    return i < this.at.length && this.at[i] < end;
   }
 }
 

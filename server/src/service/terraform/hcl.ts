@@ -34,6 +34,7 @@
 
 import type { Edit, Language, Node, Parser, Point, Range, Tree } from 'web-tree-sitter';
 import { applyRepairs, findRepairs } from './repair';
+import { firstAtOrAbove } from '../common/sortedSearch';
 
 /** Offsets into the text (UTF-16 code units, as JS strings index): [start, end). */
 export interface Span {
@@ -448,14 +449,8 @@ class LineBreaks {
 
   /** The first line break in [from, to), or -1. */
   first(from: number, to: number): number {
-    let lo = 0;
-    let hi = this.at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.at[mid] < from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.at.length && this.at[lo] < to ? this.at[lo] : -1;
+    const i = firstAtOrAbove(this.at, from);
+    return i < this.at.length && this.at[i] < to ? this.at[i] : -1;
   }
 }
 
