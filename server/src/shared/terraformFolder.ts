@@ -28,7 +28,8 @@ export function readTerraformFolder(dir: string, skip: (file: string) => boolean
     const file = path.join(dir, name);
     if (skip(file)) continue;
     try {
-      if (!fs.statSync(file).isFile() || fs.statSync(file).size > MAX_FILE_BYTES) continue;
+      const stat = fs.statSync(file);
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) continue;
       // Decoded as Terraform reads it (UTF-8 only): a file it refuses gives the folder no facts.
       const decoded = decodeText(fs.readFileSync(file), { utf16: false, reader: 'Terraform' });
       if (decoded.ok) out.push({ file, text: decoded.text });
