@@ -74,5 +74,10 @@ export interface CompletionItem {
   filterText?: string;
 }
 
-/** The kinds of file the product understands. */
-export type FileKind = 'agent' | 'terraform' | 'terraform-lock';
+/**
+ * The kinds of file the product understands. `agent-env`: a YAML or JSON file
+ * whose content configures an Agent through its environment (Kubernetes,
+ * Helm values, DatadogAgent, docker-compose, ECS task definitions; see
+ * agentEnv/discover.ts).
+ */
+export type FileKind = 'agent' | 'agent-env' | 'terraform' | 'terraform-lock';
