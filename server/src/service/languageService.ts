@@ -334,6 +334,18 @@ export class LanguageService {
   }
 
   /**
+   * Findings that depend on several files of the workspace at once
+   * (`agent/role-not-mapped`: a workload's role against the intake mappings
+   * declared anywhere), by path. `docs` are every relevant file of the
+   * workspace, open or not; the hosts (server, `dd-wif lint FOLDER`) add
+   * these to each file's own findings.
+   */
+  workspaceFindings(docs: readonly SourceDocument[]): Map<string, Finding[]> {
+    void docs; // filled by the role-not-mapped rule (#12 item 3)
+    return new Map();
+  }
+
+  /**
    * Quick fixes for the findings that touch `range`. Recomputed from the
    * current text, so a client that drops diagnostic data still gets them.
    * `codes` narrows them to the diagnostics the client asked about.
