@@ -96,7 +96,7 @@ describe('compose: map form', () => {
 });
 
 describe('compose: list form', () => {
-  test('`- NAME=value`: the name and the value part (inner) at their characters; the item is replaced only through inner', () => {
+  test('`- NAME=value`: the name and the value part at their characters; a quick fix replaces the part only (inner)', () => {
     const m = marked(yaml`
       services:
         agent:
@@ -110,16 +110,15 @@ describe('compose: list form', () => {
     `);
     const [n1, v1, n2, v2, n3, v3, n4, n5, v5, n6, v6] = markedSpans(m);
     const s = read(m.text).workloads[0].settings;
-    const item = (n: { start: number }, v: { end: number }, quoted = 0) => ({ start: n.start - quoted, end: v.end + quoted });
     assert.deepEqual(
       s.map((x) => [x.name, x.nameSpan, x.value]),
       [
-        ['DD_DELEGATED_AUTH_ORG_UUID', n1, { kind: 'literal', text: 'not-a-uuid', span: item(n1, v1), syntax: 'yaml', replaceable: false, inner: v1 }],
-        ['DD_SITE', n2, { kind: 'literal', text: 'datadoghq.eu', span: item(n2, v2, 1), syntax: 'yaml', replaceable: false, inner: v2 }],
-        ['DD_DELEGATED_AUTH_PROVIDER', n3, { kind: 'literal', text: 'aws', span: item(n3, v3, 1), syntax: 'yaml', replaceable: false, inner: v3 }],
+        ['DD_DELEGATED_AUTH_ORG_UUID', n1, { kind: 'literal', text: 'not-a-uuid', span: v1, syntax: 'yaml', replaceable: true, inner: v1 }],
+        ['DD_SITE', n2, { kind: 'literal', text: 'datadoghq.eu', span: v2, syntax: 'yaml', replaceable: true, inner: v2 }],
+        ['DD_DELEGATED_AUTH_PROVIDER', n3, { kind: 'literal', text: 'aws', span: v3, syntax: 'yaml', replaceable: true, inner: v3 }],
         ['DD_API_KEY', n4, { kind: 'unknown', span: n4, source: 'from the shell that runs Compose' }],
         ['DD_DELEGATED_AUTH_AWS_REGION', n5, { kind: 'unknown', span: v5, source: '`${REGION}` interpolated by Compose (shell or .env)' }],
-        ['DD_EMPTY', n6, { kind: 'literal', text: '', span: item(n6, v6), syntax: 'yaml', replaceable: false, inner: v6 }],
+        ['DD_EMPTY', n6, { kind: 'literal', text: '', span: v6, syntax: 'yaml', replaceable: true, inner: v6 }],
       ],
     );
   });

@@ -93,7 +93,8 @@ function readEnvironment(env: YValue, text: string, w: AgentWorkload, merged: bo
 function mapSetting(e: YEntry, merged: boolean): EnvSetting {
   const v = e.value;
   const nameSpan = keyCharacters(e);
-  const base = { name: e.key, label: e.key, nameSpan };
+  // The Agent reads upper-case names: `name` is what it would read, `label` what is written (the rules flag a mis-cased one).
+  const base = { name: e.key.toUpperCase(), label: e.key, nameSpan };
   if (v.kind !== 'scalar' || v.value === null) {
     // No value (or, not valid for Compose, a map or a list): nothing the file states.
     const span = v.kind === 'scalar' && v.end === v.start ? e.keySpan : { start: v.start, end: v.end };
@@ -124,10 +125,11 @@ function listSetting(item: YScalar, text: string): EnvSetting | undefined {
   const verbatim = !item.viaAlias && item.style !== 'block' && text.slice(item.start + q, item.end - q) === written;
   const at = item.start + q;
   const nameSpan = verbatim ? { start: at, end: at + name.length } : span;
-  if (eq === -1) return { name, label: name, nameSpan, value: { kind: 'unknown', span, source: FROM_SHELL } };
+  if (eq === -1) return { name: name.toUpperCase(), label: name, nameSpan, value: { kind: 'unknown', span, source: FROM_SHELL } };
   const inner = verbatim ? { start: at + eq + 1, end: item.end - q } : undefined;
-  // Part of a larger string: a quick fix replaces `inner`, never the item.
-  return { name, label: name, nameSpan, value: composeValue(written.slice(eq + 1), span, false, inner) };
+  // Part of a larger string: findings land on the value's part when it can be told, and a quick fix may
+  // replace that part (`inner`), never the item; when the part cannot be told, nothing is replaced.
+  return { name: name.toUpperCase(), label: name, nameSpan, value: composeValue(written.slice(eq + 1), inner ?? span, !!inner, inner) };
 }
 
 /**

@@ -231,7 +231,8 @@ function nameCharacters(n: YScalar, name: string): Span {
 }
 
 function setting(entry: NamedEntry, value: SettingValue): EnvSetting {
-  return { name: entry.name, label: entry.name, nameSpan: entry.nameSpan, value };
+  // The Agent reads upper-case names: `name` is what it would read, `label` what is written (the rules flag a mis-cased one).
+  return { name: entry.name.toUpperCase(), label: entry.name, nameSpan: entry.nameSpan, value };
 }
 
 /**

@@ -8,6 +8,8 @@ import type { Document } from 'yaml';
 import { parseAgentYaml } from '../agent/lint';
 import { sniffAgentEnv, type AgentEnvHint } from './discover';
 import { readKubernetes } from './kubernetes';
+import { readCompose } from './compose';
+import { readEcsTaskDefinitions } from './ecs';
 import { emptyAgentEnvFile, type AgentEnvFile } from './settings';
 
 export type AgentEnvReader = (doc: Document, text: string) => AgentEnvFile;
@@ -15,6 +17,8 @@ export type AgentEnvReader = (doc: Document, text: string) => AgentEnvFile;
 /** The reader of each form (forms without one yet are skipped). */
 export const READERS: Partial<Record<AgentEnvHint, AgentEnvReader>> = {
   kubernetes: readKubernetes,
+  compose: readCompose,
+  ecs: readEcsTaskDefinitions,
 };
 
 /**

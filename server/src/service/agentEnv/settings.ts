@@ -25,7 +25,9 @@ export interface LiteralValue {
   /**
    * A quick fix may replace `span` with a new literal of `syntax`: false when
    * the value is not written here (an alias, a merged map) or is part of a
-   * larger string (a compose `KEY=value` list item).
+   * larger string it cannot be told apart in (a compose `KEY=value` list item
+   * with escapes); a `KEY=value` item whose value part can be told apart is
+   * replaceable through `inner`.
    */
   replaceable: boolean;
   /** For a `KEY=value` item: the value's part of the item (replace this instead of `span`). */

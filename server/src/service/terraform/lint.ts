@@ -1,6 +1,7 @@
 // Lints a Terraform file or a .terraform.lock.hcl: parse (incrementally when
 // a previous tree is given), extract the model, run the tf/* and arn/* rules
-// with what the rest of the folder says.
+// with what the rest of the folder says, and the agent/* rules on the Agent
+// containers of `aws_ecs_task_definition` resources (ecs.ts).
 
 import type { Finding } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
@@ -8,6 +9,8 @@ import { TfRuleContext, type FolderFacts } from './context';
 import { isHclRuntimeFailure, parseHcl, syntaxProblems, type HclRuntime, type HclTree, type ParseOptions, type SyntaxProblem } from './hcl';
 import { extractLockModel, extractTerraformModel, literalString, type TerraformLockModel, type TerraformModel } from './model';
 import { lockFileRules, runTerraformRules, usesCloudAuth } from './rules';
+import { terraformAgentEnv } from './ecs';
+import { judgeAgentEnv } from '../agentEnv/rules';
 
 export interface TerraformAnalysis {
   /**
@@ -65,7 +68,11 @@ export function lintTerraform(a: TerraformAnalysis, index: TextIndex, folder: Fo
   const model = a.model ? { ...a.model, providers: datadogProviders(a.model, folder.datadogLocalNames) } : EMPTY_MODEL;
   const ctx = new TfRuleContext(model, index, folder);
   for (const p of a.syntax) ctx.report('tf/hcl-syntax', p.span, `HCL syntax: ${p.message}`);
-  if (a.model) runTerraformRules(ctx);
+  if (a.model) {
+    runTerraformRules(ctx);
+    // The Agent containers of `aws_ecs_task_definition` resources: the same agent/* judgments as in any other form.
+    judgeAgentEnv(terraformAgentEnv(a.model), index, { add: (f) => ctx.findings.push(f) });
+  }
   if (a.lock) lockFileRules(ctx, a.lock);
   return ctx.findings.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
 }

@@ -16,6 +16,7 @@ import type { HclTree, Span } from './hcl';
 import { Occurrences, collectArnPatterns, type MappingRef, type TfArnPattern } from './arnPatterns';
 import { readBody, topLevelBlocks, type RawBlock } from './recovery';
 import { classify, invalid, literalString, objectKey, spanOf, type HclAttribute, type HclLabel } from './values';
+import { ECS_TASK_DEFINITION, readEcsTaskDefinition, type TfEcsTaskDefinition } from './ecs';
 
 export {
   literalString,
@@ -101,6 +102,12 @@ export interface TerraformModel {
   mappings: TfMappingResource[];
   /** Every `arn_pattern` the arn/* rules judge, in text order: the mappings' own and those in collections (arnPatterns.ts). */
   arnPatterns: TfArnPattern[];
+  /**
+   * The `aws_ecs_task_definition` resources, with the Agent settings of their
+   * containers (ecs.ts). Optional so that a model made elsewhere (tests, an
+   * empty model) needs no change; extraction always sets it.
+   */
+  ecsTaskDefinitions?: TfEcsTaskDefinition[];
 }
 
 export interface TfLockedProvider extends BlockInfo {
@@ -141,7 +148,8 @@ const HEADER = /([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:"([^"\\\r\n]*)")?/y;
 
 /**
  * The top-level blocks worth reading: terraform, provider, a resource whose
- * type label is a WIF mapping (or cannot be told from the text), or a header
+ * type label is a WIF mapping or an ECS task definition (or cannot be told
+ * from the text), or a header
  * broken across lines (recovery.ts reads its real header).
  */
 function interestingHeader(n: Node, text: string): boolean {
@@ -149,7 +157,7 @@ function interestingHeader(n: Node, text: string): boolean {
   const m = HEADER.exec(text);
   if (!m) return true;
   if (m[1] === 'terraform' || m[1] === 'provider') return true;
-  if (m[1] === 'resource' && (m[2] === undefined || MAPPING_TYPES.has(m[2]))) return true;
+  if (m[1] === 'resource' && (m[2] === undefined || MAPPING_TYPES.has(m[2]) || m[2] === ECS_TASK_DEFINITION)) return true;
   const brace = text.indexOf('{', n.startIndex);
   const lineBreak = text.indexOf('\n', n.startIndex);
   return lineBreak !== -1 && lineBreak < brace;
@@ -169,7 +177,7 @@ export function extractTerraformModel(tree: HclTree): TerraformModel {
 
 function extractFrom(tree: HclTree, blocks: RawBlock[], occ: Occurrences): TerraformModel {
   const text = tree.text;
-  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [], arnPatterns: [] };
+  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [], arnPatterns: [], ecsTaskDefinitions: [] };
   const providerBlocks: RawBlock[] = [];
   const mappingRefs: MappingRef[] = [];
   for (const b of blocks) {
@@ -193,6 +201,8 @@ function extractFrom(tree: HclTree, blocks: RawBlock[], occ: Occurrences): Terra
       const kind = mapping.type === 'datadog_aws_wif_intake_mapping' ? 'intake' : 'identity';
       const pattern = mapping.arnPattern && { value: mapping.arnPattern.value, nameSpan: mapping.arnPattern.nameSpan };
       mappingRefs.push({ block: b, body, kind, owner: `${mapping.type}.${mapping.name}`, pattern });
+    } else if (b.type === 'resource' && b.labels[0]?.value === ECS_TASK_DEFINITION) {
+      model.ecsTaskDefinitions!.push(readEcsTaskDefinition(b, readBody(b.items, text), text));
     }
   }
   model.arnPatterns = collectArnPatterns(blocks, mappingRefs, text, occ);
