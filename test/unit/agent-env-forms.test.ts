@@ -8,6 +8,8 @@
 
 import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { LanguageService, type Finding, type Range } from '../../server/src/service';
 import { lintAgentEnv } from '../../server/src/service/agentEnv/lint';
@@ -283,3 +285,55 @@ describe('Terraform: a misspelt delegated-auth name is flagged even where nothin
 function hcl(strings: TemplateStringsArray, ...values: unknown[]): string {
   return yaml(strings, ...values);
 }
+
+describe('examples/agent-env (what the demo lints)', () => {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const lintExample = (rel: string): string[] => {
+    const text = fs.readFileSync(path.join(root, rel), 'utf8');
+    const form: Form = rel.endsWith('.tf') ? 'tf-jsonencode' : rel.endsWith('.json') ? 'ecs-json' : 'compose-map';
+    return lint(form, text).map((f) => `${f.range.start.line + 1} ${f.code}`);
+  };
+  const expected: Record<string, string[]> = {
+    'examples/agent-env/compose/bad/docker-compose.yaml': [
+      '5 agent/version-unsupported',
+      '7 agent/unknown-site',
+      '8 agent/no-fallback-api-key',
+      '8 agent/org-uuid-invalid',
+      '9 agent/provider-invalid',
+      '10 agent/region-invalid',
+      '11 agent/legacy-key',
+      '12 agent/org-uuid-missing',
+      '12 agent/product-key-ignored',
+      '19 agent/unknown-key',
+      '20 agent/org-uuid-missing',
+      '20 agent/refresh-interval-invalid',
+    ],
+    'examples/agent-env/ecs/bad/task-definition.json': [
+      '8 agent/version-unsupported',
+      '11 agent/unknown-site',
+      '12 agent/no-fallback-api-key',
+      '12 agent/org-uuid-invalid',
+      '13 agent/provider-invalid',
+      '14 agent/region-invalid',
+      '15 agent/refresh-interval-invalid',
+      '16 agent/unknown-key',
+    ],
+    'examples/agent-env/terraform-ecs/bad/main.tf': [
+      '18 agent/version-unsupported',
+      '21 agent/gov-site-unsupported',
+      '22 agent/no-fallback-api-key',
+      '22 agent/org-uuid-invalid',
+      '23 agent/provider-invalid',
+      '24 agent/unknown-key',
+      '40 agent/region-invalid',
+    ],
+    'examples/agent-env/compose/good/docker-compose.yaml': [],
+    'examples/agent-env/ecs/good/task-definition.json': [],
+    'examples/agent-env/terraform-ecs/good/main.tf': [],
+  };
+  for (const [rel, codes] of Object.entries(expected)) {
+    test(rel, () => {
+      assert.deepEqual(lintExample(rel), codes);
+    });
+  }
+});
