@@ -10,6 +10,8 @@ import { parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { readEcsTaskDefinitions, secretSource } from '../../server/src/service/agentEnv/ecs';
 import type { AgentEnvFile } from '../../server/src/service/agentEnv/settings';
+import { sniffAgentEnv } from '../../server/src/service/agentEnv/discover';
+import { readAgentEnv } from '../../server/src/service/agentEnv/readers';
 import { marked } from '../helpers/markers';
 import { describeFile, markedSpans, spansWithin } from '../helpers/agentEnvFiles';
 
@@ -162,5 +164,20 @@ describe('ECS JSON: weird shapes never throw', () => {
     const w = read(text).workloads;
     assert.equal(w.length, n);
     assert.equal(w[n - 1].label, `container \`c${n - 1}\``);
+  });
+});
+
+describe('ECS JSON: found by content', () => {
+  test('a task definition, describe-task-definition output and a bare container list (a `file()` target) are read; other JSON lists are not', () => {
+    const bare = '[\n  {"name": "agent", "image": "datadog/agent:7.78.0", "environment": [{"name": "DD_DELEGATED_AUTH_ORG_UUID", "value": "x"}]}\n]\n';
+    assert.deepEqual(sniffAgentEnv(bare), ['ecs']);
+    assert.deepEqual(
+      readAgentEnv(bare).workloads.map((w) => [w.label, w.settings.map((s) => s.name)]),
+      [['container `agent`', ['DD_DELEGATED_AUTH_ORG_UUID']]],
+    );
+    assert.deepEqual(sniffAgentEnv(marked(TASK).text), ['ecs']);
+    assert.deepEqual(sniffAgentEnv(`{"taskDefinition": ${marked(TASK).text}}`), ['ecs']);
+    assert.deepEqual(sniffAgentEnv('[{"name": "datadog", "version": "1.0"}]'), []);
+    assert.deepEqual(sniffAgentEnv('[{"image": "datadog/agent", "ports": [80]}]'), []);
   });
 });

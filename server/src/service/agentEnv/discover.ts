@@ -21,6 +21,8 @@ export function sniffAgentEnv(text: string): AgentEnvHint[] {
   const hints: AgentEnvHint[] = [];
   const trimmed = head.trimStart();
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && head.includes('"containerDefinitions"')) hints.push('ecs');
+  // A bare list of container definitions: the JSON file a Terraform `container_definitions = file(…)` reads.
+  else if (trimmed.startsWith('[') && /"image"\s*:/.test(head) && /"(?:environment|secrets)"\s*:/.test(head)) hints.push('ecs');
   if (/^kind:\s*["']?DatadogAgent\b/m.test(head)) hints.push('operator');
   // YAML keys at a line's start, or JSON's quoted ones anywhere (`kubectl get -o json`, one-line manifests).
   if ((/^\s*apiVersion:/m.test(head) || /"apiVersion"\s*:/.test(head)) && (/^\s*kind:/m.test(head) || /"kind"\s*:/.test(head))) hints.push('kubernetes');
