@@ -356,7 +356,7 @@ class WorkloadJudge {
       this.report(
         'agent/version-unsupported',
         image.span,
-        `Agent ${formatVersion(v.version)} (\`${shorten(v.tag, 60)}\`) does not read the delegated-auth variables set in ${this.where}: they need Agent ${formatVersion(MIN_AGENT_VERSION)} or later. Upgrade the image.`,
+        `Agent ${formatVersion(v.version)}${v.tag === formatVersion(v.version) ? '' : ` (\`${shorten(v.tag, 60)}\`)`} does not read the delegated-auth variables set in ${this.where}: they need Agent ${formatVersion(MIN_AGENT_VERSION)} or later. Upgrade the image.`,
       );
     }
   }
