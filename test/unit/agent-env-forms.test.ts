@@ -337,3 +337,75 @@ describe('examples/agent-env (what the demo lints)', () => {
     });
   }
 });
+
+describe('through the language service: hover, completion, Test Login lens', () => {
+  const TF = hcl`
+    resource "aws_ecs_task_definition" "agent" {
+      container_definitions = jsonencode([{
+        name = "datadog-agent"
+        environment = [
+          { name = "DD_DELEGATED_AUTH_ORG_UUID", value = "${UUID}" },
+          { name = "DD_SITE", value = "datadoghq.eu" },
+          { name = "DD_DELEGATED_AUTH_AWS_REGION", value = "eu-west-1" },
+          { name = "DD_API_KEY", value = var.api_key },
+        ]
+      }])
+    }
+  `;
+
+  function at(text: string, needle: string, delta = 1) {
+    const i = text.indexOf(needle);
+    assert.ok(i >= 0, needle);
+    const before = text.slice(0, i + delta);
+    const lines = before.split('\n');
+    return { line: lines.length - 1, character: lines[lines.length - 1].length };
+  }
+
+  function withDoc<T>(path: string, text: string, fn: (doc: { path: string; text: string }) => T): T {
+    try {
+      return fn({ path, text });
+    } finally {
+      service.forget(path);
+    }
+  }
+
+  test('.tf: hover on a variable name and on a value from Terraform', () => {
+    withDoc(TF_PATH, TF, (doc) => {
+      const name = service.hover(doc, at(TF, 'DD_DELEGATED_AUTH_ORG_UUID', 3));
+      assert.match(JSON.stringify(name?.contents), /sets `delegated_auth.org_uuid`/);
+      const fromVar = service.hover(doc, at(TF, 'var.api_key', 2));
+      assert.match(JSON.stringify(fromVar?.contents), /`var.api_key` from Terraform/);
+    });
+  });
+
+  test('.tf: a Test Login lens on the org UUID variable, with the container\'s site and region', () => {
+    const targets = withDoc(TF_PATH, TF, (doc) => service.loginTargets(doc));
+    assert.deepEqual(
+      targets.map((t) => [t.flow, t.orgUuid, t.site, t.region, t.range.start.line]),
+      [['agent', UUID, 'datadoghq.eu', 'eu-west-1', 4]],
+    );
+  });
+
+  test('.tf: completion of the variable names inside a task definition only', () => {
+    const text = TF.replace('{ name = "DD_SITE"', '{ name = "DD_DELEGATED_AUTH_PR');
+    const items = withDoc(TF_PATH, text, (doc) => service.complete(doc, at(text, 'DD_DELEGATED_AUTH_PR', 'DD_DELEGATED_AUTH_PR'.length)));
+    assert.ok(items.some((i) => i.label === 'DD_DELEGATED_AUTH_PROVIDER'), items.map((i) => i.label).join(' '));
+    const outside = `variable "x" {\n  default = "DD_DELEGATED_AUTH_PR"\n}\n`;
+    assert.deepEqual(withDoc(TF_PATH, outside, (doc) => service.complete(doc, at(outside, 'DD_DELEGATED_AUTH_PR', 'DD_DELEGATED_AUTH_PR'.length))), []);
+  });
+
+  test('docker-compose.yaml and task-definition.json: found by content, linted, hovered, with a lens', () => {
+    const compose = build('compose-map', { env: [['DD_DELEGATED_AUTH_ORG_UUID', 'not-a-uuid'], ['DD_SITE', 'datadoghq.eu']], secrets: ['DD_API_KEY'] });
+    withDoc('/proj/docker-compose.yaml', compose, (doc) => {
+      assert.deepEqual(service.lint(doc).map((f) => f.code), ['agent/org-uuid-invalid']);
+      assert.match(JSON.stringify(service.hover(doc, at(compose, '${DD_API_KEY}', 2))?.contents), /interpolated by Compose/);
+      assert.deepEqual(service.loginTargets(doc).map((t) => [t.orgUuid, t.site]), [['not-a-uuid', 'datadoghq.eu']]);
+    });
+    const json = build('ecs-json', { env: [['DD_DELEGATED_AUTH_ORG_UUID', UUID], ['DD_DELEGATED_AUTH_PROVIDER', 'gcp']], secrets: ['DD_API_KEY'] });
+    withDoc('/proj/task-definition.json', json, (doc) => {
+      assert.deepEqual(service.lint(doc).map((f) => f.code), ['agent/provider-invalid']);
+      assert.match(JSON.stringify(service.hover(doc, at(json, 'arn:aws:secretsmanager', 2))?.contents), /from Secrets Manager/);
+      assert.deepEqual(service.loginTargets(doc).map((t) => t.orgUuid), [UUID]);
+    });
+  });
+});

@@ -23,6 +23,7 @@ import { judgeAgentEnv } from './agentEnv/rules';
 import { agentEnvHover } from './agentEnv/hover';
 import { agentEnvCompletion } from './agentEnv/completion';
 import type { AgentEnvFile } from './agentEnv/settings';
+import { insideEcsTaskDefinition, terraformAgentEnv } from './terraform/ecs';
 import { baseName } from './fileKinds';
 
 export interface ServiceSettings {
@@ -309,7 +310,9 @@ export class LanguageService {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
-      return a.terraform?.model ? terraformHover(a.terraform.model, a.index, pos) : null;
+      const model = a.terraform?.model;
+      // The Agent containers of aws_ecs_task_definition resources get the env forms' hover.
+      return model ? (terraformHover(model, a.index, pos) ?? agentEnvHover(terraformAgentEnv(model), a.index, pos)) : null;
     }
     if (kind === 'agent-env') {
       const a = this.analysis(doc);
@@ -326,7 +329,12 @@ export class LanguageService {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
-      return a.terraform?.model ? terraformCompletion(a.terraform.model, a.index, pos) : [];
+      const model = a.terraform?.model;
+      if (!model) return [];
+      const items = terraformCompletion(model, a.index, pos);
+      // Inside an aws_ecs_task_definition: the Agent's variable names and values, as in the env forms.
+      if (items.length === 0 && insideEcsTaskDefinition(model, a.index.offsetAt(pos))) return agentEnvCompletion(a.index, pos);
+      return items;
     }
     if (kind === 'agent-env') {
       const a = this.analysis(doc);
@@ -342,7 +350,9 @@ export class LanguageService {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
-      return a.terraform?.model ? terraformLoginTargets(a.terraform.model, a.index) : [];
+      const model = a.terraform?.model;
+      // Each provider "datadog" block, and each org UUID variable of an Agent container of an aws_ecs_task_definition.
+      return model ? [...terraformLoginTargets(model, a.index), ...agentEnvLoginTargets(terraformAgentEnv(model), a.index)] : [];
     }
     if (kind === 'agent-env') {
       const a = this.analysis(doc);

@@ -49,6 +49,11 @@ export function terraformAgentEnv(model: { ecsTaskDefinitions?: readonly TfEcsTa
   return { workloads: (model?.ecsTaskDefinitions ?? []).flatMap((t) => t.workloads), serviceAccounts: [] };
 }
 
+/** Whether `offset` lies in an `aws_ecs_task_definition` block (for completion of the Agent's variables there). */
+export function insideEcsTaskDefinition(model: { ecsTaskDefinitions?: readonly TfEcsTaskDefinition[] }, offset: number): boolean {
+  return (model.ecsTaskDefinitions ?? []).some((t) => offset > t.span.start && offset < t.span.end);
+}
+
 /** Reads a task definition resource (its body as the model read it, value nodes included). */
 export function readEcsTaskDefinition(block: RawBlock, body: Body, text: string): TfEcsTaskDefinition {
   const address = `${ECS_TASK_DEFINITION}.${block.labels[1]?.value ?? ''}`;
