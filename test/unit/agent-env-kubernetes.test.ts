@@ -207,6 +207,31 @@ test('weird shapes read as far as they make sense, never throw', () => {
   }
 });
 
+test('a Helm chart template: `{{ … }}` values are unknown, templated names are skipped', () => {
+  const text = yaml`
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {name: '{{ template "datadog.fullname" . }}'}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: agent
+              image: "{{ .Values.agents.image.repository }}:{{ .Values.agents.image.tag }}"
+              env:
+                - name: DD_DELEGATED_AUTH_ORG_UUID
+                  value: "{{ .Values.orgUuid }}"
+                - name: "{{ .Values.extraName }}"
+                  value: x
+                - name: DD_API_KEY
+                  value: {{ .Values.apiKey | quote }}
+  `;
+  const [w] = readAgentEnv(text).workloads;
+  assert.deepEqual(w.settings.map((s) => [s.name, s.value.kind]), [['DD_DELEGATED_AUTH_ORG_UUID', 'unknown'], ['DD_API_KEY', 'unknown']]);
+  assert.equal(w.images[0].unknown, true);
+  assert.deepEqual(lintAgentEnv(text), []);
+});
+
 test('an unrelated manifest that mentions datadog stays quiet', () => {
   const text = yaml`
     apiVersion: apps/v1

@@ -127,7 +127,7 @@ function readEnvVar(item: YMap): EnvSetting | undefined {
   const nameEntry = lastEntry(item, 'name');
   if (nameEntry?.value.kind !== 'scalar' || nameEntry.value.value === null) return undefined;
   const label = scalarString(nameEntry.value);
-  if (label === '') return undefined;
+  if (label === '' || label.includes('{{')) return undefined;
   const nameSpan = innerSpan(nameEntry.value);
   const from = lastEntry(item, 'valueFrom');
   const literal = lastEntry(item, 'value');
@@ -140,10 +140,13 @@ function readEnvVar(item: YMap): EnvSetting | undefined {
     // Kubernetes expands `$(NAME)` from the container's earlier variables: what the Agent gets is not written here.
     const reference = /\$\([A-Za-z_][A-Za-z0-9_]*\)/.exec(text);
     if (reference) value = { kind: 'unknown', span: v, source: `expanded by Kubernetes from \`${reference[0]}\`` };
+    // A chart's template (`templates/daemonset.yaml`) is YAML only once rendered: `{{ … }}` is filled in by Helm.
+    else if (text.includes('{{')) value = { kind: 'unknown', span: v, source: 'from a template (`{{ … }}`)' };
     else value = { kind: 'literal', text, span: v.end > v.start ? v : { start: literal.keySpan.end, end: literal.keySpan.end }, syntax: 'yaml', replaceable: !v.viaAlias && !literal.merged && v.style !== 'block' && v.end > v.start };
   } else if (literal) {
-    // A map or a list: not a string, so the API server refuses it; nothing the Agent reads.
-    return undefined;
+    // A map or a list is no string (the API server refuses it): most likely a template (`{{ .Values.x }}`
+    // reads as a flow map), whose value is not written here.
+    value = { kind: 'unknown', span: literal.value, source: 'not a string here (a template?)' };
   } else {
     // Neither `value` nor `valueFrom`: the variable is set, empty.
     value = { kind: 'literal', text: '', span: nameSpan, syntax: 'yaml', replaceable: false };
