@@ -18,8 +18,10 @@ import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import type { HclRuntime } from '../../server/src/service/terraform/hcl';
 import { analyseTerraform } from '../../server/src/service/terraform/lint';
 import { terraformAgentEnv } from '../../server/src/service/terraform/ecs';
-import type { EnvSetting } from '../../server/src/service/agentEnv/settings';
+import type { AgentEnvFile, EnvSetting } from '../../server/src/service/agentEnv/settings';
 import { applyEdits, marked, yaml } from '../helpers/markers';
+import { Rng, assertWellFormed, randomCharFrom, textMutations } from '../helpers/corpus';
+import { spansWithin } from '../helpers/agentEnvFiles';
 
 const UUID = '11111111-2222-3333-4444-555555555555';
 
@@ -158,14 +160,18 @@ function assertValid(form: Form, text: string, name: string, value: string): voi
   }
 }
 
-/** The settings of a .tf file, as the lint reads them (its own analysis, freed afterwards). */
-function tfSettings(text: string): EnvSetting[] {
+/** What a .tf file says about Agents, as the lint reads it (its own analysis, freed afterwards). */
+function tfAgentEnv(text: string): AgentEnvFile {
   const a = analyseTerraform(tfRuntime, text, false);
   try {
-    return terraformAgentEnv(a.model).workloads.flatMap((w) => w.settings);
+    return terraformAgentEnv(a.model);
   } finally {
     a.tree.delete();
   }
+}
+
+function tfSettings(text: string): EnvSetting[] {
+  return tfAgentEnv(text).workloads.flatMap((w) => w.settings);
 }
 
 for (const form of FORMS) {
@@ -408,4 +414,26 @@ describe('through the language service: hover, completion, Test Login lens', () 
       assert.deepEqual(service.loginTargets(doc).map((t) => t.orgUuid), [UUID]);
     });
   });
+});
+
+describe('mutations of the bad examples never throw and keep every finding inside the text', () => {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const cases: [Form, string, string[]][] = [
+    ['compose-map', 'examples/agent-env/compose/bad/docker-compose.yaml', ['-', ':', ' ', '\n', '=', '$', '${', '$$', '&a', '*a', '<<: ', 'DD_', '#', '"']],
+    ['ecs-json', 'examples/agent-env/ecs/bad/task-definition.json', ['{', '}', '[', ']', ',', ':', '"', '\\', 'null', 'DD_', '\n']],
+    ['tf-jsonencode', 'examples/agent-env/terraform-ecs/bad/main.tf', ['{', '}', '[', ']', ',', '=', '"', '\\', '${', '$${', '<<EOF', 'EOF', 'jsonencode(', 'DD_', '\n']],
+  ];
+  for (const [form, rel, specials] of cases) {
+    test(rel, () => {
+      const base = fs.readFileSync(path.join(root, rel), 'utf8');
+      const rng = new Rng(rel.length);
+      const ops = Object.values(textMutations(randomCharFrom(specials)));
+      for (let i = 0; i < 150; i++) {
+        let mutated = base;
+        for (let n = rng.between(1, 3); n > 0; n--) mutated = rng.pick(ops)(mutated, rng);
+        assertWellFormed(lint(form, mutated), mutated, `${rel}, mutation ${i}`);
+        assert.ok(spansWithin(mutated, form.startsWith('tf-') ? tfAgentEnv(mutated) : readAgentEnv(mutated)), `${rel}, mutation ${i}`);
+      }
+    });
+  }
 });
