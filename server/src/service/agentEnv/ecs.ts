@@ -54,25 +54,25 @@ export function readEcsTaskDefinitions(doc: Document, text: string): AgentEnvFil
   } catch {
     return file;
   }
-  collect(root, text, inFile(text), file.workloads, 0);
+  collect(root, inFile(text), file.workloads, 0);
   return file;
 }
 
-function collect(v: YValue, text: string, placement: JsonPlacement, out: AgentWorkload[], depth: number): void {
+function collect(v: YValue, placement: JsonPlacement, out: AgentWorkload[], depth: number): void {
   if (v.kind === 'map') {
     const wrapped = lastEntry(v, 'taskDefinition')?.value;
     const taskDefinition = lastEntry(v, 'containerDefinitions') ? v : wrapped?.kind === 'map' ? wrapped : undefined;
-    if (taskDefinition) out.push(...readTaskDefinition(taskDefinition, text, placement));
+    if (taskDefinition) out.push(...readTaskDefinition(taskDefinition, placement));
     return;
   }
   if (v.kind !== 'seq' || depth >= MAX_LIST_NESTING) return;
   // A bare list of container definitions (what a Terraform `container_definitions` holds)…
   if (v.items.some(isContainerDefinition)) {
-    out.push(...readContainerDefinitions(v, text, placement));
+    out.push(...readContainerDefinitions(v, placement));
     return;
   }
   // …or a list of task definitions.
-  for (const item of v.items) collect(item, text, placement, out, depth + 1);
+  for (const item of v.items) collect(item, placement, out, depth + 1);
 }
 
 /** A map that looks like a container definition rather than a task definition. */
@@ -80,15 +80,15 @@ function isContainerDefinition(v: YValue): boolean {
   return v.kind === 'map' && !lastEntry(v, 'containerDefinitions') && (!!lastEntry(v, 'image') || !!lastEntry(v, 'environment') || !!lastEntry(v, 'secrets'));
 }
 
-function readTaskDefinition(td: YMap, text: string, placement: JsonPlacement): AgentWorkload[] {
+function readTaskDefinition(td: YMap, placement: JsonPlacement): AgentWorkload[] {
   const defs = lastEntry(td, 'containerDefinitions')?.value;
   if (!defs) return [];
   const family = stringAt(td, 'family');
-  const role = taskRole(td, text, placement);
-  return readContainerDefinitions(defs, text, placement, { owner: family === undefined ? undefined : `task definition \`${shorten(family)}\``, role });
+  const role = taskRole(td, placement);
+  return readContainerDefinitions(defs, placement, { owner: family === undefined ? undefined : `task definition \`${shorten(family)}\``, role });
 }
 
-function taskRole(td: YMap, text: string, placement: JsonPlacement): RoleRef | undefined {
+function taskRole(td: YMap, placement: JsonPlacement): RoleRef | undefined {
   const v = lastEntry(td, 'taskRoleArn')?.value;
   if (v?.kind !== 'scalar' || v.value === null) return undefined;
   const span = placement.span(v);
@@ -104,24 +104,24 @@ export interface ContainerContext {
 }
 
 /** One workload per container definition of a `containerDefinitions` list. */
-export function readContainerDefinitions(defs: YValue, text: string, placement: JsonPlacement, context: ContainerContext = {}): AgentWorkload[] {
+export function readContainerDefinitions(defs: YValue, placement: JsonPlacement, context: ContainerContext = {}): AgentWorkload[] {
   if (defs.kind !== 'seq') return [];
   const out: AgentWorkload[] = [];
   for (const c of defs.items) {
     if (c.kind !== 'map') continue;
-    out.push(readContainer(c, text, placement, context));
+    out.push(readContainer(c, placement, context));
   }
   return out;
 }
 
-function readContainer(c: YMap, text: string, placement: JsonPlacement, context: ContainerContext): AgentWorkload {
+function readContainer(c: YMap, placement: JsonPlacement, context: ContainerContext): AgentWorkload {
   const nameValue = lastEntry(c, 'name')?.value;
   const name = nameValue?.kind === 'scalar' && nameValue.value !== null ? scalarString(nameValue) : undefined;
   const label = [name === undefined ? 'a container' : `container \`${shorten(name)}\``, context.owner && `of ${context.owner}`].filter(Boolean).join(' ');
   const anchor = nameValue?.kind === 'scalar' && name !== undefined ? placement.span(nameValue) : placement.span({ start: c.start, end: Math.min(c.end, c.start + 1) });
   const w: AgentWorkload = { form: placement.form, label, anchor, settings: [], opaqueSources: [], images: [] };
   if (context.role) w.role = context.role;
-  readEnvironment(c, text, placement, w);
+  readEnvironment(c, placement, w);
   readSecrets(c, placement, w);
   readEnvironmentFiles(c, placement, w);
   const image = lastEntry(c, 'image')?.value;
@@ -132,7 +132,7 @@ function readContainer(c: YMap, text: string, placement: JsonPlacement, context:
   return w;
 }
 
-function readEnvironment(c: YMap, text: string, placement: JsonPlacement, w: AgentWorkload): void {
+function readEnvironment(c: YMap, placement: JsonPlacement, w: AgentWorkload): void {
   const env = lastEntry(c, 'environment')?.value;
   if (!env || isNull(env)) return;
   if (env.kind !== 'seq') {

@@ -268,7 +268,7 @@ function readJsonString(v: HclValue, text: string, owner: string, role: RoleRef 
   if (!doc || doc.errors.length) return [];
   const placement = jsonPlacement(t, v.kind === 'heredoc', text);
   try {
-    return readContainerDefinitions(toValue(doc.contents, doc), json, placement, { owner, role });
+    return readContainerDefinitions(toValue(doc.contents, doc), placement, { owner, role });
   } catch {
     return [];
   }
