@@ -24,7 +24,8 @@ export function sniffAgentEnv(text: string): AgentEnvHint[] {
   if (/^kind:\s*["']?DatadogAgent\b/m.test(head)) hints.push('operator');
   if (/^\s*apiVersion:/m.test(head) && /^\s*kind:/m.test(head)) hints.push('kubernetes');
   if (/^services:/m.test(head)) hints.push('compose');
-  if (/^(datadog|agents|clusterAgent):/m.test(head)) hints.push('helm');
+  // The chart's values, or a wrapper holding them (Flux HelmRelease `spec.values`, Argo CD `valuesObject`, helmfile `releases`).
+  if (/^(datadog|agents|clusterAgent):/m.test(head) || /^kind:\s*["']?(HelmRelease|Application|ApplicationSet)\b/m.test(head) || /^releases:/m.test(head)) hints.push('helm');
   if (hints.length === 0 && head.includes('containerDefinitions')) hints.push('ecs');
   return hints;
 }
