@@ -75,7 +75,7 @@ describe('Helm values reader', () => {
       `DD_DELEGATED_AUTH_ORG_UUID|DD_DELEGATED_AUTH_ORG_UUID|=${UUID}`,
       'DD_DELEGATED_AUTH_AWS_REGION|DD_DELEGATED_AUTH_AWS_REGION|=us-east-1',
       `DD_LOGS_CONFIG_DELEGATED_AUTH_ORG_UUID|DD_LOGS_CONFIG_DELEGATED_AUTH_ORG_UUID|=${UUID}`,
-      'DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|?from ConfigMap `dd`, key `refresh`',
+      'DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|?from ConfigMap `dd` key `refresh`',
     ]);
     const r = m.ranges;
     const [key, site, uuid, region, logsUuid, refresh] = w.settings;
@@ -152,7 +152,7 @@ describe('Helm values reader', () => {
       'DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|=',
       'DD_DELEGATED_AUTH_ORG_UUID|DD_DELEGATED_AUTH_ORG_UUID|?a template the chart renders',
       'DD_DELEGATED_AUTH_PROVIDER|dd_delegated_auth_provider|=aws',
-      'DD_DELEGATED_AUTH_AWS_REGION|DD_DELEGATED_AUTH_AWS_REGION|?from Secret `aws`, key `region`',
+      'DD_DELEGATED_AUTH_AWS_REGION|DD_DELEGATED_AUTH_AWS_REGION|?from Secret `aws` key `region`',
     ]);
   });
 

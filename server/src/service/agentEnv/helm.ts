@@ -20,7 +20,8 @@
 import type { Document } from 'yaml';
 import { lastEntry, resetAliasBudget, toValue, type Span, type YMap, type YValue } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type HelmChartFacts, type ImageRef, type RoleRef, type ServiceAccountDecl, type ValueSyntax } from './settings';
-import { entryOf, IRSA_ANNOTATION, isTemplate, mapAt, readEnvDict, readEnvList, scalarText, settingValue, trimmed } from './yamlEnv';
+import { IRSA_ANNOTATION } from './kubernetes';
+import { entryOf, isTemplate, mapAt, readEnvDict, readEnvList, scalarText, settingValue, trimmed } from './yamlEnv';
 
 /** Keys of the chart's `datadog:` map that an unrelated chart's `datadog:` block is unlikely to hold together with env settings. */
 const CHART_DATADOG_KEYS = ['apiKey', 'apiKeyExistingSecret', 'appKey', 'appKeyExistingSecret', 'site', 'env', 'envDict', 'envFrom', 'clusterName', 'logs', 'apm', 'kubelet', 'tags', 'logLevel', 'processAgent', 'networkMonitoring', 'dd_url', 'secretBackend'];
@@ -90,12 +91,12 @@ function looksLikeChart(values: YMap): boolean {
 
 function readChart({ values, prefix }: ChartValues, syntax: ValueSyntax, text: string, file: AgentEnvFile): void {
   const dd = mapAt(values, 'datadog');
-  const envOptions = { syntax, text, helmTruthyValue: true };
+  const envOptions = { syntax, text, helm: true };
   const common: EnvSetting[] = [];
   const apiKey = apiKeySetting(dd, prefix, syntax, text);
   if (apiKey) common.push(apiKey);
   const site = entryOf(dd, 'site');
-  if (site && scalarText(site.value)) common.push({ name: 'DD_SITE', label: `${prefix}datadog.site`, nameSpan: span(site.keySpan), value: settingValue(site.value, syntax, 'a value that is not a string') });
+  if (site && scalarText(site.value)) common.push({ name: 'DD_SITE', label: `${prefix}datadog.site`, nameSpan: span(site.keySpan), value: settingValue(site.value, syntax, text) });
   const ddEnvFrom = entryOf(dd, 'envFrom');
 
   const ddKey = entryOf(values, 'datadog');
@@ -120,7 +121,7 @@ function readChart({ values, prefix }: ChartValues, syntax: ValueSyntax, text: s
       images: image ? [image] : [],
       helmChart: facts,
     };
-    const role = sa && roleOf(sa, file, syntax);
+    const role = sa && roleOf(sa, file, syntax, text);
     if (role) workload.role = role;
     return workload;
   };
@@ -164,7 +165,7 @@ function apiKeySetting(dd: YMap | undefined, prefix: string, syntax: ValueSyntax
   }
   const key = entryOf(dd, 'apiKey');
   if (key && (scalarText(key.value)?.trim() || key.value.kind !== 'scalar')) {
-    return { name: 'DD_API_KEY', label: `${prefix}datadog.apiKey`, nameSpan: span(key.keySpan), value: settingValue(key.value, syntax, 'a value that is not a string') };
+    return { name: 'DD_API_KEY', label: `${prefix}datadog.apiKey`, nameSpan: span(key.keySpan), value: settingValue(key.value, syntax, text) };
   }
   return undefined;
 }
@@ -184,8 +185,11 @@ function imageRef(image: YMap | undefined, defaultName: string | undefined, regi
   if (!tag || !tagText?.trim()) return undefined;
   const repository = scalarText(entryOf(image, 'repository')?.value)?.trim();
   const name = scalarText(entryOf(image, 'name')?.value)?.trim() || defaultName;
-  // The chart's `name` defaults to `agent` (the Agent and the Cluster Checks Runner) under `registry`.
-  const repo = repository || (registry?.trim() ? `${registry.trim().replace(/\/+$/, '')}/${name ?? 'agent'}` : name);
+  // `name` defaults to `agent` under the chart's `registry`; the Agent under the chart's default registry is left without a repository (the form's default Agent image).
+  let repo: string | undefined;
+  if (repository) repo = repository;
+  else if (registry?.trim()) repo = `${registry.trim().replace(/\/+$/, '')}/${name ?? 'agent'}`;
+  else if (name && name !== 'agent') repo = name;
   const suffix = scalarText(entryOf(image, 'tagSuffix')?.value)?.trim();
   const unknown = tag.value.kind !== 'scalar' || isTemplate(tagText) || (!!repo && isTemplate(repo));
   const ref: ImageRef = { tag: tagText.trim(), span: span(tag.value) };
@@ -211,7 +215,7 @@ function serviceAccount(rbac: YMap | undefined, fullname: string | undefined, su
  * through `tpl`), or, when it creates none (`rbac.create: false`), the
  * existing ServiceAccount it names, to be resolved across the workspace.
  */
-function roleOf(sa: ServiceAccount, file: AgentEnvFile, syntax: ValueSyntax): RoleRef | undefined {
+function roleOf(sa: ServiceAccount, file: AgentEnvFile, syntax: ValueSyntax, text: string): RoleRef | undefined {
   const rbac = sa.rbac;
   if (isFalse(entryOf(rbac, 'create')?.value)) {
     const named = entryOf(rbac, 'serviceAccountName');
@@ -221,7 +225,7 @@ function roleOf(sa: ServiceAccount, file: AgentEnvFile, syntax: ValueSyntax): Ro
   }
   const annotation = entryOf(mapAt(rbac, 'serviceAccountAnnotations'), IRSA_ANNOTATION);
   if (!annotation) return undefined;
-  const value = settingValue(annotation.value, syntax, 'a value that is not a string');
+  const value = settingValue(annotation.value, syntax, text);
   if (sa.createdName) {
     const decl: ServiceAccountDecl = { name: sa.createdName, roleArn: value, span: span(annotation.keySpan) };
     file.serviceAccounts.push(decl);

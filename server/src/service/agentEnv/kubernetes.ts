@@ -123,7 +123,8 @@ function readContainer(c: YMap, owner: string, init: boolean): AgentWorkload {
   return workload;
 }
 
-function readEnvVar(item: YMap): EnvSetting | undefined {
+/** One `env` item (`{name, value}` / `{name, valueFrom}`, a corev1.EnvVar): also what the Operator's and the chart's env lists hold. */
+export function readEnvVar(item: YMap): EnvSetting | undefined {
   const nameEntry = lastEntry(item, 'name');
   if (nameEntry?.value.kind !== 'scalar' || nameEntry.value.value === null) return undefined;
   const label = scalarString(nameEntry.value);
@@ -152,7 +153,7 @@ function readEnvVar(item: YMap): EnvSetting | undefined {
 }
 
 /** "from Secret `datadog-secret` key `api-key`", "from ConfigMap `x` key `y`", "from the pod's `metadata.namespace`". */
-function describeValueFrom(v: YValue): string {
+export function describeValueFrom(v: YValue): string {
   if (v.kind !== 'map') return 'from `valueFrom`';
   for (const [key, what] of [
     ['secretKeyRef', 'Secret'],

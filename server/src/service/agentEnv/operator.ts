@@ -21,7 +21,9 @@
 import type { Document } from 'yaml';
 import { lastEntry, resetAliasBudget, toValue, type Span, type YMap, type YValue } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type ImageRef, type RoleRef, type ValueSyntax } from './settings';
-import { entryOf, IRSA_ANNOTATION, isTemplate, mapAt, readEnvList, scalarText, settingValue, trimmed } from './yamlEnv';
+import { IRSA_ANNOTATION } from './kubernetes';
+import { parseImage } from './version';
+import { entryOf, isTemplate, mapAt, readEnvList, scalarText, settingValue, trimmed } from './yamlEnv';
 
 interface Component {
   key: string;
@@ -56,7 +58,7 @@ export function readDatadogAgent(doc: Document, text: string): AgentEnvFile {
   const apiKey = apiKeySetting(mapAt(global, 'credentials'), syntax, text);
   if (apiKey) common.push(apiKey);
   const site = entryOf(global, 'site');
-  if (site && scalarText(site.value)) common.push({ name: 'DD_SITE', label: 'spec.global.site', nameSpan: span(site.keySpan), value: settingValue(site.value, syntax, 'a value that is not a string') });
+  if (site && scalarText(site.value)) common.push({ name: 'DD_SITE', label: 'spec.global.site', nameSpan: span(site.keySpan), value: settingValue(site.value, syntax, text) });
   common.push(...readEnvList(entryOf(global, 'env')?.value, { syntax, text }));
 
   const kindKey = entryOf(root, 'kind')!;
@@ -75,7 +77,7 @@ export function readDatadogAgent(doc: Document, text: string): AgentEnvFile {
     ];
     const envFrom = entryOf(o, 'envFrom');
     const anchor = entryOf(overrides, c.key)?.keySpan ?? kindKey.value;
-    const image = imageRef(mapAt(o, 'image'), c.defaultImage);
+    const image = imageRef(mapAt(o, 'image'), c.defaultImage, scalarText(entryOf(global, 'registry')?.value));
     const workload: AgentWorkload = {
       form: 'operator',
       label: `the ${c.what} of DatadogAgent${metaName ? ` \`${metaName}\`` : ''}`,
@@ -85,7 +87,7 @@ export function readDatadogAgent(doc: Document, text: string): AgentEnvFile {
       images: image ? [image] : [],
     };
     const saName = scalarText(entryOf(o, 'serviceAccountName')?.value) || (metaName ? `${metaName}${c.serviceAccountSuffix}` : undefined);
-    const role = roleOf(o, saName && !isTemplate(saName) ? saName : undefined, namespace, syntax, file);
+    const role = roleOf(o, saName && !isTemplate(saName) ? saName : undefined, namespace, syntax, text, file);
     if (role) workload.role = role;
     file.workloads.push(workload);
   }
@@ -98,43 +100,50 @@ function apiKeySetting(credentials: YMap | undefined, syntax: ValueSyntax, text:
   if (secret && secret.value.kind === 'map') {
     const name = scalarText(entryOf(secret.value, 'secretName')?.value);
     const key = scalarText(entryOf(secret.value, 'keyName')?.value);
-    const source = name ? `from Secret \`${name}\`${key ? `, key \`${key}\`` : ''}` : 'from a Secret';
+    const source = name ? `from Secret \`${name}\`${key ? ` key \`${key}\`` : ''}` : 'from a Secret';
     return { name: 'DD_API_KEY', label: 'spec.global.credentials.apiSecret', nameSpan: span(secret.keySpan), value: { kind: 'unknown', span: trimmed(text, secret.value), source } };
   }
   const apiKey = entryOf(credentials, 'apiKey');
   if (apiKey && (scalarText(apiKey.value)?.trim() || apiKey.value.kind !== 'scalar')) {
-    return { name: 'DD_API_KEY', label: 'spec.global.credentials.apiKey', nameSpan: span(apiKey.keySpan), value: settingValue(apiKey.value, syntax, 'a value that is not a string') };
+    return { name: 'DD_API_KEY', label: 'spec.global.credentials.apiKey', nameSpan: span(apiKey.keySpan), value: settingValue(apiKey.value, syntax, text) };
   }
   return undefined;
 }
 
 /**
- * `image.name` is `<NAME>`, `<NAME>:<TAG>` or `<REGISTRY>/<NAME>:<TAG>`; in
- * the last two `tag` and `jmxEnabled` are ignored. With a bare name and no
- * `tag`, the Operator's own default tag applies: not judged.
+ * `image.name` is `<NAME>`, `<NAME>:<TAG>` or `<REGISTRY>/<NAME>:<TAG>`; with
+ * a tag in it, `tag` and `jmxEnabled` are ignored; a bare name is under
+ * `spec.global.registry`. Without a tag anywhere the Operator's own default
+ * applies: not judged. The Agent under the default registry is left without
+ * a repository (the form's default Agent image).
  */
-function imageRef(image: YMap | undefined, defaultName: string): ImageRef | undefined {
+function imageRef(image: YMap | undefined, defaultName: string, registry: string | undefined): ImageRef | undefined {
   if (!image) return undefined;
   const nameEntry = entryOf(image, 'name');
-  const name = nameEntry && scalarText(nameEntry.value)?.trim();
-  if (nameEntry && name && /:[^/]*$|@/.test(name)) {
-    const ref: ImageRef = { repository: name, span: span(nameEntry.value) };
-    if (isTemplate(name)) ref.unknown = true;
-    return ref;
-  }
-  const tag = entryOf(image, 'tag');
-  const tagText = tag && scalarText(tag.value)?.trim();
-  if (!tag || !tagText) return undefined;
-  const ref: ImageRef = { repository: name || defaultName, tag: tagText, span: span(tag.value) };
-  if (lastEntry(image, 'jmxEnabled')?.value.kind === 'scalar' && isTrueValue(lastEntry(image, 'jmxEnabled')!.value)) ref.suffix = 'jmx';
-  if (isTemplate(tagText) || (name && isTemplate(name))) ref.unknown = true;
+  const written = nameEntry && scalarText(nameEntry.value)?.trim();
+  const parsed = written ? parseImage(written) : undefined;
+  const fullString = !!parsed && (parsed.tag !== undefined || parsed.digest !== undefined);
+  const tagEntry = entryOf(image, 'tag');
+  const tag = fullString ? parsed!.tag : tagEntry && scalarText(tagEntry.value)?.trim();
+  if (!tag || parsed?.digest !== undefined) return undefined;
+  const name = parsed?.repository || defaultName;
+  const reg = registry?.trim().replace(/\/+$/, '');
+  let repository: string | undefined;
+  if (name.includes('/')) repository = name;
+  else if (reg) repository = `${reg}/${name}`;
+  else if (name !== 'agent') repository = name;
+  const ref: ImageRef = { tag, span: fullString ? span(nameEntry!.value) : span(tagEntry!.value) };
+  if (repository) ref.repository = repository;
+  const jmx = lastEntry(image, 'jmxEnabled')?.value;
+  if (!fullString && jmx && isTrueValue(jmx)) ref.suffix = 'jmx';
+  if (isTemplate(tag) || (written && isTemplate(written)) || (reg && isTemplate(reg))) ref.unknown = true;
   return ref;
 }
 
-function roleOf(override: YMap | undefined, serviceAccount: string | undefined, namespace: string | undefined, syntax: ValueSyntax, file: AgentEnvFile): RoleRef | undefined {
+function roleOf(override: YMap | undefined, serviceAccount: string | undefined, namespace: string | undefined, syntax: ValueSyntax, text: string, file: AgentEnvFile): RoleRef | undefined {
   const annotation = entryOf(mapAt(override, 'serviceAccountAnnotations'), IRSA_ANNOTATION);
   if (!annotation) return undefined;
-  const value = settingValue(annotation.value, syntax, 'a value that is not a string');
+  const value = settingValue(annotation.value, syntax, text);
   const sa = serviceAccount ? { name: serviceAccount, ...(namespace ? { namespace } : {}) } : undefined;
   if (sa) file.serviceAccounts.push({ ...sa, roleArn: value, span: span(annotation.keySpan) });
   const role: RoleRef = { via: 'irsa', span: span(annotation.value) };

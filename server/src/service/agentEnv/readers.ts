@@ -7,7 +7,9 @@
 import type { Document } from 'yaml';
 import { parseAgentYaml } from '../agent/lint';
 import { sniffAgentEnv, type AgentEnvHint } from './discover';
+import { readHelmValues } from './helm';
 import { readKubernetes } from './kubernetes';
+import { readDatadogAgent } from './operator';
 import { emptyAgentEnvFile, type AgentEnvFile } from './settings';
 
 export type AgentEnvReader = (doc: Document, text: string) => AgentEnvFile;
@@ -15,6 +17,8 @@ export type AgentEnvReader = (doc: Document, text: string) => AgentEnvFile;
 /** The reader of each form (forms without one yet are skipped). */
 export const READERS: Partial<Record<AgentEnvHint, AgentEnvReader>> = {
   kubernetes: readKubernetes,
+  helm: readHelmValues,
+  operator: readDatadogAgent,
 };
 
 /**

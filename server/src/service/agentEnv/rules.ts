@@ -21,6 +21,7 @@ import { shorten } from '../agent/describe';
 import { isValidProvider, judgeOrgUuid, judgeRefreshInterval, judgeRegion, judgeSite, siteSuggestion } from '../agent/judgments';
 import { SUPPORTED_PARENTS } from '../agent/model';
 import type { Span } from '../agent/yamlTree';
+import { judgeHelm } from './helmRules';
 import { ENV_VARIABLES, envNameOf, envVariable, isGlobalOnly, mentionsDelegatedAuth } from './names';
 import type { AgentEnvFile, AgentWorkload, EnvSetting, LiteralValue } from './settings';
 import { MIN_AGENT_VERSION, formatVersion, isOlder, parseAgentImage } from './version';
@@ -35,6 +36,7 @@ const SECTION_SUFFIXES = ['ORG_UUID', 'PROVIDER', 'AWS_REGION', 'REFRESH_INTERVA
 
 export function judgeAgentEnv(file: AgentEnvFile, index: TextIndex, sink: Sink): void {
   for (const w of file.workloads) new WorkloadJudge(w, index, sink).run();
+  judgeHelm(file, index, sink);
 }
 
 class WorkloadJudge {
