@@ -100,7 +100,7 @@ class WorkloadJudge {
         });
         continue;
       }
-      if (envVariable(s.name) || !mentionsDelegatedAuth(s.name) || seen.has(s)) continue;
+      if (envVariable(s.name) || !looksDelegatedAuth(s.name) || seen.has(s)) continue;
       seen.add(s);
       const legacy = /^DD_(?:([A-Z0-9_]+)_)?DELEGATED_AUTH_(ENABLED|REFRESH_INTERVAL)$/.exec(s.name);
       if (legacy && (legacy[1] === undefined || PARENT_PREFIXES.includes(legacy[1]))) {
@@ -358,10 +358,15 @@ class WorkloadJudge {
       this.report(
         'agent/version-unsupported',
         image.span,
-        `Agent ${formatVersion(v.version)} (\`${shorten(v.tag, 60)}\`) does not read the delegated-auth variables set in ${this.where}: they need Agent ${formatVersion(MIN_AGENT_VERSION)} or later. Upgrade the image.`,
+        `Agent ${formatVersion(v.version)}${v.tag === formatVersion(v.version) ? '' : ` (\`${shorten(v.tag, 60)}\`)`} does not read the delegated-auth variables set in ${this.where}: they need Agent ${formatVersion(MIN_AGENT_VERSION)} or later. Upgrade the image.`,
       );
     }
   }
+}
+
+/** A name that means delegated auth, spelt right or close to one of its variables (`DD_DELEGATD_AUTH_ORG_UUID`). */
+function looksDelegatedAuth(name: string): boolean {
+  return mentionsDelegatedAuth(name) || (name.startsWith('DD_') && name.length < 80 && closest(name, DELEGATED_AUTH_NAMES, 3) !== undefined);
 }
 
 /** The variable written as itself in another case (`dd_site`): not what the Agent reads. */
@@ -403,7 +408,7 @@ export function replaceLiteral(index: TextIndex, value: LiteralValue, text: stri
   const raw = index.text.slice(value.span.start, value.span.end);
   let written: string;
   if (value.syntax === 'json') written = JSON.stringify(text);
-  else if (value.syntax === 'hcl') written = JSON.stringify(text).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  else if (value.syntax === 'hcl') written = JSON.stringify(text).replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`);
   else if (raw.startsWith("'")) written = `'${text.replace(/'/g, "''")}'`;
   else if (raw.startsWith('"') || !YAML_PLAIN_SAFE.test(text) || YAML_NOT_STRINGS.test(text)) written = JSON.stringify(text);
   else written = text;
