@@ -21,7 +21,7 @@ export function sniffAgentEnv(text: string): AgentEnvHint[] {
   const hints: AgentEnvHint[] = [];
   const trimmed = head.trimStart();
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && head.includes('"containerDefinitions"')) hints.push('ecs');
-  if (/^kind:\s*["']?DatadogAgent\b/m.test(head)) hints.push('operator');
+  if (/^kind:\s*["']?DatadogAgent\b/m.test(head) || /"kind"\s*:\s*"DatadogAgent"/.test(head)) hints.push('operator');
   // YAML keys at a line's start, or JSON's quoted ones anywhere (`kubectl get -o json`, one-line manifests).
   if ((/^\s*apiVersion:/m.test(head) || /"apiVersion"\s*:/.test(head)) && (/^\s*kind:/m.test(head) || /"kind"\s*:/.test(head))) hints.push('kubernetes');
   if (/^services:/m.test(head)) hints.push('compose');

@@ -4,11 +4,14 @@
 // (through the reader registry and judgeAgentEnv).
 
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { readDatadogAgent } from '../../server/src/service/agentEnv/operator';
 import { readAgentEnv } from '../../server/src/service/agentEnv/readers';
+import { sniffAgentEnv } from '../../server/src/service/agentEnv/discover';
 import { judgeAgentEnv } from '../../server/src/service/agentEnv/rules';
 import type { AgentEnvFile, AgentWorkload, EnvSetting } from '../../server/src/service/agentEnv/settings';
 import type { Span } from '../../server/src/service/agent/yamlTree';
@@ -171,6 +174,13 @@ describe('DatadogAgent reader', () => {
     assert.deepEqual(range(m.text, file.serviceAccounts[0].span), m.ranges[0]);
   });
 
+  test('a DatadogAgent in JSON (`kubectl get -o json`) is sniffed and read, its literals JSON', () => {
+    const text = JSON.stringify({ apiVersion: 'datadoghq.com/v2alpha1', kind: 'DatadogAgent', spec: { global: { env: [{ name: 'DD_DELEGATED_AUTH_ORG_UUID', value: UUID }] } } }, null, 2);
+    assert.ok(sniffAgentEnv(text).includes('operator'));
+    const [s] = readAgentEnv(text).workloads.find((w) => w.form === 'operator')!.settings;
+    assert.ok(s.value.kind === 'literal' && s.value.syntax === 'json' && s.value.text === UUID);
+  });
+
   test('other kinds, v1alpha1 and weird shapes give nothing and never throw', () => {
     assert.deepEqual(read('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n').workloads, []);
     assert.deepEqual(read('apiVersion: datadoghq.com/v1alpha1\nkind: DatadogAgent\nspec:\n  agent:\n    env: []\n').workloads, []);
@@ -249,5 +259,16 @@ describe('the same agent/* codes in Helm values and DatadogAgent', () => {
     assert.deepEqual(lint('replicaCount: 1\nimage:\n  repository: datadog/agent\n  tag: 7.10.0\nenv:\n  - name: DD_DELEGATED_AUTH_ORG_UUID\n    value: x\n'), []);
     assert.deepEqual(lint('datadog:\n  site: ddog-gov.com\n  env:\n    - name: DD_LOGS_ENABLED\n      value: "true"\nagents:\n  image:\n    tag: 7.10.0\n'), []);
     assert.deepEqual(lint('apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nspec:\n  global:\n    site: ddog-gov.com\n  override:\n    nodeAgent:\n      image:\n        tag: 7.10.0\n'), []);
+  });
+
+  test('the examples: each bad one shows its mistakes, each good one nothing', () => {
+    const dir = path.resolve(__dirname, '..', '..', '..', 'examples', 'agent-env');
+    const expected: Record<string, string[]> = {
+      'helm/bad/values.yaml': ['agent/gov-site-unsupported', 'agent/helm-api-key-required', 'agent/no-fallback-api-key', 'agent/org-uuid-invalid', 'agent/refresh-interval-invalid', 'agent/unknown-key', 'agent/version-unsupported'],
+      'helm/good/values.yaml': [],
+      'operator/bad/datadog-agent.yaml': ['agent/no-fallback-api-key', 'agent/provider-invalid', 'agent/region-invalid', 'agent/secret-in-org-uuid', 'agent/version-unsupported'],
+      'operator/good/datadog-agent.yaml': [],
+    };
+    for (const [file, want] of Object.entries(expected)) assert.deepEqual(codes(lint(readFileSync(path.join(dir, file), 'utf8'))), want, file);
   });
 });
