@@ -255,6 +255,12 @@ describe('the same agent/* codes in Helm values and DatadogAgent', () => {
     assert.ok(noKey.includes('agent/helm-api-key-required'), String(noKey));
   });
 
+  test('a mistake in spec.global.env reaches every component the file overrides, and is reported once', () => {
+    const text = operator(uuidEnv('not-a-uuid'), undefined, '  override:\n    clusterAgent:\n      replicas: 2\n    clusterChecksRunner:\n      replicas: 1\n');
+    assert.equal(readAgentEnv(text).workloads.filter((w) => w.form === 'operator').length, 3);
+    assert.deepEqual(codes(lint(text)), ['agent/org-uuid-invalid']);
+  });
+
   test('a values file of another chart, and the chart without delegated auth, stay quiet', () => {
     assert.deepEqual(lint('replicaCount: 1\nimage:\n  repository: datadog/agent\n  tag: 7.10.0\nenv:\n  - name: DD_DELEGATED_AUTH_ORG_UUID\n    value: x\n'), []);
     assert.deepEqual(lint('datadog:\n  site: ddog-gov.com\n  env:\n    - name: DD_LOGS_ENABLED\n      value: "true"\nagents:\n  image:\n    tag: 7.10.0\n'), []);

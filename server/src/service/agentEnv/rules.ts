@@ -35,8 +35,18 @@ const PARENT_PREFIXES = SUPPORTED_PARENTS.filter((p): p is string => p !== null)
 const SECTION_SUFFIXES = ['ORG_UUID', 'PROVIDER', 'AWS_REGION', 'REFRESH_INTERVAL_MINS'];
 
 export function judgeAgentEnv(file: AgentEnvFile, index: TextIndex, sink: Sink): void {
-  for (const w of file.workloads) new WorkloadJudge(w, index, sink).run();
-  judgeHelm(file, index, sink);
+  // A value several workloads share (a DatadogAgent's `spec.global.env` reaches every component) is one mistake: reported once.
+  const seen = new Set<string>();
+  const once: Sink = {
+    add: (f) => {
+      const key = `${f.code}|${f.range.start.line}:${f.range.start.character}|${f.range.end.line}:${f.range.end.character}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      sink.add(f);
+    },
+  };
+  for (const w of file.workloads) new WorkloadJudge(w, index, once).run();
+  judgeHelm(file, index, once);
 }
 
 class WorkloadJudge {
