@@ -354,6 +354,21 @@ describe('agent/helm-api-key-required', () => {
     assert.deepEqual(judge('replicaCount: 1\nenv:\n  - name: DD_DELEGATED_AUTH_ORG_UUID\n    value: x\n'), []);
   });
 
+  test('quiet when a wrapper merges values we cannot see (Flux valuesFrom, helmfile value files or set, Argo valueFiles)', () => {
+    /** `env:` turning delegated auth on, at `indent` spaces (under a `datadog:` one level up). */
+    const env = (indent: number) => ['env:', '  - name: DD_DELEGATED_AUTH_ORG_UUID', `    value: ${UUID}`].map((l) => ' '.repeat(indent) + l).join('\n') + '\n';
+    const release = (extra: string) => `kind: HelmRelease\nspec:\n${extra}  values:\n    datadog:\n${env(6)}`;
+    assert.equal(judge(release('')).length, 1, 'only spec.values: judged');
+    assert.deepEqual(judge(release('  valuesFrom:\n    - kind: Secret\n      name: datadog-keys\n')), []);
+    const helmfile = (extra: string) => `releases:\n  - name: datadog\n${extra}    values:\n      - datadog:\n${env(10)}`;
+    assert.equal(judge(helmfile('')).length, 1, 'only inline values: judged');
+    assert.deepEqual(judge(helmfile('    set:\n      - name: datadog.apiKey\n        value: x\n')), []);
+    assert.deepEqual(judge(`releases:\n  - name: datadog\n    values:\n      - secrets.yaml\n      - datadog:\n${env(10)}`), []);
+    const argo = (extra: string) => `kind: Application\nspec:\n  source:\n    helm:\n${extra}      valuesObject:\n        datadog:\n${env(10)}`;
+    assert.equal(judge(argo('')).length, 1, 'only valuesObject: judged');
+    assert.deepEqual(judge(argo('      valueFiles:\n        - secrets.yaml\n')), []);
+  });
+
   test('an org UUID from a secret still turns it on', () => {
     const found = judge('datadog:\n  env:\n    - name: DD_DELEGATED_AUTH_ORG_UUID\n      valueFrom:\n        secretKeyRef: {name: dd, key: org}\n');
     assert.equal(found.length, 1);

@@ -31,6 +31,8 @@ interface ChartValues {
   values: YMap;
   /** The path to `values` as written, for labels: '', `datadog.`, `spec.values.`. */
   prefix: string;
+  /** The wrapper merges further values we do not see here (Flux `valuesFrom`, Argo `valueFiles`/`parameters`, helmfile value files, `set`, `secrets`). */
+  moreValues?: string;
 }
 
 export function readHelmValues(doc: Document, text: string): AgentEnvFile {
@@ -47,25 +49,29 @@ export function readHelmValues(doc: Document, text: string): AgentEnvFile {
 function chartValues(root: YMap): ChartValues[] {
   const kind = scalarText(entryOf(root, 'kind')?.value);
   const found: ChartValues[] = [];
-  const consider = (values: YValue | undefined, prefix: string) => {
+  const consider = (values: YValue | undefined, prefix: string, moreValues?: string) => {
     if (values?.kind !== 'map') return;
     const chart = asChart(values, prefix);
-    if (chart) found.push(chart);
+    if (chart) found.push(moreValues ? { ...chart, moreValues } : chart);
   };
-  if (kind === 'HelmRelease') consider(mapAt(root, 'spec', 'values'), 'spec.values.');
+  const nonEmpty = (v: YValue | undefined) => !!v && (v.kind === 'map' ? v.entries.length > 0 : v.kind === 'seq' ? v.items.length > 0 : scalarText(v) !== undefined && scalarText(v) !== '');
+  if (kind === 'HelmRelease') consider(mapAt(root, 'spec', 'values'), 'spec.values.', nonEmpty(entryOf(mapAt(root, 'spec'), 'valuesFrom')?.value) ? '`spec.valuesFrom`' : undefined);
   else if (kind === 'Application' || kind === 'ApplicationSet') {
     const spec = kind === 'ApplicationSet' ? mapAt(root, 'spec', 'template', 'spec') : mapAt(root, 'spec');
     const at = kind === 'ApplicationSet' ? 'spec.template.spec.' : 'spec.';
-    consider(mapAt(spec, 'source', 'helm', 'valuesObject'), `${at}source.helm.valuesObject.`);
+    const argoMore = (helm: YMap | undefined) => (['valueFiles', 'values', 'parameters'].some((k) => nonEmpty(entryOf(helm, k)?.value)) ? '`helm.valueFiles`, `values` or `parameters`' : undefined);
+    consider(mapAt(spec, 'source', 'helm', 'valuesObject'), `${at}source.helm.valuesObject.`, argoMore(mapAt(spec, 'source', 'helm')));
     const sources = entryOf(spec, 'sources')?.value;
-    if (sources?.kind === 'seq') sources.items.forEach((s, i) => consider(mapAt(s, 'helm', 'valuesObject'), `${at}sources[${i}].helm.valuesObject.`));
+    if (sources?.kind === 'seq') sources.items.forEach((s, i) => consider(mapAt(s, 'helm', 'valuesObject'), `${at}sources[${i}].helm.valuesObject.`, argoMore(mapAt(s, 'helm'))));
   } else if (entryOf(root, 'releases')?.value.kind === 'seq') {
     // helmfile: each release's inline `values:` maps (file names in that list are other files).
     const releases = entryOf(root, 'releases')!.value;
     if (releases.kind === 'seq')
       releases.items.forEach((r, i) => {
         const values = entryOf(r, 'values')?.value;
-        if (values?.kind === 'seq') values.items.forEach((v, j) => consider(v, `releases[${i}].values[${j}].`));
+        if (values?.kind !== 'seq') return;
+        const files = values.items.some((v) => v.kind !== 'map') || nonEmpty(entryOf(r, 'set')?.value) || nonEmpty(entryOf(r, 'secrets')?.value);
+        values.items.forEach((v, j) => consider(v, `releases[${i}].values[${j}].`, files ? 'the release\'s other `values`, `secrets` or `set`' : undefined));
       });
   } else consider(root, '');
   return found;
@@ -89,7 +95,7 @@ function looksLikeChart(values: YMap): boolean {
   return false;
 }
 
-function readChart({ values, prefix }: ChartValues, syntax: ValueSyntax, text: string, file: AgentEnvFile): void {
+function readChart({ values, prefix, moreValues }: ChartValues, syntax: ValueSyntax, text: string, file: AgentEnvFile): void {
   const dd = mapAt(values, 'datadog');
   const envOptions = { syntax, text, helm: true };
   const common: EnvSetting[] = [];
@@ -101,6 +107,7 @@ function readChart({ values, prefix }: ChartValues, syntax: ValueSyntax, text: s
 
   const ddKey = entryOf(values, 'datadog');
   const facts: HelmChartFacts = { apiKeyGiven: !!apiKey, anchor: ddKey ? span(ddKey.keySpan) : { start: values.start, end: values.start }, prefix };
+  if (moreValues) facts.moreValues = moreValues;
   const fullname = scalarText(entryOf(values, 'fullnameOverride')?.value);
   const knownFullname = fullname && !isTemplate(fullname) ? fullname.slice(0, 63).replace(/-+$/, '') : undefined;
   const registry = scalarText(entryOf(values, 'registry')?.value);

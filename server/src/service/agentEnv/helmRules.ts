@@ -23,7 +23,8 @@ export function judgeHelm(file: AgentEnvFile, index: TextIndex, sink: Pick<Findi
     else charts.set(w.helmChart, [w]);
   }
   for (const [facts, workloads] of charts) {
-    if (facts.apiKeyGiven) continue;
+    // A key may come from values merged in from elsewhere: only what we can see is judged.
+    if (facts.apiKeyGiven || facts.moreValues) continue;
     const turnedOn = firstOrgUuid(workloads);
     if (!turnedOn) continue;
     const p = facts.prefix;

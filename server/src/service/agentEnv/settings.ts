@@ -128,6 +128,8 @@ export interface HelmChartFacts {
   anchor: Span;
   /** The path to the chart's values as written (`datadog.` for an umbrella chart, `spec.values.` for a HelmRelease, '' for the chart's own values file), for messages. */
   prefix: string;
+  /** Set when a wrapper merges further values this file does not show (Flux `valuesFrom`, helmfile value files): the key may be there. */
+  moreValues?: string;
 }
 
 /** A Kubernetes ServiceAccount the file declares (manifests, chart `agents.rbac.serviceAccountAnnotations`, Operator overrides). */
