@@ -13,7 +13,12 @@ import type { AgentEnvFile, AgentWorkload, EnvSetting } from '../../server/src/s
 import type { Span } from '../../server/src/service/agent/yamlTree';
 import type { Finding, Range } from '../../server/src/service';
 import { TextIndex } from '../../server/src/service/common/textIndex';
-import { marked, yaml } from '../helpers/markers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lintAgentEnv } from '../../server/src/service/agentEnv/lint';
+import { readAgentEnv } from '../../server/src/service/agentEnv/readers';
+import { Rng, assertWellFormed, randomCharFrom, textMutations } from '../helpers/corpus';
+import { marked, yaml, SHARED_DIR } from '../helpers/markers';
 
 const UUID = '11111111-2222-3333-4444-555555555555';
 
@@ -372,5 +377,34 @@ describe('agent/helm-api-key-required', () => {
   test('an org UUID from a secret still turns it on', () => {
     const found = judge('datadog:\n  env:\n    - name: DD_DELEGATED_AUTH_ORG_UUID\n      valueFrom:\n        secretKeyRef: {name: dd, key: org}\n');
     assert.equal(found.length, 1);
+  });
+});
+
+describe('Helm values: real files and mutations', () => {
+  test('the chart\'s own example values in the shared corpus are read as the chart\'s, and stay quiet', (t) => {
+    const dir = path.join(SHARED_DIR, 'corpus', 'agent', 'real');
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith('DataDog+helm-charts__examples__datadog__')) : [];
+    if (files.length === 0) {
+      t.skip(`the shared corpus's Helm examples are absent (${dir})`);
+      return;
+    }
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      const file = readAgentEnv(text);
+      assert.ok(file.workloads.some((w) => w.form === 'helm' && w.label.includes('node Agent')), f);
+      assert.deepEqual(lintAgentEnv(text), [], f);
+    }
+  });
+
+  test('mutated values never break the reader or the rules', () => {
+    const base = `datadog:\n  site: ddog-gov.com\n  env:\n    - name: DD_DELEGATED_AUTH_ORG_UUID\n      value: "nope"\n  envDict:\n    DD_DELEGATED_AUTH_AWS_REGION: eu-west-9\nagents:\n  image:\n    tag: 7.70.0\n  rbac:\n    serviceAccountAnnotations:\n      eks.amazonaws.com/role-arn: arn:aws:iam::1:role/x\n`;
+    assert.ok(lintAgentEnv(base).some((f) => f.code === 'agent/helm-api-key-required'));
+    const rng = new Rng(21);
+    const ops = Object.values(textMutations(randomCharFrom(['-', ':', ' ', '\n', '{', '[', '"', '&a', '*a', '<<: ', '{{', 'datadog:', '#'])));
+    for (let i = 0; i < 300; i++) {
+      let mutated = base;
+      for (let n = rng.between(1, 3); n > 0; n--) mutated = rng.pick(ops)(mutated, rng);
+      assertWellFormed(lintAgentEnv(mutated), mutated, `mutation ${i}`);
+    }
   });
 });
