@@ -155,7 +155,7 @@ describe('Helm values reader', () => {
     `));
     assert.deepEqual(w.settings.map(brief), [
       'DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|DD_DELEGATED_AUTH_REFRESH_INTERVAL_MINS|=',
-      'DD_DELEGATED_AUTH_ORG_UUID|DD_DELEGATED_AUTH_ORG_UUID|?a template the chart renders',
+      'DD_DELEGATED_AUTH_ORG_UUID|DD_DELEGATED_AUTH_ORG_UUID|?from a template (`{{ … }}`)',
       'DD_DELEGATED_AUTH_PROVIDER|dd_delegated_auth_provider|=aws',
       'DD_DELEGATED_AUTH_AWS_REGION|DD_DELEGATED_AUTH_AWS_REGION|?from Secret `aws` key `region`',
     ]);

@@ -12,6 +12,8 @@ import type { EnvSetting, SettingValue, ValueSyntax } from './settings';
 
 /** A Helm or Go template in a value: the chart renders it (through `tpl` or an outer template), we cannot see its result. */
 const TEMPLATE = /\{\{/;
+/** Worded as the Kubernetes reader words a template's value. */
+const TEMPLATE_SOURCE = 'from a template (`{{ … }}`)';
 
 /** The map at `keys` below `map`, or undefined when any step is missing or not a map. */
 export function mapAt(map: YValue | undefined, ...keys: string[]): YMap | undefined {
@@ -45,7 +47,7 @@ export function isTemplate(text: string): boolean {
 export function settingValue(v: YValue, syntax: ValueSyntax, text: string): SettingValue {
   if (v.kind !== 'scalar') return { kind: 'unknown', span: trimmed(text, v), source: 'a value that is not a string' };
   const value = v.value === null ? '' : scalarString(v);
-  if (isTemplate(value)) return { kind: 'unknown', span: { start: v.start, end: v.end }, source: 'a template the chart renders' };
+  if (isTemplate(value)) return { kind: 'unknown', span: { start: v.start, end: v.end }, source: TEMPLATE_SOURCE };
   return { kind: 'literal', text: value, span: { start: v.start, end: v.end }, syntax, replaceable: !v.viaAlias && v.style !== 'block' && v.end > v.start };
 }
 
@@ -63,9 +65,8 @@ export interface EnvReadOptions {
   /**
    * The list is rendered by the Datadog chart: it writes an item's `value`
    * only when it is truthy (`{{- if .value }}`; else `valueFrom`, null when
-   * absent: an empty variable), and a `{{ … }}` in it is rendered by the
-   * outer template we cannot see. Kubernetes and the Operator take the item
-   * as written.
+   * absent: an empty variable). Kubernetes and the Operator take the item
+   * as written. (A `{{ … }}` in a value is unknown in every form: readEnvVar.)
    */
   helm?: boolean;
 }
@@ -76,7 +77,7 @@ export function readEnvList(list: YValue | undefined, options: EnvReadOptions): 
   const out: EnvSetting[] = [];
   for (const item of list.items) {
     if (item.kind !== 'map') continue;
-    const read = readEnvVar(item);
+    const read = readEnvVar(item, undefined);
     if (!read || (options.helm && isTemplate(read.label))) continue;
     out.push(adapt(read, item, options));
   }
@@ -90,8 +91,7 @@ function adapt(s: EnvSetting, item: YMap, options: EnvReadOptions): EnvSetting {
     if (options.syntax !== value.syntax) value = { ...value, syntax: options.syntax };
     if (options.helm) {
       const written = lastEntry(item, 'value')?.value;
-      if (isTemplate(value.text)) value = { kind: 'unknown', span: value.span, source: 'a template the chart renders' };
-      else if (written && !truthy(written)) value = { ...value, text: '' };
+      if (written && !truthy(written)) value = { ...value, text: '' };
     }
   }
   return { ...s, value };
