@@ -255,10 +255,15 @@ describe('the same agent/* codes in Helm values and DatadogAgent', () => {
     assert.ok(noKey.includes('agent/helm-api-key-required'), String(noKey));
   });
 
-  test('a mistake in spec.global.env reaches every component the file overrides, and is reported once', () => {
-    const text = operator(uuidEnv('not-a-uuid'), undefined, '  override:\n    clusterAgent:\n      replicas: 2\n    clusterChecksRunner:\n      replicas: 1\n');
+  test('a mistake in spec.global reaches every component the file overrides, and is reported once (on the node Agent)', () => {
+    const overrides = '  override:\n    clusterAgent:\n      replicas: 2\n    clusterChecksRunner:\n      replicas: 1\n';
+    const text = operator(uuidEnv('not-a-uuid'), '    site: ddog-gov.com\n', overrides);
     assert.equal(readAgentEnv(text).workloads.filter((w) => w.form === 'operator').length, 3);
-    assert.deepEqual(codes(lint(text)), ['agent/org-uuid-invalid']);
+    assert.deepEqual(codes(lint(text)), ['agent/gov-site-unsupported', 'agent/no-fallback-api-key', 'agent/org-uuid-invalid']);
+    // A component whose own env turns delegated auth on is judged with the global settings as its context.
+    const dca = operator(uuidEnv(UUID), '    site: datadoghq.eu\n', '  override:\n    clusterAgent:\n      env:\n        - name: DD_LOGS_CONFIG_DELEGATED_AUTH_ORG_UUID\n          value: nope\n');
+    assert.deepEqual(component(readAgentEnv(dca), 'Cluster Agent').settings.map((s) => s.name), ['DD_SITE', 'DD_DELEGATED_AUTH_ORG_UUID', 'DD_LOGS_CONFIG_DELEGATED_AUTH_ORG_UUID']);
+    assert.deepEqual(codes(lint(dca)), ['agent/no-fallback-api-key', 'agent/no-fallback-api-key', 'agent/no-fallback-api-key', 'agent/org-uuid-invalid']);
   });
 
   test('a values file of another chart, and the chart without delegated auth, stay quiet', () => {

@@ -22,6 +22,7 @@ import type { Document } from 'yaml';
 import { lastEntry, resetAliasBudget, toValue, type Span, type YMap, type YValue } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type ImageRef, type RoleRef, type ValueSyntax } from './settings';
 import { IRSA_ANNOTATION } from './kubernetes';
+import { envVariable } from './names';
 import { parseImage } from './version';
 import { entryOf, isTemplate, mapAt, readEnvList, scalarText, settingValue, trimmed } from './yamlEnv';
 
@@ -69,12 +70,15 @@ export function readDatadogAgent(doc: Document, text: string): AgentEnvFile {
     // when the file overrides it, so a mistake in `spec.global` is reported once, on the node Agent.
     if (c.key !== 'nodeAgent' && !o) continue;
     const containers = mapAt(o, 'containers');
-    const settings = [
-      ...common,
+    const own = [
       ...readEnvList(entryOf(o, 'env')?.value, { syntax, text }),
       ...readEnvList(entryOf(mapAt(containers, 'all'), 'env')?.value, { syntax, text }),
       ...readEnvList(entryOf(mapAt(containers, c.container), 'env')?.value, { syntax, text }),
     ];
+    // The global settings reach every component, but what is wrong with them is said once, on the
+    // node Agent: another component carries them only when its own overrides turn delegated auth on
+    // (then they are its context: the site, the fallback key).
+    const settings = c.key === 'nodeAgent' || own.some((s) => envVariable(s.name)?.section) ? [...common, ...own] : own;
     const envFrom = entryOf(o, 'envFrom');
     const anchor = entryOf(overrides, c.key)?.keySpan ?? kindKey.value;
     const image = imageRef(mapAt(o, 'image'), c.defaultImage, scalarText(entryOf(global, 'registry')?.value));
