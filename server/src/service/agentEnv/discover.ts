@@ -23,11 +23,12 @@ export function sniffAgentEnv(text: string): AgentEnvHint[] {
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && head.includes('"containerDefinitions"')) hints.push('ecs');
   // A bare list of container definitions: the JSON file a Terraform `container_definitions = file(…)` reads.
   else if (trimmed.startsWith('[') && /"image"\s*:/.test(head) && /"(?:environment|secrets)"\s*:/.test(head)) hints.push('ecs');
-  if (/^kind:\s*["']?DatadogAgent\b/m.test(head)) hints.push('operator');
+  if (/^kind:\s*["']?DatadogAgent\b/m.test(head) || /"kind"\s*:\s*"DatadogAgent"/.test(head)) hints.push('operator');
   // YAML keys at a line's start, or JSON's quoted ones anywhere (`kubectl get -o json`, one-line manifests).
   if ((/^\s*apiVersion:/m.test(head) || /"apiVersion"\s*:/.test(head)) && (/^\s*kind:/m.test(head) || /"kind"\s*:/.test(head))) hints.push('kubernetes');
   if (/^services:/m.test(head)) hints.push('compose');
-  if (/^(datadog|agents|clusterAgent):/m.test(head)) hints.push('helm');
+  // The chart's values, or a wrapper holding them (Flux HelmRelease `spec.values`, Argo CD `valuesObject`, helmfile `releases`).
+  if (/^(datadog|agents|clusterAgent):/m.test(head) || /^kind:\s*["']?(HelmRelease|Application|ApplicationSet)\b/m.test(head) || /^releases:/m.test(head)) hints.push('helm');
   if (hints.length === 0 && head.includes('containerDefinitions')) hints.push('ecs');
   return hints;
 }

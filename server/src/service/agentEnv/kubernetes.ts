@@ -127,7 +127,8 @@ function readContainer(c: YMap, owner: string, init: boolean, namespace: string 
   return workload;
 }
 
-function readEnvVar(item: YMap, namespace: string | undefined): EnvSetting | undefined {
+/** One `env` item (`{name, value}` / `{name, valueFrom}`, a corev1.EnvVar): also what the Operator's and the chart's env lists hold. */
+export function readEnvVar(item: YMap, namespace: string | undefined): EnvSetting | undefined {
   const nameEntry = lastEntry(item, 'name');
   if (nameEntry?.value.kind !== 'scalar' || nameEntry.value.value === null) return undefined;
   const label = scalarString(nameEntry.value);
@@ -160,7 +161,7 @@ function readEnvVar(item: YMap, namespace: string | undefined): EnvSetting | und
 }
 
 /** "from Secret `datadog-secret` key `api-key`", "from ConfigMap `x` key `y`", "from the pod's `metadata.namespace`". */
-function describeValueFrom(v: YValue): string {
+export function describeValueFrom(v: YValue): string {
   if (v.kind !== 'map') return 'from `valueFrom`';
   for (const [key, what] of [
     ['secretKeyRef', 'Secret'],

@@ -7,9 +7,11 @@
 import type { Document } from 'yaml';
 import { parseAgentYaml } from '../agent/lint';
 import { sniffAgentEnv, type AgentEnvHint } from './discover';
+import { readHelmValues } from './helm';
 import { readKubernetes } from './kubernetes';
 import { readCompose } from './compose';
 import { readEcsTaskDefinitions } from './ecs';
+import { readDatadogAgent } from './operator';
 import { emptyAgentEnvFile, type AgentEnvFile, type KeyRef, type LiteralValue } from './settings';
 
 export type AgentEnvReader = (doc: Document, text: string) => AgentEnvFile;
@@ -19,6 +21,8 @@ export const READERS: Partial<Record<AgentEnvHint, AgentEnvReader>> = {
   kubernetes: readKubernetes,
   compose: readCompose,
   ecs: readEcsTaskDefinitions,
+  helm: readHelmValues,
+  operator: readDatadogAgent,
 };
 
 /**

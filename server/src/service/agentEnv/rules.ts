@@ -21,6 +21,7 @@ import { shorten } from '../agent/describe';
 import { isValidProvider, judgeOrgUuid, judgeRefreshInterval, judgeRegion, judgeSite, siteSuggestion } from '../agent/judgments';
 import { SUPPORTED_PARENTS } from '../agent/model';
 import type { Span } from '../agent/yamlTree';
+import { judgeHelm } from './helmRules';
 import { ENV_VARIABLES, envNameOf, envVariable, isGlobalOnly, mentionsDelegatedAuth } from './names';
 import type { AgentEnvFile, AgentWorkload, EnvSetting, LiteralValue } from './settings';
 import { MIN_AGENT_VERSION, formatVersion, isOlder, parseAgentImage } from './version';
@@ -46,6 +47,7 @@ export function judgeAgentEnv(file: AgentEnvFile, index: TextIndex, sink: Sink):
     },
   };
   for (const w of file.workloads) new WorkloadJudge(w, index, once).run();
+  judgeHelm(file, index, once);
 }
 
 class WorkloadJudge {

@@ -127,6 +127,25 @@ export interface AgentWorkload {
   opaqueSources: { span: Span; what: string }[];
   images: ImageRef[];
   role?: RoleRef;
+  /**
+   * Set on the workloads a Helm values file of the Datadog chart describes:
+   * what only the chart as a whole decides (whether it renders the node
+   * Agent's DaemonSet at all), judged by agentEnv/helmRules.ts. One object
+   * shared by the workloads of one chart.
+   */
+  helmChart?: HelmChartFacts;
+}
+
+/** What a values file of the Datadog chart says about the chart as a whole. */
+export interface HelmChartFacts {
+  /** `datadog.apiKey` or `datadog.apiKeyExistingSecret` is set (a template counts): without either the chart renders no node Agent DaemonSet. */
+  apiKeyGiven: boolean;
+  /** Where the values hold the chart's `datadog:` map (or the values root when there is none): a finding about the whole chart lands here. */
+  anchor: Span;
+  /** The path to the chart's values as written (`datadog.` for an umbrella chart, `spec.values.` for a HelmRelease, '' for the chart's own values file), for messages. */
+  prefix: string;
+  /** Set when a wrapper merges further values this file does not show (Flux `valuesFrom`, helmfile value files): the key may be there. */
+  moreValues?: string;
 }
 
 /** A Kubernetes ServiceAccount the file declares (manifests, chart `agents.rbac.serviceAccountAnnotations`, Operator overrides). */
