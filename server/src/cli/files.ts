@@ -10,6 +10,7 @@ import * as path from 'path';
 import type { FileClassifier, FileKind } from '../service';
 import { displayText } from '../shared/terminalText';
 import { decodeText } from '../shared/textEncoding';
+import { sniffAgentEnv } from '../service/agentEnv/discover';
 
 /** Folders never worth walking into. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
@@ -17,12 +18,21 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn'])
 const NOTE_NAMES = 5;
 /** How much of a file with an unknown name is read to tell Terraform from YAML. */
 const SNIFF_BYTES = 4096;
+/** How much of a walked YAML or JSON file is read to tell whether it configures Agents by environment (the sniff's own window). */
+const ENV_SNIFF_BYTES = 256 * 1024;
+/** YAML and JSON files by name: their content may make them `agent-env` (Kubernetes manifests, task definitions, …). */
+const ENV_CANDIDATE = /\.(?:ya?ml|json)$/i;
 
 export interface LintTarget {
   /** The path as the user would write it (the argument joined with the relative path). */
   display: string;
   absolute: string;
   kind: FileKind;
+  /**
+   * A YAML or JSON file named on the command line that its name does not
+   * classify: once read, its content may make it `agent-env` (see agentEnvKind).
+   */
+  bySniff?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -42,7 +52,7 @@ export function collectTargets(args: readonly string[], classifier: FileClassifi
     }
     if (stat.isDirectory()) walk(arg, '', classifier, targets, seenInWalk);
     else if (!stat.isFile()) throw new UsageError(`${shown(arg)}: not a regular file (${whatIs(stat)}); dd-wif reads regular files only`);
-    else targets.push({ display: arg, absolute: path.resolve(arg), kind: namedFileKind(arg, classifier) });
+    else targets.push({ display: arg, absolute: path.resolve(arg), kind: namedFileKind(arg, classifier), ...(ENV_CANDIDATE.test(arg) && !classifier.classify(path.resolve(arg)) ? { bySniff: true } : {}) });
   }
   // One file reached twice (named twice, or through a symlink) is checked once.
   const seen = new Set<string>();
@@ -82,8 +92,20 @@ export function kindFromContent(head: string): FileKind {
   return 'agent';
 }
 
+/**
+ * The kind of a target once its text is read: a YAML or JSON file named on
+ * the command line that configures Agents by environment is `agent-env`.
+ */
+export function agentEnvKind(target: LintTarget, text: string): FileKind {
+  return target.bySniff && sniffAgentEnv(text).length ? 'agent-env' : target.kind;
+}
+
 /** The start of a file, as text; '' when it cannot be read (the real read then says why). */
 function readHead(file: string): string {
+  return readStart(file, SNIFF_BYTES);
+}
+
+function readStart(file: string, max: number): string {
   let fd: number;
   try {
     fd = openRegular(file);
@@ -91,8 +113,8 @@ function readHead(file: string): string {
     return '';
   }
   try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const n = fs.readSync(fd, buf, 0, SNIFF_BYTES, 0);
+    const buf = Buffer.alloc(max);
+    const n = fs.readSync(fd, buf, 0, max, 0);
     const bytes = buf.subarray(0, n);
     // Lenient: only a guess at the kind; the real read decides whether the file is readable.
     const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
@@ -145,6 +167,7 @@ function walk(root: string, rel: string, classifier: FileClassifier, out: LintTa
       continue;
     }
     if (kind) out.push({ display, absolute: path.resolve(root, relPath), kind });
+    else if (ENV_CANDIDATE.test(e.name) && sniffAgentEnv(readStart(display, ENV_SNIFF_BYTES)).length) out.push({ display, absolute: path.resolve(root, relPath), kind: 'agent-env' });
     else if (looksLikeAgentConfig(e.name)) passedOver.variants.push(display);
   }
 }
@@ -239,7 +262,8 @@ export function readText(file: string, kind: FileKind = 'agent'): { ok: true; te
   } finally {
     fs.closeSync(fd);
   }
-  const agent = kind === 'agent';
-  const decoded = decodeText(bytes, { utf16: agent, reader: agent ? 'the Agent' : 'Terraform' });
+  // YAML readers (the Agent's, kubectl's) take UTF-16 with a byte order mark; Terraform does not.
+  const agent = kind === 'agent' || kind === 'agent-env';
+  const decoded = decodeText(bytes, { utf16: agent, reader: kind === 'agent' ? 'the Agent' : kind === 'agent-env' ? 'a YAML reader' : 'Terraform' });
   return decoded.ok ? { ok: true, text: decoded.text } : decoded;
 }

@@ -2,7 +2,7 @@
 
 import { parseArgs } from 'util';
 import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
-import { collectTargets, readText, UsageError } from './files';
+import { agentEnvKind, collectTargets, readText, UsageError } from './files';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
 import { terminalIo, type CliIo } from './io';
 import * as fs from 'fs';
@@ -25,7 +25,8 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export const LINT_USAGE = `Usage: dd-wif lint [options] PATH...
 
-Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files; folders recursively
+Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files, and YAML or JSON files
+that configure the Agent through its environment (Kubernetes manifests); folders recursively
 (and files matched by --agent-glob; other datadog*.yaml files found are named on stderr).
 A file named on the command line is checked whatever its name: its kind from its extension
 (also before a last suffix: datadog.yaml.example), else from its content (HCL or YAML).
@@ -150,7 +151,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
       continue;
     }
     if (!isTerraform) {
-      for (const f of service.lint({ path: t.absolute, text, kind: t.kind })) findings.push({ ...f, file: t.display });
+      for (const f of service.lint({ path: t.absolute, text, kind: agentEnvKind(t, text) })) findings.push({ ...f, file: t.display });
       service.forget(t.absolute);
       continue;
     }
