@@ -1,0 +1,153 @@
+// agent/role-not-mapped through LanguageService.workspaceFindings, from the
+// texts of a workspace as the hosts give them (a DaemonSet and its
+// ServiceAccount read by the Kubernetes reader, Terraform files parsed with
+// the HCL runtime, a YAML list of mappings among the Agent globs): where the
+// finding lands, suppression comments and severity overrides of that file,
+// the cross-file quick fix through quickFixes and its LSP form, and quiet
+// when a file that may hold the mapping cannot be read.
+
+import { before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { LanguageService, type SourceDocument } from '../../server/src/service';
+import { toCodeAction, toDiagnostic } from '../../server/src/lsp/convert';
+import { loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
+import { applyEdits, marked, yaml } from '../helpers/markers';
+
+const ACCOUNT = '123456789012';
+const UUID = '11111111-2222-3333-4444-555555555555';
+
+const DAEMONSET: SourceDocument = {
+  path: 'file:///ws/k8s/daemonset.yaml',
+  text: yaml`
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata:
+      name: datadog
+      namespace: datadog
+    spec:
+      template:
+        spec:
+          serviceAccountName: datadog-agent
+          containers:
+            - name: agent
+              image: gcr.io/datadoghq/agent:7.78.0
+              env:
+                - name: DD_DELEGATED_AUTH_ORG_UUID
+                  value: "${UUID}"
+                - name: DD_API_KEY
+                  valueFrom: {secretKeyRef: {name: datadog, key: api-key}}
+  `,
+};
+
+const SA = marked(yaml`
+  apiVersion: v1
+  kind: ServiceAccount
+  metadata:
+    name: datadog-agent
+    namespace: datadog
+    annotations:
+      eks.amazonaws.com/role-arn: «arn:aws:iam::${ACCOUNT}:role/DatadogAgent»
+`);
+const SERVICE_ACCOUNT: SourceDocument = { path: 'file:///ws/k8s/serviceaccount.yaml', text: SA.text };
+
+const MAPPINGS: SourceDocument = {
+  path: 'file:///ws/terraform/mappings.tf',
+  text: `resource "datadog_aws_wif_intake_mapping" "agent" {
+  arn_pattern = "arn:aws:sts::${ACCOUNT}:assumed-role/DatadogAgentRole/*"
+}
+`,
+};
+
+let hcl: LoadedHclRuntime;
+before(async () => {
+  hcl = await loadHclLanguage();
+});
+
+function service(): LanguageService {
+  const s = new LanguageService({ agentConfigFiles: ['mappings.yaml'] });
+  s.setHclRuntime(hcl);
+  return s;
+}
+
+describe('workspaceFindings: agent/role-not-mapped', () => {
+  test('the Kubernetes reader’s workload, its ServiceAccount in another file, the mappings in Terraform', () => {
+    const s = service();
+    const result = s.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS]);
+    assert.deepEqual([...result.keys()], [SERVICE_ACCOUNT.path]);
+    const [f] = result.get(SERVICE_ACCOUNT.path)!;
+    assert.equal(f.code, 'agent/role-not-mapped');
+    assert.equal(f.severity, 'warning');
+    assert.deepEqual(f.range, SA.ranges[0]);
+    assert.match(f.message, /container `agent` of DaemonSet `datadog`/);
+    assert.match(f.message, /Closest: `arn:aws:sts::123456789012:assumed-role\/DatadogAgentRole\/\*`/);
+    assert.deepEqual(f.related?.map((r) => r.path), [MAPPINGS.path, DAEMONSET.path]);
+    // The file's own lint knows nothing of it: cross-file findings come from workspaceFindings only.
+    assert.ok(!s.lint(SERVICE_ACCOUNT).some((g) => g.code === 'agent/role-not-mapped'));
+  });
+
+  test('mapped, or no intake mapping in the workspace: quiet', () => {
+    const mapped = { ...MAPPINGS, text: MAPPINGS.text.replace('DatadogAgentRole', 'DatadogAgent') };
+    assert.equal(service().workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, mapped]).size, 0);
+    assert.equal(service().workspaceFindings([DAEMONSET, SERVICE_ACCOUNT]).size, 0);
+  });
+
+  test('a YAML list of intake mappings among the Agent globs counts', () => {
+    const list: SourceDocument = { path: 'file:///ws/mappings.yaml', text: `intake_mappings:\n  - arn_pattern: arn:aws:sts::${ACCOUNT}:assumed-role/DatadogAgent/*\n` };
+    assert.equal(service().workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS, list]).size, 0);
+  });
+
+  test('suppression comments and severity overrides of the file the finding lands in', () => {
+    const silenced = { ...SERVICE_ACCOUNT, text: SERVICE_ACCOUNT.text.replace('  annotations:\n', '  annotations:\n    # datadog-wif-ignore agent/role-not-mapped\n') };
+    assert.notEqual(silenced.text, SERVICE_ACCOUNT.text);
+    assert.equal(service().workspaceFindings([DAEMONSET, silenced, MAPPINGS]).size, 0);
+    const asError = { ...SERVICE_ACCOUNT, severity: { 'agent/role-not-mapped': 'error' as const } };
+    assert.equal(service().workspaceFindings([DAEMONSET, asError, MAPPINGS]).get(SERVICE_ACCOUNT.path)?.[0].severity, 'error');
+    const off = new LanguageService({ severity: { 'agent/role-not-mapped': 'off' } });
+    off.setHclRuntime(hcl);
+    assert.equal(off.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS]).size, 0);
+  });
+
+  test('a .tf that may hold the mapping but cannot be parsed (no HCL runtime) leaves the roles unjudged', () => {
+    const noRuntime = new LanguageService();
+    assert.equal(noRuntime.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS]).size, 0);
+    // …whereas YAML mappings alone, with no Terraform mapping unread, are judged.
+    const list: SourceDocument = { path: 'file:///ws/mappings.yaml', text: `intake_mappings:\n  - arn_pattern: arn:aws:sts::${ACCOUNT}:assumed-role/Other/*\n` };
+    const withList = new LanguageService({ agentConfigFiles: ['mappings.yaml'] });
+    assert.equal(withList.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, list]).size, 1);
+  });
+
+  test('the quick fix, through quickFixes and as an LSP code action: a WorkspaceEdit of the mappings file', () => {
+    const s = service();
+    s.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS]);
+    const fixes = s.quickFixes(SERVICE_ACCOUNT, SA.ranges[0]);
+    assert.equal(fixes.length, 1);
+    const { finding, fix } = fixes[0];
+    assert.equal(fix.title, 'Add an intake mapping for the role `DatadogAgent` to mappings.tf');
+    const action = toCodeAction(SERVICE_ACCOUNT.path, finding, fix);
+    assert.deepEqual(Object.keys(action.edit?.changes ?? {}), [MAPPINGS.path]);
+    const after = applyEdits(MAPPINGS.text, action.edit!.changes![MAPPINGS.path]);
+    assert.match(after, new RegExp(`resource "datadog_aws_wif_intake_mapping" "datadog_agent" \\{\\n  arn_pattern = "arn:aws:sts::${ACCOUNT}:assumed-role/DatadogAgent/\\*"\\n\\}`));
+    assert.deepEqual(s.lint({ ...MAPPINGS, text: after }), []);
+    assert.equal(s.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, { ...MAPPINGS, text: after }]).size, 0);
+    // Related places in other files keep their own URI.
+    const diagnostic = toDiagnostic(finding, SERVICE_ACCOUNT.path);
+    assert.deepEqual(diagnostic.relatedInformation?.map((r) => r.location.uri), [MAPPINGS.path, DAEMONSET.path]);
+  });
+
+  test('once the file changes, the fix of the text judged before is not offered', () => {
+    const s = service();
+    s.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS]);
+    const edited = { ...SERVICE_ACCOUNT, text: SERVICE_ACCOUNT.text + '# edited\n' };
+    assert.deepEqual(s.quickFixes(edited, SA.ranges[0]), []);
+  });
+});
+
+describe('LSP conversion of same-document fixes and related places', () => {
+  test('a fix without changes edits its own document; related places without a path are in it', () => {
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    const finding = { code: 'arn/whitespace', severity: 'error' as const, message: 'm', range, related: [{ range, message: 'here' }] };
+    const action = toCodeAction('file:///a.yaml', finding, { title: 't', edits: [{ range, newText: '' }] });
+    assert.deepEqual(action.edit?.changes, { 'file:///a.yaml': [{ range, newText: '' }] });
+    assert.deepEqual(toDiagnostic(finding, 'file:///a.yaml').relatedInformation?.map((r) => r.location.uri), ['file:///a.yaml']);
+  });
+});
