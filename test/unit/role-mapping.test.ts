@@ -443,6 +443,14 @@ resource "aws_ecs_task_definition" "agent" {
     assert.equal(run({ agentEnv: [elsewhere], terraform: [ecs, tf('/ws/tf/mappings.tf', MAPPINGS_TF)] }).size, 0);
   });
 
+  test('a short name for taskRoleArn (ECS takes one): judged by name; an IRSA annotation must be an ARN', () => {
+    const role: RoleRef = { via: 'ecs-task-role', arn: 'DatadogAgentRole', span: taskSpan };
+    assert.equal(run({ agentEnv: [env('/ws/ecs/task.json', TASK, [workload(role)])], terraform: [tf('/ws/tf/mappings.tf', MAPPINGS_TF)] }).size, 0);
+    const [, f] = only(run({ agentEnv: [env('/ws/ecs/task.json', TASK, [workload({ ...role, arn: 'ecsTaskRole' })])], terraform: [tf('/ws/tf/mappings.tf', MAPPINGS_TF)] }));
+    assert.match(f.message, /role `ecsTaskRole` \(ECS task role\).*names that role in any account/);
+    assert.equal(run({ agentEnv: [env('/ws/ecs/task.json', TASK, [workload({ ...role, via: 'irsa', arn: 'ecsTaskRole' })])], terraform: [tf('/ws/tf/mappings.tf', MAPPINGS_TF)] }).size, 0);
+  });
+
   test('a name given by the reader (account not known) and a role name of its own', () => {
     const role: RoleRef = { via: 'ecs-task-role', roleName: 'DatadogAgentRole', span: taskSpan };
     assert.equal(run({ agentEnv: [env('/ws/ecs/task.json', TASK, [workload(role)])], terraform: [tf('/ws/tf/mappings.tf', MAPPINGS_TF)] }).size, 0);

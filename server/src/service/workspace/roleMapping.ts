@@ -318,7 +318,9 @@ function ownRoles(w: AgentWorkload, src: AgentEnvSource, ws: Workspace): RoleSou
   const role = w.role!;
   const how = role.via === 'irsa' ? 'IRSA' : role.via === 'pod-identity' ? 'EKS Pod Identity' : 'ECS task role';
   if (role.arn !== undefined) {
-    const r = roleFromArn(role.arn);
+    // ECS takes "the short name or full ARN" of the task role (RegisterTaskDefinition): a short name's account is the task's, not in the files.
+    const shortName = role.via === 'ecs-task-role' && !role.arn.trim().startsWith('arn:') && ROLE_NAME.test(role.arn.trim()) ? role.arn.trim() : undefined;
+    const r = shortName !== undefined ? { name: shortName, partition: 'aws' } : roleFromArn(role.arn);
     return r && [{ role: r, path: src.path, span: role.span, how, related: [] }];
   }
   if (role.roleName !== undefined) {
