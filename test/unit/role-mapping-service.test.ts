@@ -8,6 +8,8 @@
 
 import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LanguageService, type SourceDocument } from '../../server/src/service';
 import { toCodeAction, toDiagnostic } from '../../server/src/lsp/convert';
 import { loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
@@ -149,5 +151,28 @@ describe('LSP conversion of same-document fixes and related places', () => {
     const action = toCodeAction('file:///a.yaml', finding, { title: 't', edits: [{ range, newText: '' }] });
     assert.deepEqual(action.edit?.changes, { 'file:///a.yaml': [{ range, newText: '' }] });
     assert.deepEqual(toDiagnostic(finding, 'file:///a.yaml').relatedInformation?.map((r) => r.location.uri), ['file:///a.yaml']);
+  });
+});
+
+describe('examples/role-not-mapped', () => {
+  const root = path.resolve(__dirname, '..', '..', '..', 'examples', 'role-not-mapped');
+  const folder = (name: string): SourceDocument[] =>
+    ['k8s/datadog-agent.yaml', 'terraform/mappings.tf'].map((f) => ({ path: path.join(root, name, f), text: fs.readFileSync(path.join(root, name, f), 'utf8') }));
+
+  test('good: each file lints clean, and the workspace too', () => {
+    const s = service();
+    const docs = folder('good');
+    for (const d of docs) assert.deepEqual(s.lint(d), [], d.path);
+    assert.equal(s.workspaceFindings(docs).size, 0);
+  });
+
+  test('bad: each file lints clean alone; the workspace warns on the ServiceAccount’s role', () => {
+    const s = service();
+    const docs = folder('bad');
+    for (const d of docs) assert.deepEqual(s.lint(d), [], d.path);
+    const result = s.workspaceFindings(docs);
+    assert.deepEqual([...result.keys()], [docs[0].path]);
+    assert.deepEqual(result.get(docs[0].path)!.map((f) => f.code), ['agent/role-not-mapped']);
+    assert.match(result.get(docs[0].path)![0].message, /role `datadog-agent-prod`.*Closest: `arn:aws:sts::123456789012:assumed-role\/datadog-agent\/\*` names another role/);
   });
 });
