@@ -12,7 +12,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LanguageService, type SourceDocument } from '../../server/src/service';
 import { toCodeAction, toDiagnostic } from '../../server/src/lsp/convert';
-import { loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
+import { createHclRuntime, loadHclLanguage, type LoadedHclRuntime } from '../../server/src/shared/treeSitter';
+import { countingRuntime, generateTerraform, trackTrees } from '../helpers/terraform';
+import { Rng, assertWellFormed, randomCharFrom, textMutations } from '../helpers/corpus';
+import { TextIndex } from '../../server/src/service/common/textIndex';
 import { applyEdits, marked, yaml } from '../helpers/markers';
 
 const ACCOUNT = '123456789012';
@@ -136,6 +139,24 @@ describe('workspaceFindings: agent/role-not-mapped', () => {
     assert.deepEqual(diagnostic.relatedInformation?.map((r) => r.location.uri), [MAPPINGS.path, DAEMONSET.path]);
   });
 
+  test('Terraform files read for the workspace keep no tree; the file being edited keeps its own (next edit parsed incrementally)', async () => {
+    const tracked = trackTrees(await createHclRuntime());
+    const { runtime, incremental } = countingRuntime(tracked.runtime);
+    const s = new LanguageService();
+    s.setHclRuntime(runtime);
+    const tfDocs: SourceDocument[] = Array.from({ length: 5 }, (_, i) => ({ path: `file:///ws/tf${i}/main.tf`, text: generateTerraform(80, i + 1) }));
+    const editedDoc = tfDocs[0];
+    s.lint(editedDoc);
+    assert.equal(tracked.live(), 1);
+    s.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS, ...tfDocs]);
+    assert.equal(tracked.live(), 1, 'only the tree of the file being edited');
+    const next = { ...editedDoc, text: editedDoc.text + '\n# edited\n' };
+    s.lint(next);
+    assert.deepEqual(incremental, [next.text]);
+    for (const d of [MAPPINGS, ...tfDocs]) s.forget(d.path);
+    assert.equal(tracked.live(), 0);
+  });
+
   test('once the file changes, the fix of the text judged before is not offered', () => {
     const s = service();
     s.workspaceFindings([DAEMONSET, SERVICE_ACCOUNT, MAPPINGS]);
@@ -174,5 +195,38 @@ describe('examples/role-not-mapped', () => {
     assert.deepEqual([...result.keys()], [docs[0].path]);
     assert.deepEqual(result.get(docs[0].path)!.map((f) => f.code), ['agent/role-not-mapped']);
     assert.match(result.get(docs[0].path)![0].message, /role `datadog-agent-prod`.*Closest: `arn:aws:sts::123456789012:assumed-role\/datadog-agent\/\*` names another role/);
+  });
+});
+
+describe('workspaceFindings on mutated workspaces', () => {
+  const POD_IDENTITY: SourceDocument = {
+    path: 'file:///ws/eks/main.tf',
+    text: `resource "aws_iam_role" "agent" {\n  name = "PodAgent"\n}\n\nresource "aws_eks_pod_identity_association" "agent" {\n  cluster_name    = "main"\n  namespace       = "datadog"\n  service_account = "datadog-agent"\n  role_arn        = aws_iam_role.agent.arn\n}\n\ndata "aws_caller_identity" "current" {}\n`,
+  };
+
+  test('never throws; every finding and every edit of its fix lies inside the text it is about', () => {
+    const s = service();
+    const rng = new Rng(12);
+    const mutations = Object.values(textMutations(randomCharFrom(['{', '}', '"', '=', ':', '-', '\n', ' ', '$', '[', ']', '#', '/', '*'])));
+    const base = [DAEMONSET, SERVICE_ACCOUNT, MAPPINGS, POD_IDENTITY];
+    let warned = 0;
+    for (let n = 0; n < 150; n++) {
+      const docs = base.map((d) => ({ ...d, text: rng.chance(0.5) ? rng.pick(mutations)(d.text, rng) : d.text }));
+      const texts = new Map(docs.map((d) => [d.path, d.text]));
+      const result = s.workspaceFindings(docs);
+      for (const [path, findings] of result) {
+        assertWellFormed(findings, texts.get(path)!, `case ${n}`);
+        for (const f of findings) {
+          warned++;
+          for (const r of f.related ?? []) assertWellFormed([{ ...f, range: r.range, data: undefined }], texts.get(r.path ?? path)!, `case ${n} related`);
+          for (const c of f.data?.fixes?.flatMap((x) => x.changes ?? []) ?? []) {
+            const index = new TextIndex(texts.get(c.path)!);
+            for (const e of c.edits) assert.ok(index.offsetAt(e.range.start) <= index.text.length && e.range.start.line < index.lineCount, `case ${n}: edit outside ${c.path}`);
+          }
+        }
+      }
+    }
+    // The unmutated workspace warns (IRSA and Pod Identity, neither mapped): the cases above are not all quiet ones.
+    assert.ok(warned > 0);
   });
 });
