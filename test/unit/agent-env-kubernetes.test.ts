@@ -207,6 +207,81 @@ test('weird shapes read as far as they make sense, never throw', () => {
   }
 });
 
+test('a Helm chart template: `{{ … }}` values are unknown, templated names are skipped', () => {
+  const text = yaml`
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {name: '{{ template "datadog.fullname" . }}'}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: agent
+              image: "{{ .Values.agents.image.repository }}:{{ .Values.agents.image.tag }}"
+              env:
+                - name: DD_DELEGATED_AUTH_ORG_UUID
+                  value: "{{ .Values.orgUuid }}"
+                - name: "{{ .Values.extraName }}"
+                  value: x
+                - name: DD_API_KEY
+                  value: {{ .Values.apiKey | quote }}
+  `;
+  const [w] = readAgentEnv(text).workloads;
+  assert.deepEqual(w.settings.map((s) => [s.name, s.value.kind]), [['DD_DELEGATED_AUTH_ORG_UUID', 'unknown'], ['DD_API_KEY', 'unknown']]);
+  assert.equal(w.images[0].unknown, true);
+  assert.deepEqual(lintAgentEnv(text), []);
+});
+
+test('a Secret or ConfigMap in the same file supplies a valueFrom: judged where it is written, once for every container that reads it', () => {
+  const m = marked(yaml`
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: dd, namespace: mon}
+    data:
+      org: «not-a-uuid»
+      region: us-east-1
+    ---
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: keys, namespace: mon}
+    data:
+      api: ${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}
+      bad: "%%%"
+    ---
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {name: a, namespace: mon}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: one
+              env:
+                - {name: DD_DELEGATED_AUTH_ORG_UUID, valueFrom: {configMapKeyRef: {name: dd, key: org}}}
+                - {name: DD_API_KEY, valueFrom: {secretKeyRef: {name: keys, key: api}}}
+                - {name: DD_SITE, valueFrom: {secretKeyRef: {name: keys, key: bad}}}
+            - name: two
+              env:
+                - {name: DD_DELEGATED_AUTH_ORG_UUID, valueFrom: {configMapKeyRef: {name: dd, key: org}}}
+                - {name: DD_API_KEY, valueFrom: {secretKeyRef: {name: keys, key: api}}}
+  `);
+  const file = readAgentEnv(m.text);
+  const one = file.workloads[0].settings.map((s) => [s.name, s.value.kind === 'literal' ? s.value.text : s.value.kind]);
+  assert.deepEqual(one, [
+    ['DD_DELEGATED_AUTH_ORG_UUID', 'not-a-uuid'],
+    ['DD_API_KEY', '0123456789abcdef0123456789abcdef'],
+    ['DD_SITE', 'unknown'],
+  ]);
+  // The base64 value is not editable in place; the ConfigMap's is.
+  const api = file.workloads[0].settings[1].value;
+  assert.equal(api.kind === 'literal' && api.replaceable, false);
+  const findings = lintAgentEnv(m.text);
+  assert.deepEqual(findings.map((f) => [f.code, f.range]), [['agent/org-uuid-invalid', m.ranges[0]]]);
+  // Another namespace's ConfigMap of the same name does not answer.
+  const elsewhere = m.text.replace('metadata: {name: dd, namespace: mon}', 'metadata: {name: dd, namespace: other}');
+  assert.deepEqual(lintAgentEnv(elsewhere), []);
+});
+
 test('an unrelated manifest that mentions datadog stays quiet', () => {
   const text = yaml`
     apiVersion: apps/v1

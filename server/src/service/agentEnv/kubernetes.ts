@@ -14,7 +14,7 @@
 
 import type { Document } from 'yaml';
 import { lastEntry, resetAliasBudget, scalarString, toValue, type Span, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
-import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type SettingValue } from './settings';
+import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type KeyRef, type SettingValue } from './settings';
 
 /** Where each kind keeps its pod spec, below the document's root. */
 const POD_SPEC_PATHS: Record<string, readonly string[]> = {
@@ -64,6 +64,10 @@ function readObject(v: YValue, out: AgentEnvFile, depth: number): void {
     readServiceAccount(v, out);
     return;
   }
+  if (kind === 'Secret' || kind === 'ConfigMap') {
+    readKeyValues(v, kind, out);
+    return;
+  }
   const path = POD_SPEC_PATHS[kind];
   if (!path) return;
   const spec = mapAt(v, path);
@@ -80,7 +84,7 @@ function readObject(v: YValue, out: AgentEnvFile, depth: number): void {
     if (list?.kind !== 'seq') continue;
     for (const c of list.items) {
       if (c.kind !== 'map') continue;
-      const workload = readContainer(c, owner, listKey === 'initContainers');
+      const workload = readContainer(c, owner, listKey === 'initContainers', namespace);
       if (saName !== undefined) {
         workload.role = {
           via: 'irsa',
@@ -93,7 +97,7 @@ function readObject(v: YValue, out: AgentEnvFile, depth: number): void {
   }
 }
 
-function readContainer(c: YMap, owner: string, init: boolean): AgentWorkload {
+function readContainer(c: YMap, owner: string, init: boolean, namespace: string | undefined): AgentWorkload {
   const nameEntry = lastEntry(c, 'name');
   const name = nameEntry?.value.kind === 'scalar' ? scalarString(nameEntry.value) : undefined;
   const workload: AgentWorkload = {
@@ -112,7 +116,7 @@ function readContainer(c: YMap, owner: string, init: boolean): AgentWorkload {
   const env = lastEntry(c, 'env')?.value;
   if (env?.kind === 'seq') {
     for (const item of env.items) {
-      const setting = item.kind === 'map' ? readEnvVar(item) : undefined;
+      const setting = item.kind === 'map' ? readEnvVar(item, namespace) : undefined;
       if (setting) workload.settings.push(setting);
     }
   }
@@ -123,27 +127,31 @@ function readContainer(c: YMap, owner: string, init: boolean): AgentWorkload {
   return workload;
 }
 
-function readEnvVar(item: YMap): EnvSetting | undefined {
+function readEnvVar(item: YMap, namespace: string | undefined): EnvSetting | undefined {
   const nameEntry = lastEntry(item, 'name');
   if (nameEntry?.value.kind !== 'scalar' || nameEntry.value.value === null) return undefined;
   const label = scalarString(nameEntry.value);
-  if (label === '') return undefined;
+  if (label === '' || label.includes('{{')) return undefined;
   const nameSpan = innerSpan(nameEntry.value);
   const from = lastEntry(item, 'valueFrom');
   const literal = lastEntry(item, 'value');
   let value: SettingValue;
   if (from && !(from.value.kind === 'scalar' && from.value.value === null)) {
-    value = { kind: 'unknown', span: from.value.end > from.value.start ? from.value : from.keySpan, source: describeValueFrom(from.value) };
+    const ref = keyRefOf(from.value, namespace);
+    value = { kind: 'unknown', span: from.value.end > from.value.start ? from.value : from.keySpan, source: describeValueFrom(from.value), ...(ref ? { ref } : {}) };
   } else if (literal && literal.value.kind === 'scalar') {
     const v = literal.value;
     const text = scalarString(v);
     // Kubernetes expands `$(NAME)` from the container's earlier variables: what the Agent gets is not written here.
     const reference = /\$\([A-Za-z_][A-Za-z0-9_]*\)/.exec(text);
     if (reference) value = { kind: 'unknown', span: v, source: `expanded by Kubernetes from \`${reference[0]}\`` };
+    // A chart's template (`templates/daemonset.yaml`) is YAML only once rendered: `{{ … }}` is filled in by Helm.
+    else if (text.includes('{{')) value = { kind: 'unknown', span: v, source: 'from a template (`{{ … }}`)' };
     else value = { kind: 'literal', text, span: v.end > v.start ? v : { start: literal.keySpan.end, end: literal.keySpan.end }, syntax: 'yaml', replaceable: !v.viaAlias && !literal.merged && v.style !== 'block' && v.end > v.start };
   } else if (literal) {
-    // A map or a list: not a string, so the API server refuses it; nothing the Agent reads.
-    return undefined;
+    // A map or a list is no string (the API server refuses it): most likely a template (`{{ .Values.x }}`
+    // reads as a flow map), whose value is not written here.
+    value = { kind: 'unknown', span: literal.value, source: 'not a string here (a template?)' };
   } else {
     // Neither `value` nor `valueFrom`: the variable is set, empty.
     value = { kind: 'literal', text: '', span: nameSpan, syntax: 'yaml', replaceable: false };
@@ -176,6 +184,61 @@ function describeValueFrom(v: YValue): string {
     return r !== undefined ? `from the container's \`${r}\`` : 'from a container resource';
   }
   return 'from `valueFrom`';
+}
+
+/** The Secret or ConfigMap key a `valueFrom` names (it lives in the pod's namespace). */
+function keyRefOf(v: YValue, namespace: string | undefined): KeyRef | undefined {
+  if (v.kind !== 'map') return undefined;
+  for (const [key, kind] of [
+    ['secretKeyRef', 'Secret'],
+    ['configMapKeyRef', 'ConfigMap'],
+  ] as const) {
+    const ref = lastEntry(v, key)?.value;
+    if (ref?.kind !== 'map') continue;
+    const name = stringAt(ref, 'name');
+    const k = stringAt(ref, 'key');
+    return name !== undefined && k !== undefined ? { kind, name, key: k, ...(namespace !== undefined ? { namespace } : {}) } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * What a Secret or ConfigMap states: ConfigMap `data` and Secret `stringData`
+ * as written (a fix may edit them); Secret `data` decoded from base64 (not
+ * editable in place). A value that does not decode to text is left out.
+ */
+function readKeyValues(v: YMap, kind: 'Secret' | 'ConfigMap', out: AgentEnvFile): void {
+  const metadata = mapAt(v, ['metadata']);
+  const name = metadata ? stringAt(metadata, 'name') : undefined;
+  if (name === undefined) return;
+  const namespace = metadata ? stringAt(metadata, 'namespace') : undefined;
+  const sections: [string, boolean][] = kind === 'ConfigMap' ? [['data', false]] : [['data', true], ['stringData', false]];
+  for (const [section, base64] of sections) {
+    const map = mapAt(v, [section]);
+    if (!map) continue;
+    for (const e of map.entries) {
+      if (e.value.kind !== 'scalar' || e.value.value === null) continue;
+      const raw = scalarString(e.value);
+      const text = base64 ? decodeBase64(raw) : raw;
+      if (text === undefined) continue;
+      const replaceable = !base64 && !e.value.viaAlias && !e.merged && e.value.style !== 'block';
+      (out.keyValues ??= []).push({
+        ref: { kind, name, key: e.key, ...(namespace !== undefined ? { namespace } : {}) },
+        value: { kind: 'literal', text, span: e.value, syntax: 'yaml', replaceable },
+      });
+    }
+  }
+}
+
+/** Base64 to UTF-8 text; undefined when it is not base64 of valid UTF-8. */
+function decodeBase64(raw: string): string | undefined {
+  const clean = raw.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(clean), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
 }
 
 function describeEnvFrom(item: YMap): string {

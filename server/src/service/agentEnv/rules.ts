@@ -34,7 +34,18 @@ const PARENT_PREFIXES = SUPPORTED_PARENTS.filter((p): p is string => p !== null)
 const SECTION_SUFFIXES = ['ORG_UUID', 'PROVIDER', 'AWS_REGION', 'REFRESH_INTERVAL_MINS'];
 
 export function judgeAgentEnv(file: AgentEnvFile, index: TextIndex, sink: Sink): void {
-  for (const w of file.workloads) new WorkloadJudge(w, index, sink).run();
+  // Workloads may share text (chart components reading one `datadog.env`, containers reading one
+  // ConfigMap key): a finding said in the same words at the same place is said once.
+  const said = new Set<string>();
+  const once: Sink = {
+    add(f) {
+      const id = `${f.code}|${f.range.start.line}:${f.range.start.character}|${f.range.end.line}:${f.range.end.character}|${f.message}`;
+      if (said.has(id)) return;
+      said.add(id);
+      sink.add(f);
+    },
+  };
+  for (const w of file.workloads) new WorkloadJudge(w, index, once).run();
 }
 
 class WorkloadJudge {
