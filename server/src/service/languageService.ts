@@ -112,12 +112,6 @@ export class LanguageService {
    * and the file being typed in is the one that needs a tree.
    */
   private treeKeptFor: string | undefined;
-  /**
-   * The last workspaceFindings: its findings, and the text of each document
-   * it judged, so quickFixes offers the cross-file fixes of a text that has
-   * not changed since.
-   */
-  private lastWorkspace: { texts: Map<string, string>; findings: Map<string, Finding[]> } | undefined;
   /** Told when the runtime fails and is dropped (see setHclRuntime). */
   private onHclLost: ((err: Error) => void) | undefined;
   private readonly parseTimeoutMs: (chars: number) => number;
@@ -431,21 +425,19 @@ export class LanguageService {
       const kept = findings.map(filter).filter((f): f is Finding => f !== undefined);
       if (kept.length) out.set(path, kept);
     }
-    this.lastWorkspace = { texts: new Map(docs.map((d) => [d.path, d.text])), findings: out };
     return out;
   }
 
   /**
    * Quick fixes for the findings that touch `range`. Recomputed from the
    * current text, so a client that drops diagnostic data still gets them.
-   * `codes` narrows them to the diagnostics the client asked about.
+   * `codes` narrows them to the diagnostics the client asked about. The
+   * fixes of cross-file findings travel with them (workspaceFindings): the
+   * host offers those as it published them.
    */
   quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[], folder: readonly SourceDocument[] = []): { finding: Finding; fix: QuickFix }[] {
     const out: { finding: Finding; fix: QuickFix }[] = [];
-    // The workspace's findings in this file, from the last workspaceFindings, if this text is the one judged then.
-    const last = this.lastWorkspace;
-    const crossFile = last && last.texts.get(doc.path) === doc.text ? (last.findings.get(doc.path) ?? []) : [];
-    for (const finding of [...this.lint(doc, folder), ...crossFile]) {
+    for (const finding of this.lint(doc, folder)) {
       if (codes && codes.length && !codes.includes(finding.code)) continue;
       if (!overlaps(finding.range, range)) continue;
       for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix });
