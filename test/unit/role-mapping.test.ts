@@ -215,6 +215,19 @@ describe('agent/role-not-mapped: IRSA', () => {
     assert.equal(path, '/ws/values.yaml');
     assert.deepEqual(f.range, new TextIndex(text).range(span.start, span.end));
   });
+
+  test('the chart’s and the Operator’s shape (the role on the workload and the ServiceAccount it creates, one annotation): one finding', () => {
+    const s = spans('agents:\n  rbac:\n    «serviceAccountAnnotations»:\n      «eks.amazonaws.com/role-arn»: «arn:aws:iam::123456789012:role/Other»\n');
+    const arn = `arn:aws:iam::${ACCOUNT}:role/Other`;
+    const role: RoleRef = { via: 'irsa', arn, span: s.spans[2], serviceAccount: { name: 'datadog-agent' } };
+    const decl: ServiceAccountDecl = { name: 'datadog-agent', roleArn: literal(arn, s.spans[2]), span: s.spans[1] };
+    const source = env('/ws/values.yaml', s.text, [workload(role, DELEGATED, 'the chart’s node Agent'), workload(role, DELEGATED, 'the chart’s Cluster Agent')], [decl]);
+    const [path, f] = only(run({ agentEnv: [source], terraform: [tf('/ws/tf/mappings.tf', MAPPINGS_TF)] }));
+    assert.equal(path, '/ws/values.yaml');
+    assert.deepEqual(f.range, source.index.range(s.spans[2].start, s.spans[2].end));
+    // Mapped: quiet, for both components.
+    assert.equal(run({ agentEnv: [source], terraform: [tf('/ws/tf/mappings.tf', MAPPINGS_TF.replace('DatadogAgentRole', 'Other'))] }).size, 0);
+  });
 });
 
 describe('agent/role-not-mapped: what stays quiet', () => {
