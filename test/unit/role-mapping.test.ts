@@ -578,6 +578,23 @@ describe('agent/role-not-mapped: linear in the workspace', () => {
     return roleMappingWork.matchTries + roleMappingWork.explainReads;
   }
 
+  test('roles whose account is not known (read in the account of the closest-named mapping): twice the workspace, about twice the work', () => {
+    const count = (n: number) => {
+      const lines: string[] = ['intake_mappings:'];
+      for (let i = 0; i < n; i++) lines.push(`  - arn_pattern: arn:aws:sts::${ACCOUNT}:assumed-role/Mapped${i}/*`);
+      const workloads = Array.from({ length: n }, (_, i) => workload({ via: 'ecs-task-role', roleName: `Unmapped${i}`, span: { start: i, end: i + 1 } }));
+      roleMappingWork.matchTries = 0;
+      roleMappingWork.explainReads = 0;
+      const result = run({ agentEnv: [env('/ws/tasks.json', 'x'.repeat(n + 1), workloads)], patternLists: [patternList('/ws/m.yaml', lines.join('\n'))] });
+      assert.equal([...result.values()].flat().length, n);
+      return roleMappingWork.matchTries + roleMappingWork.explainReads;
+    };
+    const small = count(150);
+    const large = count(300);
+    assert.ok(small > 0);
+    assert.ok(large <= 2.2 * small, `${small} -> ${large}`);
+  });
+
   test('every role explained against a bounded number of mappings: twice the workspace, about twice the work', () => {
     const small = work(150);
     const large = work(300);

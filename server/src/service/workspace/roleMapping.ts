@@ -421,7 +421,7 @@ function explain(role: RoleIdentity, m: Mappings): Judgment {
   let account = role.account;
   if (account === undefined) {
     // The account is not known: read the role in the account of the mapping that names it (or the name closest to it).
-    const near = m.byRole.get(role.name) ?? m.byRoleLower.get(role.name.toLowerCase()) ?? m.byRole.get(closest(role.name, [...m.byRole.keys()].slice(0, MAX_EXPLAINED_MAPPINGS)) ?? '');
+    const near = m.byRole.get(role.name) ?? m.byRoleLower.get(role.name.toLowerCase()) ?? m.byRole.get(closest(role.name, firstKeys(m.byRole, MAX_EXPLAINED_MAPPINGS)) ?? '');
     account = near?.find((x) => x.account !== undefined && /^\d{12}$/.test(x.account))?.account;
     take(near);
     take(m.byRoleLower.get(role.name.toLowerCase()));
@@ -445,6 +445,17 @@ function explain(role: RoleIdentity, m: Mappings): Judgment {
     judgment.closest = { mapping: e.closest.mapping.m, message };
   }
   return judgment;
+}
+
+/** The first `n` keys of a map, without reading the rest. */
+function firstKeys(map: ReadonlyMap<string, unknown>, n: number): string[] {
+  const out: string[] = [];
+  for (const k of map.keys()) {
+    if (out.length >= n) break;
+    roleMappingWork.explainReads++;
+    out.push(k);
+  }
+  return out;
 }
 
 /** Findings by path, each list in text order. */
