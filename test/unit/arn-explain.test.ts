@@ -103,6 +103,13 @@ describe('explainLogin: none matches, which comes closest', () => {
     assert.match(e.closest!.message, /`laptop-session`.*`i-0123456789abcdef0`/);
   });
 
+  test('another exact session, for an IAM role (any of its sessions): no placeholder session is quoted as the caller’s', () => {
+    const e = explainLogin(`arn:aws:iam::${A}:role/deploy`, [m(`arn:aws:sts::${A}:assumed-role/deploy/laptop-session`)]);
+    assert.equal(e.closest!.reason, 'other-session');
+    assert.doesNotMatch(e.closest!.message, /session-name/);
+    assert.match(e.closest!.message, /`laptop-session`.*`\/\*` for any session/);
+  });
+
   test('a region in the pattern', () => {
     const e = closest([m(`arn:aws:sts:us-east-1:${A}:assumed-role/deploy/*`)]);
     assert.equal(e.closest!.reason, 'region');

@@ -10,7 +10,7 @@ import {
   type CompletionItem as LspCompletionItem,
   type Diagnostic,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, docsUrl, type CompletionItem, type Finding, type QuickFix } from '../service';
+import { DIAGNOSTIC_SOURCE, docsUrl, type CompletionItem, type Finding, type QuickFix, type TextEdit } from '../service';
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -18,9 +18,9 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
-/** `uri`: the document's, for the finding's related places (they are in the same document). */
+/** `uri`: the document's, for the finding's related places (in the same document unless one names another's `path`, a URI here). */
 export function toDiagnostic(f: Finding, uri?: string): Diagnostic {
-  const related = uri && f.related?.length ? { relatedInformation: f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message })) } : {};
+  const related = uri && f.related?.length ? { relatedInformation: f.related.map((r) => ({ location: { uri: r.path ?? uri, range: r.range }, message: r.message })) } : {};
   return {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -34,8 +34,16 @@ export function toDiagnostic(f: Finding, uri?: string): Diagnostic {
   };
 }
 
+/** The fix's edits of this document and of other documents (`changes`, keyed by their paths: URIs in the server). */
+export function workspaceEdit(uri: string, fix: QuickFix): { changes: Record<string, TextEdit[]> } {
+  const changes: Record<string, TextEdit[]> = {};
+  if (fix.edits.length || !fix.changes?.length) changes[uri] = [...fix.edits];
+  for (const c of fix.changes ?? []) changes[c.path] = [...(changes[c.path] ?? []), ...c.edits];
+  return { changes };
+}
+
 export function toCodeAction(uri: string, finding: Finding, fix: QuickFix): CodeAction {
-  const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
+  const action = CodeAction.create(fix.title, workspaceEdit(uri, fix), CodeActionKind.QuickFix);
   action.diagnostics = [toDiagnostic(finding, uri)];
   if (fix.isPreferred) action.isPreferred = true;
   return action;

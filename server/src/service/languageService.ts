@@ -25,6 +25,8 @@ import { agentEnvCompletion } from './agentEnv/completion';
 import type { AgentEnvFile } from './agentEnv/settings';
 import { insideEcsTaskDefinition, terraformAgentEnv } from './terraform/ecs';
 import { baseName } from './fileKinds';
+import { collectArnPatterns, type ArnPatternValue } from './agent/arnPatterns';
+import { roleNotMapped, type AgentEnvSource, type PatternListSource, type TerraformSource } from './workspace/roleMapping';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -64,6 +66,8 @@ class Analysis {
   envHints?: AgentEnvHint[];
   /** Agent-env files: what the readers found (lint, hover and code lenses share it). */
   envFile?: AgentEnvFile;
+  /** Agent files: every `arn_pattern` (mappings listed in YAML or JSON), for agent/role-not-mapped. */
+  arnPatternList?: ArnPatternValue[];
   /** Terraform files: the tree (kept for incremental re-parse) and the model. */
   terraform?: TerraformAnalysis;
   /** Terraform files whose parse gave up or broke the parser: why. Such a text is not parsed again. */
@@ -397,14 +401,49 @@ export class LanguageService {
    * these to each file's own findings.
    */
   workspaceFindings(docs: readonly SourceDocument[]): Map<string, Finding[]> {
-    void docs; // filled by the role-not-mapped rule (#12 item 3)
-    return new Map();
+    const input = { agentEnv: [] as AgentEnvSource[], terraform: [] as TerraformSource[], patternLists: [] as PatternListSource[], mappingsIncomplete: false };
+    const runtime = this.hcl;
+    const byPath = new Map<string, SourceDocument>();
+    for (const doc of docs) {
+      byPath.set(doc.path, doc);
+      const kind = this.kindOf(doc);
+      if (kind === 'agent-env') {
+        const a = this.analysis(doc);
+        if (!a.refusal) input.agentEnv.push({ path: doc.path, index: a.index, file: this.envFileOf(a) });
+      } else if (kind === 'agent') {
+        // A datadog.yaml (or a file of the Agent globs) may list mappings: its `arn_pattern`s, read once per text.
+        const a = this.analysis(doc);
+        if (a.refusal || !a.text.includes('arn_pattern')) continue;
+        a.arnPatternList ??= parseAgentYaml(a.text).flatMap((d) => collectArnPatterns(d));
+        input.patternLists.push({ path: doc.path, index: a.index, patterns: a.arnPatternList });
+      } else if (kind === 'terraform') {
+        // Read for the workspace, not for its own sake: its tree is freed unless it is the one kept (terraformAnalysis).
+        const a = this.terraformAnalysis(doc, kind, false);
+        // The runtime failed on this file and was dropped: the host checks again with a fresh one.
+        if (this.hcl !== runtime) return new Map();
+        if (a.terraform?.model) input.terraform.push({ path: doc.path, index: a.index, model: a.terraform.model });
+        // Not parsed (too large, failed, no runtime): it may hold the mapping a role needs.
+        else if (a.text.includes('datadog_aws_wif_intake_mapping')) input.mappingsIncomplete = true;
+      }
+    }
+    const out = new Map<string, Finding[]>();
+    for (const [path, findings] of roleNotMapped(input)) {
+      const doc = byPath.get(path);
+      if (!doc) continue;
+      // Suppression comments and severity overrides of the file each finding lands in.
+      const filter = findingFilter(doc.text, this.kindOf(doc) === 'terraform' ? 'hcl' : 'yaml', doc.severity ?? this.settings.severity);
+      const kept = findings.map(filter).filter((f): f is Finding => f !== undefined);
+      if (kept.length) out.set(path, kept);
+    }
+    return out;
   }
 
   /**
    * Quick fixes for the findings that touch `range`. Recomputed from the
    * current text, so a client that drops diagnostic data still gets them.
-   * `codes` narrows them to the diagnostics the client asked about.
+   * `codes` narrows them to the diagnostics the client asked about. The
+   * fixes of cross-file findings travel with them (workspaceFindings): the
+   * host offers those as it published them.
    */
   quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[], folder: readonly SourceDocument[] = []): { finding: Finding; fix: QuickFix }[] {
     const out: { finding: Finding; fix: QuickFix }[] = [];

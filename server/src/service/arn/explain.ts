@@ -122,7 +122,7 @@ export function explainLogin<M extends ExplainableMapping>(callerArn: string, ma
       return;
     }
     if (!wanted(mapping)) return;
-    const miss = nearMiss(pattern, parsedCaller, effective, caller.suggested);
+    const miss = nearMiss(pattern, parsedCaller, effective, caller.suggested, caller.anySession === true);
     if (miss) near.push({ mapping, index, ...miss, score: SCORE[miss.reason] + miss.similarity });
   });
 
@@ -158,6 +158,8 @@ interface CallerReading {
   problem?: string;
   /** The problem is the caller itself (the account root), not how it was written. */
   unmappable?: boolean;
+  /** Read as any session of a role (an IAM role ARN, or no session given): the effective ARN's session is a placeholder. */
+  anySession?: boolean;
   note?: string;
 }
 
@@ -191,6 +193,7 @@ function readCaller(arn: string): CallerReading {
           kind: p.kind,
           effective: `arn:${partition}:sts::${account}:assumed-role/${role}/${SESSION_PLACEHOLDER}`,
           suggested,
+          anySession: true,
           note: `\`${arn}\` has no session name; read as any session of the role \`${role}\`.`,
         };
       }
@@ -202,6 +205,7 @@ function readCaller(arn: string): CallerReading {
         kind: p.kind,
         effective: `arn:${partition}:sts::${account}:assumed-role/${role}/${SESSION_PLACEHOLDER}`,
         suggested: `arn:${partition}:sts::${account}:assumed-role/${role}/*`,
+        anySession: true,
         note: `\`${arn}\` is the IAM role, not a caller: a caller using it presents \`arn:${partition}:sts::${account}:assumed-role/${role}/<session>\`; read as such a session.`,
       };
     }
@@ -223,7 +227,8 @@ interface Miss {
   similarity: number;
 }
 
-function nearMiss(raw: string, c: ParsedArn, callerArn: string, suggested: string | undefined): Miss | undefined {
+/** `anySession`: the caller stands for any session of its role (its session name is a placeholder, not to be quoted). */
+function nearMiss(raw: string, c: ParsedArn, callerArn: string, suggested: string | undefined, anySession: boolean): Miss | undefined {
   const fix = (reason: NearMissReason, message: string, similarity = 0.5): Miss => ({ reason, message, replaceWith: suggested, similarity });
   const pattern = raw.trim();
   if (pattern !== raw && matches(pattern, callerArn)) return fix('whitespace', `\`${JSON.stringify(raw).slice(1, -1)}\` has white space around it, so it matches nothing.`);
@@ -250,7 +255,8 @@ function nearMiss(raw: string, c: ParsedArn, callerArn: string, suggested: strin
       return fix('missing-session', `\`${pattern}\` has no session part, so it matches nothing: a caller ARN always ends with a session name.`);
     }
     if (segs.length === 3 && !pattern.includes('*') && matches(`${pattern.slice(0, segs[2].start)}*`, callerArn)) {
-      return fix('other-session', `\`${pattern}\` matches only the session \`${segs[2].text}\`; the caller's session is \`${c.session?.text ?? ''}\`.`);
+      const theirs = anySession ? `the role's sessions are named by whatever assumes it (use \`/*\` for any session)` : `the caller's session is \`${c.session?.text ?? ''}\``;
+      return fix('other-session', `\`${pattern}\` matches only the session \`${segs[2].text}\`; ${theirs}.`);
     }
     if (segs.length > 3) {
       const candidate = `${pattern.slice(0, p.resource!.start)}assumed-role/${segs[segs.length - 2].text}/${segs[segs.length - 1].text}`;

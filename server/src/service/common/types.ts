@@ -23,7 +23,14 @@ export interface TextEdit {
 /** A quick fix, computed when the finding is made and carried in its data. */
 export interface QuickFix {
   title: string;
+  /** Edits of the finding's own document. */
   edits: TextEdit[];
+  /**
+   * Edits of other files (a cross-file rule's fix: agent/role-not-mapped adds
+   * a mapping to the Terraform file that holds the others), by the `path` of
+   * their SourceDocument (a URI in the server, a file path in the CLI).
+   */
+  changes?: { path: string; edits: TextEdit[] }[];
   /** The fix an editor may apply on "fix all" / auto-fix. */
   isPreferred?: boolean;
 }
@@ -34,10 +41,12 @@ export interface FindingData {
   [key: string]: unknown;
 }
 
-/** Another place in the same document a finding concerns (LSP `relatedInformation`). */
+/** Another place a finding concerns (LSP `relatedInformation`): in the same document unless `path` says which. */
 export interface RelatedRange {
   range: Range;
   message: string;
+  /** Another document's `path` (a cross-file rule's): a URI in the server, a file path in the CLI. */
+  path?: string;
 }
 
 /** One problem a rule found. */

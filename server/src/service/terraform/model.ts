@@ -6,7 +6,9 @@
 //   - the WIF mapping resources with `arn_pattern` / `account_identifier`;
 //   - every `arn_pattern` the arn/* rules judge, also in collections
 //     (arnPatterns.ts);
-//   - in .terraform.lock.hcl, the pinned provider versions.
+//   - in .terraform.lock.hcl, the pinned provider versions;
+//   - the IAM roles, EKS Pod Identity associations and caller-identity data
+//     sources agent/role-not-mapped resolves roles with (awsRoles.ts).
 // Values are classified (values.ts) so a rule judges literals only. Blocks are
 // read by recovery.ts, which also reads what a syntax error left readable.
 // Nothing here keeps a tree-sitter Node: the model outlives the tree.
@@ -15,6 +17,7 @@ import type { Node } from 'web-tree-sitter';
 import type { HclTree, Span } from './hcl';
 import { Occurrences, collectArnPatterns, type MappingRef, type TfArnPattern } from './arnPatterns';
 import { readBody, topLevelBlocks, type RawBlock } from './recovery';
+import { emptyAwsIdentity, isAwsIdentityHeader, readAwsIdentityBlock, type TfAwsIdentity } from './awsRoles';
 import { classify, invalid, literalString, objectKey, spanOf, type HclAttribute, type HclLabel } from './values';
 import { ECS_TASK_DEFINITION, readEcsTaskDefinition, type TfEcsTaskDefinition } from './ecs';
 
@@ -108,6 +111,12 @@ export interface TerraformModel {
    * empty model) needs no change; extraction always sets it.
    */
   ecsTaskDefinitions?: TfEcsTaskDefinition[];
+  /**
+   * IAM roles, EKS Pod Identity associations and `data "aws_caller_identity"`
+   * blocks (awsRoles.ts), for agent/role-not-mapped. Optional so a model
+   * built by hand (tests, EMPTY_MODEL) need not list them.
+   */
+  aws?: TfAwsIdentity;
 }
 
 export interface TfLockedProvider extends BlockInfo {
@@ -149,8 +158,8 @@ const HEADER = /([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(?:"([^"\\\r\n]*)")?/y;
 /**
  * The top-level blocks worth reading: terraform, provider, a resource whose
  * type label is a WIF mapping or an ECS task definition (or cannot be told
- * from the text), or a header
- * broken across lines (recovery.ts reads its real header).
+ * from the text), the AWS identity blocks of awsRoles.ts, or a header broken
+ * across lines (recovery.ts reads its real header).
  */
 function interestingHeader(n: Node, text: string): boolean {
   HEADER.lastIndex = n.startIndex;
@@ -158,6 +167,7 @@ function interestingHeader(n: Node, text: string): boolean {
   if (!m) return true;
   if (m[1] === 'terraform' || m[1] === 'provider') return true;
   if (m[1] === 'resource' && (m[2] === undefined || MAPPING_TYPES.has(m[2]) || m[2] === ECS_TASK_DEFINITION)) return true;
+  if (isAwsIdentityHeader(m[1], m[2])) return true;
   const brace = text.indexOf('{', n.startIndex);
   const lineBreak = text.indexOf('\n', n.startIndex);
   return lineBreak !== -1 && lineBreak < brace;
@@ -177,7 +187,7 @@ export function extractTerraformModel(tree: HclTree): TerraformModel {
 
 function extractFrom(tree: HclTree, blocks: RawBlock[], occ: Occurrences): TerraformModel {
   const text = tree.text;
-  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [], arnPatterns: [], ecsTaskDefinitions: [] };
+  const model: TerraformModel = { providers: [], otherProviders: [], requiredProviders: [], datadogRequirements: [], mappings: [], arnPatterns: [], ecsTaskDefinitions: [], aws: emptyAwsIdentity() };
   const providerBlocks: RawBlock[] = [];
   const mappingRefs: MappingRef[] = [];
   for (const b of blocks) {
@@ -203,7 +213,7 @@ function extractFrom(tree: HclTree, blocks: RawBlock[], occ: Occurrences): Terra
       mappingRefs.push({ block: b, body, kind, owner: `${mapping.type}.${mapping.name}`, pattern });
     } else if (b.type === 'resource' && b.labels[0]?.value === ECS_TASK_DEFINITION) {
       model.ecsTaskDefinitions!.push(readEcsTaskDefinition(b, readBody(b.items, text), text));
-    }
+    } else if (b.labels.length >= 2) readAwsIdentityBlock(b, text, model.aws!);
   }
   model.arnPatterns = collectArnPatterns(blocks, mappingRefs, text, occ);
   model.datadogRequirements = model.requiredProviders.filter((r) => r.isDatadog);
