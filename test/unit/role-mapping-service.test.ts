@@ -229,3 +229,37 @@ describe('workspaceFindings on mutated workspaces', () => {
     assert.ok(warned > 0);
   });
 });
+
+describe('ECS task definitions in Terraform (terraformAgentEnv)', () => {
+  test('the task role of an aws_ecs_task_definition, by reference to an aws_iam_role of the folder', () => {
+    const text = `resource "aws_iam_role" "task" {
+  name = "ecsDatadogAgent"
+}
+
+resource "aws_ecs_task_definition" "agent" {
+  family        = "datadog-agent"
+  task_role_arn = aws_iam_role.task.arn
+  container_definitions = jsonencode([
+    {
+      name  = "datadog-agent"
+      image = "public.ecr.aws/datadog/agent:7.78.0"
+      environment = [
+        { name = "DD_DELEGATED_AUTH_ORG_UUID", value = "${UUID}" },
+      ]
+    }
+  ])
+}
+`;
+    const ecs: SourceDocument = { path: 'file:///ws/ecs/main.tf', text };
+    const s = service();
+    const result = s.workspaceFindings([ecs, MAPPINGS]);
+    assert.deepEqual([...result.keys()], [ecs.path]);
+    const [f] = result.get(ecs.path)!;
+    const at = text.indexOf('aws_iam_role.task.arn');
+    assert.deepEqual(f.range, s.workspaceFindings([ecs, MAPPINGS]).get(ecs.path)![0].range);
+    assert.equal(f.range.start.line, text.slice(0, at).split('\n').length - 1);
+    assert.match(f.message, /role `ecsDatadogAgent` \(ECS task role `aws_iam_role.task`\)/);
+    const mapped = { ...MAPPINGS, text: MAPPINGS.text.replace('DatadogAgentRole', 'ecsDatadogAgent') };
+    assert.equal(service().workspaceFindings([ecs, mapped]).size, 0);
+  });
+});

@@ -421,7 +421,12 @@ export class LanguageService {
         const a = this.terraformAnalysis(doc, kind, false);
         // The runtime failed on this file and was dropped: the host checks again with a fresh one.
         if (this.hcl !== runtime) return new Map();
-        if (a.terraform?.model) input.terraform.push({ path: doc.path, index: a.index, model: a.terraform.model });
+        if (a.terraform?.model) {
+          input.terraform.push({ path: doc.path, index: a.index, model: a.terraform.model });
+          // Its aws_ecs_task_definition containers are Agent workloads too (task_role_arn).
+          const ecs = terraformAgentEnv(a.terraform.model);
+          if (ecs.workloads.length) input.agentEnv.push({ path: doc.path, index: a.index, file: ecs });
+        }
         // Not parsed (too large, failed, no runtime): it may hold the mapping a role needs.
         else if (a.text.includes('datadog_aws_wif_intake_mapping')) input.mappingsIncomplete = true;
       }
