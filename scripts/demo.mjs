@@ -60,23 +60,33 @@ step('4. Terraform: a correct provider setup, then the usual mistakes (each file
 ok = ddWif(['lint', 'examples/terraform/good']) === 0 && ok;
 ok = ddWif(['lint', 'examples/terraform/bad']) === 1 && ok;
 
-// 5-7 run against the bundled emulator of AWS STS and the Datadog API (dist/emulator.js): it
+step('5. The Agent configured by environment (Kubernetes, Helm values, DatadogAgent, docker-compose, ECS JSON, Terraform ECS): the same agent/* rules');
+for (const form of ['kubernetes', 'helm', 'operator', 'compose', 'ecs', 'terraform-ecs']) {
+  ok = ddWif(['lint', `examples/agent-env/${form}/good`]) === 0 && ok;
+  ok = ddWif(['lint', `examples/agent-env/${form}/bad`]) === 1 && ok;
+}
+
+step('6. A folder judged as one workspace: the role a DaemonSet runs as (IRSA) against the intake mappings declared in Terraform');
+ok = ddWif(['lint', 'examples/role-not-mapped/good']) === 0 && ok;
+ok = ddWif(['lint', '--fail-on', 'warning', 'examples/role-not-mapped/bad']) === 1 && ok;
+
+// 7-9 run against the bundled emulator of AWS STS and the Datadog API (dist/emulator.js): it
 // verifies the SigV4 proof for real with fake keys that only it knows, so nothing leaves this machine.
 const emulator = await startEmulator();
 try {
   const { apiUrl, orgUuid, env: identities, datadogKeys } = emulator.info;
   const host = new URL(apiUrl).host;
   const target = ['--api-url', apiUrl, '--allow-host', host];
-  step(`5. Who am I to AWS? (the emulated STS at ${emulator.info.stsUrl}, as the fake role "terraform-runner")`);
+  step(`7. Who am I to AWS? (the emulated STS at ${emulator.info.stsUrl}, as the fake role "terraform-runner")`);
   ok = ddWif(['whoami'], identities.mappedRole) === 0 && ok;
 
-  step('6. Login tests: the Terraform flow (a short-lived token) and the Agent flow (the managed API key), exit code 0');
+  step('8. Login tests: the Terraform flow (a short-lived token) and the Agent flow (the managed API key), exit code 0');
   ok = ddWif(['login', '--flow', 'terraform', '--org-uuid', orgUuid, ...target], identities.mappedRole) === 0 && ok;
   ok = ddWif(['login', '--flow', 'agent', '--org-uuid', orgUuid, ...target], identities.mappedRole) === 0 && ok;
   console.log('\nA role that no mapping matches is refused (403), with the pattern to map it: exit code 1');
   ok = ddWif(['login', '--flow', 'terraform', '--org-uuid', orgUuid, ...target], identities.unmappedRole) === 1 && ok;
 
-  step('7. The identity and intake mappings of the emulated org (DD_API_KEY / DD_APP_KEY from the environment)');
+  step('9. The identity and intake mappings of the emulated org (DD_API_KEY / DD_APP_KEY from the environment)');
   ok = ddWif(['mappings', 'list', ...target], datadogKeys) === 0 && ok;
 } finally {
   emulator.stop();

@@ -336,6 +336,19 @@ describe('agent/helm-api-key-required', () => {
     assert.deepEqual(f.related?.map((r) => r.range), [m.ranges[1]]);
   });
 
+  test('without a key, the chart-wide error replaces agent/no-fallback-api-key (one finding, not two on one cause)', () => {
+    const text = yaml`
+      datadog:
+        env:
+          - name: DD_DELEGATED_AUTH_ORG_UUID
+            value: ${UUID}
+    `;
+    assert.deepEqual(lintAgentEnv(text).map((f) => f.code), ['agent/helm-api-key-required']);
+    // An existing Secret is a key: neither finding.
+    const withKey = text.replace('datadog:\n', 'datadog:\n  apiKeyExistingSecret: datadog-secret\n');
+    assert.deepEqual(lintAgentEnv(withKey).map((f) => f.code), []);
+  });
+
   test('an umbrella chart names its own paths; delegated auth only in agents.containers.agent.env counts too', () => {
     const found = judge(yaml`
       datadog:

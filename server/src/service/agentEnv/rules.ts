@@ -346,6 +346,9 @@ class WorkloadJudge {
 
   private fallback(): void {
     if (this.opaque) return;
+    // A chart without any key deploys no node Agent at all: agent/helm-api-key-required says so, and more.
+    const chart = this.w.helmChart;
+    if (chart && !chart.apiKeyGiven && !chart.moreValues) return;
     const globalKey = hasValue(this.effective.get('DD_API_KEY'));
     for (const parent of SUPPORTED_PARENTS) {
       const org = this.orgUuidOf(parent);
