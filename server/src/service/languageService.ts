@@ -170,6 +170,8 @@ export class LanguageService {
       }
       return a.findings;
     }
+    // Environment forms are judged by the agentEnv rules (#12, CORE); never read as HCL meanwhile.
+    if (kind === 'agent-env') return [];
     const runtime = this.hcl;
     // (terraformAnalysis first: it takes the previous tree of this path before its analysis is replaced.)
     const own = this.terraformAnalysis(doc, kind);
