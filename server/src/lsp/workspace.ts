@@ -41,7 +41,10 @@ import { innermostFolder } from './settings';
 export type Scope = 'workspace' | 'openFiles';
 
 /** How long a slice of the scan may run before it lets the event loop (and an edited document's check) in. */
-const SLICE_MS = 8;
+const SLICE_MS = 4;
+/** An edit this recent means someone is typing: the scan pauses TYPING_PAUSE_MS between slices. */
+const TYPING_MS = 1000;
+const TYPING_PAUSE_MS = 2;
 /** How long after a change the cross-file findings are computed again: changes in between are one computation. */
 export const CROSS_FILE_DELAY_MS = 50;
 
@@ -101,6 +104,8 @@ export class Workspace {
   /** Cross-file findings by URI, as last computed. */
   private crossFile = new Map<string, Finding[]>();
   private crossFileTimer: NodeJS.Timeout | undefined;
+  /** When an open document last changed (performance.now()). */
+  private lastEditAt = -Infinity;
 
   constructor(private readonly host: WorkspaceHost) {}
 
@@ -151,8 +156,15 @@ export class Workspace {
     void this.scan(generation).catch((err) => this.host.log.error('checking the workspace failed', err));
   }
 
-  /** Waits for a turn of the event loop, after any check that is due (an edited document's goes first). */
+  /**
+   * Waits for a turn of the event loop, after any check that is due (an
+   * edited document's goes first). While someone types, it also sleeps a
+   * little between slices: a process that never sleeps is the last the
+   * operating system wakes on a busy machine, and the next keystroke would
+   * wait for the scan's time slice instead of being read at once.
+   */
   private async yieldTurn(): Promise<void> {
+    if (performance.now() - this.lastEditAt < TYPING_MS) await new Promise<void>((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
     do await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.host.publisher.hasUrgentWork);
   }
@@ -266,6 +278,7 @@ export class Workspace {
 
   /** The open document changed: the folder-mates and the cross-file findings may judge differently. */
   changed(uri: string): void {
+    this.lastEditAt = performance.now();
     if (isTerraformFileName(uri.slice(uri.lastIndexOf('/') + 1))) this.refreshFolderOf(uri);
     this.scheduleCrossFile();
   }
@@ -379,10 +392,27 @@ export class Workspace {
     }
   }
 
-  /** Checks again every file of the disk that is not open (new settings, the HCL runtime came). */
+  /**
+   * Checks again every file of the disk that is not open (new settings, the
+   * HCL runtime came), in slices like the scan: forty Terraform files parsed
+   * at once would hold an edited document's check for half a second.
+   */
   republish(filter: (uri: string, kind: FileKind) => boolean = () => true): void {
     if (this.settings.scope !== 'workspace') return;
-    for (const [uri, f] of this.files) if (!this.host.documents.get(uri) && filter(uri, f.kind) && !this.host.waitsForHcl(uri)) this.host.publisher.publish(new DiskDocument(uri, f.text));
+    const generation = this.scanGeneration;
+    const uris = [...this.files].filter(([uri, f]) => filter(uri, f.kind)).map(([uri]) => uri);
+    void (async () => {
+      let sliceEnd = performance.now() + SLICE_MS;
+      for (const uri of uris) {
+        if (generation !== this.scanGeneration) return; // a new scan publishes everything itself
+        const f = this.files.get(uri);
+        if (f && !this.host.documents.get(uri) && !this.host.waitsForHcl(uri)) this.host.publisher.publish(new DiskDocument(uri, f.text));
+        if (performance.now() > sliceEnd) {
+          await this.yieldTurn();
+          sliceEnd = performance.now() + SLICE_MS;
+        }
+      }
+    })().catch((err) => this.host.log.error('checking the workspace again failed', err));
   }
 
   /** The cross-file findings are computed again soon: the changes until then are one computation. */
