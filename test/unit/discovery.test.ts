@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempTrees, runCli, jsonFindings } from '../helpers/cli';
 import { Excludes, kindOfFile, walkFolder, type WalkItem } from '../../server/src/shared/discovery';
-import { FileClassifier } from '../../server/src/service';
+import { FileClassifier, LanguageService } from '../../server/src/service';
 
 const tree = tempTrees('dd-wif-discovery');
 
@@ -142,5 +142,32 @@ describe('dd-wif lint FOLDER walks with the discovery module', () => {
     const d = tree({ 'datadog.prod.yaml': 'api_key: x\n' });
     const r = await runCli(['lint', d]);
     assert.match(r.stderr, /not checked: .*datadog\.prod\.yaml/);
+  });
+});
+
+describe('dd-wif lint FOLDER judges the folder as one workspace', () => {
+  test('service.workspaceFindings gets every file found (agent-env included, with its kind), and its findings are reported on their files', async () => {
+    const d = tree({ 'k8s/agent.yaml': DAEMONSET, 'datadog.yaml': 'api_key: x\n', 'README.md': '' });
+    // The cross-file rule itself is the service's (agent/role-not-mapped); here, what the host does with its answer.
+    const original = LanguageService.prototype.workspaceFindings;
+    let seen: { path: string; kind?: string; text: string }[] = [];
+    LanguageService.prototype.workspaceFindings = function (docs) {
+      seen = docs.map((x) => ({ path: x.path, kind: x.kind, text: x.text }));
+      const manifest = docs.find((x) => x.path.endsWith('agent.yaml'));
+      const range = { start: { line: 10, character: 12 }, end: { line: 10, character: 18 } };
+      return new Map(manifest ? [[manifest.path, [{ code: 'agent/role-not-mapped', severity: 'warning' as const, message: 'cross-file', range }]]] : []);
+    };
+    try {
+      const r = await runCli(['lint', '--format', 'json', d]);
+      assert.deepEqual(
+        seen.map((x) => [path.relative(d, x.path), x.kind]).sort(),
+        [['datadog.yaml', 'agent'], [path.join('k8s', 'agent.yaml'), 'agent-env']],
+      );
+      assert.equal(seen.find((x) => x.kind === 'agent-env')?.text, DAEMONSET);
+      const cross = jsonFindings(r).filter((f) => f.code === 'agent/role-not-mapped');
+      assert.deepEqual(cross.map((f) => [f.file, f.range.start.line]), [[path.join(d, 'k8s', 'agent.yaml'), 10]]);
+    } finally {
+      LanguageService.prototype.workspaceFindings = original;
+    }
   });
 });
