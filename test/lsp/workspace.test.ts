@@ -114,7 +114,10 @@ describe('language server: the whole workspace, never-opened files included (sco
     const registration = (client.serverRequests.filter((r) => r.method === 'client/registerCapability').map((r) => r.params) as { registrations: { method: string; registerOptions: { watchers: { globPattern: string }[] } }[] }[])
       .flatMap((p) => p.registrations)
       .find((r) => r.method === 'workspace/didChangeWatchedFiles');
-    assert.deepEqual(registration?.registerOptions.watchers.map((x) => x.globPattern), ['**/*.tf', '**/.terraform.lock.hcl', '**/*.{yaml,yml,json}']);
+    assert.deepEqual(
+      registration?.registerOptions.watchers.map((x) => [x.globPattern, (x as { kind?: number }).kind]),
+      [['**/*.tf', undefined], ['**/.terraform.lock.hcl', undefined], ['**/*.{yaml,yml,json}', undefined], ['**/*', 1 | 4]],
+    );
   });
 
   test('a file changed on disk is checked again (didChangeWatchedFiles); its folder-mates follow, from the cache the event updated', async () => {
@@ -137,6 +140,15 @@ describe('language server: the whole workspace, never-opened files included (sco
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri('new/datadog.yaml'), type: 1 }] });
     const created = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('new/datadog.yaml'), { since: mark, ...LONG });
     assert.ok(codes(created).includes('agent/org-uuid-invalid'));
+
+    // A folder created with files in it (a checkout) may come as one event, for the folder.
+    mark = client.mark();
+    w.write('made/sub/datadog.yaml', BAD_AGENT);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri('made'), type: 1 }] });
+    const inFolder = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('made/sub/datadog.yaml'), { since: mark, ...LONG });
+    assert.ok(codes(inFolder).includes('agent/org-uuid-invalid'));
+    fs.rmSync(path.join(w.dir, 'made'), { recursive: true });
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri('made'), type: 3 }] });
 
     mark = client.mark();
     fs.rmSync(path.join(w.dir, 'new'), { recursive: true });
@@ -176,6 +188,25 @@ describe('language server: the whole workspace, never-opened files included (sco
     mark = client.mark();
     client.notify('textDocument/didClose', { textDocument: { uri } });
     await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === uri && codes(p).includes('agent/org-uuid-invalid'), { since: mark, ...LONG });
+  });
+
+  test('an open file is recognised whatever the client\'s spelling of its URI (VS Code escapes + as %2B): the disk does not overwrite the editor', async () => {
+    w.write('c+d/datadog.yaml', BAD_AGENT);
+    let mark = client.mark();
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri('c+d/datadog.yaml'), type: 1 }] });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('c+d/datadog.yaml') && codes(p).includes('agent/org-uuid-invalid'), { since: mark, ...LONG });
+    const vscodeUri = w.uri('c+d/datadog.yaml').replace('c+d', 'c%2Bd');
+    mark = client.mark();
+    client.notify('textDocument/didOpen', { textDocument: { uri: vscodeUri, languageId: 'yaml', version: 1, text: GOOD_AGENT } });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === vscodeUri && p.version === 1, { since: mark, ...LONG });
+    // Saved elsewhere (the disk is bad again): the open editor's text is what counts while it is open.
+    mark = client.mark();
+    w.write('c+d/datadog.yaml', BAD_AGENT.replace('not-a-uuid', 'still-not-a-uuid'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: vscodeUri, type: 2 }] });
+    await delay(SETTLE_MS);
+    const disk = (client.received(PUBLISH, mark) as PublishParams[]).filter((p) => p.uri === w.uri('c+d/datadog.yaml'));
+    assert.deepEqual(disk, [], 'the file of the disk was published while it is open');
+    client.notify('textDocument/didClose', { textDocument: { uri: vscodeUri } });
   });
 
   test('datadogWif.exclude changed: the excluded file\'s findings go, a file no longer excluded is checked', async () => {

@@ -1,7 +1,7 @@
 // The language server: thin LSP wiring around the pure language service.
 // Started by the extension over IPC, or by any LSP client with `--stdio`.
 
-import { createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type ConfigurationItem, type Disposable, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
+import { createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, WatchKind, TextDocuments, TextDocumentSyncKind, type ConfigurationItem, type Disposable, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService, rangesOverlap, setDocsLocation } from '../service';
 import { agentGlobPattern } from '../service/agentGlobs';
@@ -187,7 +187,8 @@ function configureWorkspace(raw: ServerSettings | null, folders: readonly string
  * Asks the client to report changes of the files the server reads from the
  * disk: Terraform files and the lock file (folder facts), YAML and JSON
  * (datadog.yaml, and the environment forms the server sniffs), and the
- * user's Agent globs. Registered again when the globs change.
+ * user's Agent globs; and the creation and deletion of anything (a folder).
+ * Registered again when the globs change.
  */
 function watchFiles(agentGlobs: readonly string[]): void {
   if (!canRegisterWatchers) return;
@@ -198,7 +199,10 @@ function watchFiles(agentGlobs: readonly string[]): void {
   const key = JSON.stringify(globs);
   if (watchers?.globs === key) return;
   const previous = watchers;
-  watchers = { globs: key, registration: connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) }) };
+  // Folders created or deleted too (a checkout, `rm -r`): an editor reports a folder's deletion as one
+  // event for the folder, which the globs above do not match.
+  const folders = { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete };
+  watchers = { globs: key, registration: connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [...globs.map((globPattern) => ({ globPattern })), folders] }) };
   watchers.registration.catch((err) => log.error('registering file watchers failed', err));
   void previous?.registration.then((d) => d.dispose()).catch(() => undefined);
 }

@@ -91,11 +91,27 @@ export interface WorkspaceHost {
 const isFileUri = (uri: string) => uri.startsWith('file:');
 const dirOf = (uri: string) => uri.slice(0, uri.lastIndexOf('/'));
 
+/**
+ * One spelling of a file's URI (Node's), whatever the client's: VS Code
+ * escapes more characters (`+`, `@`, `,`…) than Node does, and an open
+ * document must be recognised as the file a scan found.
+ */
+export function canonicalUri(uri: string): string {
+  if (!isFileUri(uri)) return uri;
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
+}
+
 export class Workspace {
   private readonly files = new Map<string, DiskFile>();
   /** Folders (URIs) whose Terraform files were all read: their files are kept current by events. */
   private readonly terraformFolders = new Set<string>();
   private folders: string[] = [];
+  /** `files.exclude` by (canonical) workspace folder URI. */
+  private filesExclude = new Map<string, Readonly<Record<string, unknown>>>();
   private settings: WorkspaceSettings = { scope: 'workspace', agentGlobs: [], exclude: [], filesExclude: new Map() };
   private classifier = new FileClassifier([]);
   /** Bumped to stop a scan under way (new settings or folders start another). */
@@ -120,7 +136,7 @@ export class Workspace {
 
   /** Findings of `uri` that need the whole workspace, as last computed. */
   crossFileFindings(uri: string): readonly Finding[] {
-    return this.crossFile.get(uri) ?? [];
+    return this.crossFile.get(canonicalUri(uri)) ?? [];
   }
 
   /**
@@ -130,7 +146,9 @@ export class Workspace {
    */
   configure(folders: readonly string[], settings: WorkspaceSettings): boolean {
     const before = JSON.stringify([this.folders, this.settings.scope, this.settings.agentGlobs, this.settings.exclude, [...this.settings.filesExclude]]);
-    this.folders = [...folders];
+    // Canonical URIs: the scan's files are compared with them by prefix.
+    this.folders = folders.map(canonicalUri);
+    this.filesExclude = new Map([...settings.filesExclude].map(([folder, globs]) => [canonicalUri(folder), globs]));
     this.settings = settings;
     this.classifier = new FileClassifier(settings.agentGlobs);
     const after = JSON.stringify([this.folders, settings.scope, settings.agentGlobs, settings.exclude, [...settings.filesExclude]]);
@@ -148,7 +166,7 @@ export class Workspace {
     const forgotten = [...this.files.keys()];
     this.files.clear();
     this.terraformFolders.clear();
-    for (const uri of forgotten) if (!this.host.documents.get(uri)) this.host.publisher.clear(uri);
+    for (const uri of forgotten) if (!this.openDoc(uri)) this.host.publisher.clear(uri);
     if (this.settings.scope !== 'workspace') {
       this.scheduleCrossFile();
       return;
@@ -184,7 +202,7 @@ export class Workspace {
         } catch {
           continue;
         }
-        const excludes = new Excludes(this.settings.filesExclude.get(folder), this.settings.exclude);
+        const excludes = new Excludes(this.filesExclude.get(folder), this.settings.exclude);
         for (const item of walkFolder(root, { classifier: this.classifier, excludes })) {
           if (item.type === 'candidate') found.push({ uri: pathToFileURL(item.absolute).href, file: item.absolute, kind: item.kind });
           else if (item.type === 'capped') this.host.log.warn(`${folder}: stopped looking after ${item.scanned.toLocaleString('en-US')} files; the rest is not checked in the background (leave folders out with datadogWif.exclude)`);
@@ -242,7 +260,7 @@ export class Workspace {
     const known = this.files.get(uri);
     this.files.set(uri, { kind, text });
     if (kind === 'terraform' || kind === 'terraform-lock') this.host.needsHcl();
-    if (this.settings.scope === 'workspace' && !this.host.documents.get(uri) && !this.host.waitsForHcl(uri)) {
+    if (this.settings.scope === 'workspace' && !this.openDoc(uri) && !this.host.waitsForHcl(uri)) {
       if (!known || known.text !== text) this.host.publisher.publish(new DiskDocument(uri, text));
     }
     return true;
@@ -251,11 +269,17 @@ export class Workspace {
   /** Forgets a file (deleted, or no longer ours) and, unless it is open, its diagnostics. */
   private remove(uri: string): void {
     if (!this.files.delete(uri)) return;
-    if (!this.host.documents.get(uri)) this.host.publisher.clear(uri);
+    if (!this.openDoc(uri)) this.host.publisher.clear(uri);
+  }
+
+  /** The open document of a file (canonical URI), whatever URI spelling the client used for it. */
+  private openDoc(uri: string): TextDocument | undefined {
+    return this.host.documents.get(uri) ?? this.host.documents.all().find((d) => canonicalUri(d.uri) === uri);
   }
 
   /** A document was closed: in the workspace scope it keeps its findings, for what the disk holds; else they go. */
-  closed(uri: string): void {
+  closed(clientUri: string): void {
+    const uri = canonicalUri(clientUri);
     if (this.settings.scope !== 'workspace' || !isFileUri(uri)) {
       this.host.publisher.clear(uri);
       this.scheduleCrossFile();
@@ -265,20 +289,23 @@ export class Workspace {
     try {
       file = fileURLToPath(uri);
     } catch {
-      this.host.publisher.clear(uri);
+      this.host.publisher.clear(clientUri);
       return;
     }
     // The disk may differ from the closed editor (changes not saved): what the disk holds is checked.
     const known = this.files.get(uri);
     if (known) this.files.delete(uri);
+    // The closed editor's diagnostics were published under the client's spelling: those go, the disk's come under ours.
+    if (clientUri !== uri) this.host.publisher.clear(clientUri);
     const ours = this.inWorkspace(uri) && !this.excluded(uri) && this.load(uri, file, kindByName(file, this.classifier));
     if (!ours) this.host.publisher.clear(uri);
     this.scheduleCrossFile();
   }
 
   /** The open document changed: the folder-mates and the cross-file findings may judge differently. */
-  changed(uri: string): void {
+  changed(clientUri: string): void {
     this.lastEditAt = performance.now();
+    const uri = canonicalUri(clientUri);
     if (isTerraformFileName(uri.slice(uri.lastIndexOf('/') + 1))) this.refreshFolderOf(uri);
     this.scheduleCrossFile();
   }
@@ -320,7 +347,7 @@ export class Workspace {
   /** A folder appeared (a checkout, a copy): its files, as the scan would find them. */
   private scanFolder(uri: string, dir: string): void {
     const workspaceFolder = innermostFolder(uri, this.folders);
-    const excludes = new Excludes(workspaceFolder ? this.settings.filesExclude.get(workspaceFolder) : undefined, this.settings.exclude);
+    const excludes = new Excludes(workspaceFolder ? this.filesExclude.get(workspaceFolder) : undefined, this.settings.exclude);
     const prefix = workspaceFolder ? path.relative(fileURLToPath(workspaceFolder), dir).split(path.sep).join('/') : '';
     for (const item of walkFolder(dir, { classifier: this.classifier })) {
       if (item.type !== 'candidate' || excludes.excludes(prefix ? `${prefix}/${item.rel}` : item.rel)) continue;
@@ -343,7 +370,7 @@ export class Workspace {
     const rel = decodeURIComponent(uri.slice(folder.replace(/\/+$/, '').length + 1));
     const parts = rel.split('/');
     if (parts.slice(0, -1).some((p) => SKIP_DIRS.has(p))) return true;
-    const excludes = new Excludes(this.settings.filesExclude.get(folder), this.settings.exclude);
+    const excludes = new Excludes(this.filesExclude.get(folder), this.settings.exclude);
     // A file is left out when it, or a folder holding it, matches (the walk does not go into such a folder).
     for (let i = 1; i <= parts.length; i++) if (excludes.excludes(parts.slice(0, i).join('/'))) return true;
     return false;
@@ -355,11 +382,15 @@ export class Workspace {
    * files), then the files of the disk, read once per folder and kept
    * current by file events.
    */
-  folderDocuments(uri: string): SourceDocument[] {
+  folderDocuments(clientUri: string): SourceDocument[] {
+    const uri = canonicalUri(clientUri);
     if (!isTerraformFileName(uri.slice(uri.lastIndexOf('/') + 1))) return [];
     const dir = dirOf(uri);
     const out = new Map<string, SourceDocument>();
-    for (const d of this.host.documents.all()) if (d.uri !== uri && dirOf(d.uri) === dir && isTerraformFileName(d.uri.slice(d.uri.lastIndexOf('/') + 1))) out.set(d.uri, { path: d.uri, text: d.getText() });
+    for (const d of this.host.documents.all()) {
+      const key = canonicalUri(d.uri);
+      if (key !== uri && dirOf(key) === dir && isTerraformFileName(key.slice(key.lastIndexOf('/') + 1))) out.set(key, { path: d.uri, text: d.getText() });
+    }
     this.loadTerraformFolder(dir);
     for (const [other, f] of this.files) if (other !== uri && !out.has(other) && dirOf(other) === dir && (f.kind === 'terraform' || f.kind === 'terraform-lock')) out.set(other, { path: other, text: f.text, kind: f.kind });
     return [...out.values()];
@@ -384,10 +415,13 @@ export class Workspace {
   /** A Terraform file changed: the other files of its folder are checked again. */
   private refreshFolderOf(uri: string): void {
     const dir = dirOf(uri);
-    for (const d of this.host.documents.all()) if (d.uri !== uri && dirOf(d.uri) === dir && isTerraformFileName(d.uri.slice(d.uri.lastIndexOf('/') + 1)) && !this.host.waitsForHcl(d.uri)) this.host.publisher.schedule(d, true);
+    for (const d of this.host.documents.all()) {
+      const key = canonicalUri(d.uri);
+      if (key !== uri && dirOf(key) === dir && isTerraformFileName(key.slice(key.lastIndexOf('/') + 1)) && !this.host.waitsForHcl(d.uri)) this.host.publisher.schedule(d, true);
+    }
     if (this.settings.scope !== 'workspace') return;
     for (const [other, f] of this.files) {
-      if (other === uri || dirOf(other) !== dir || this.host.documents.get(other) || this.host.waitsForHcl(other)) continue;
+      if (other === uri || dirOf(other) !== dir || this.openDoc(other) || this.host.waitsForHcl(other)) continue;
       if (f.kind === 'terraform' || f.kind === 'terraform-lock') this.host.publisher.schedule(new DiskDocument(other, f.text), true);
     }
   }
@@ -406,7 +440,7 @@ export class Workspace {
       for (const uri of uris) {
         if (generation !== this.scanGeneration) return; // a new scan publishes everything itself
         const f = this.files.get(uri);
-        if (f && !this.host.documents.get(uri) && !this.host.waitsForHcl(uri)) this.host.publisher.publish(new DiskDocument(uri, f.text));
+        if (f && !this.openDoc(uri) && !this.host.waitsForHcl(uri)) this.host.publisher.publish(new DiskDocument(uri, f.text));
         if (performance.now() > sliceEnd) {
           await this.yieldTurn();
           sliceEnd = performance.now() + SLICE_MS;
@@ -435,7 +469,8 @@ export class Workspace {
     for (const d of this.host.documents.all()) {
       const text = d.getText();
       const kind = this.kindOf(d.uri, text);
-      if (kind) docs.set(d.uri, { path: d.uri, text, kind });
+      const key = canonicalUri(d.uri);
+      if (kind) docs.set(key, { path: key, text, kind });
     }
     let next: Map<string, Finding[]>;
     try {
@@ -448,7 +483,7 @@ export class Workspace {
     this.crossFile = next;
     for (const uri of new Set([...before.keys(), ...next.keys()])) {
       if (JSON.stringify(before.get(uri) ?? []) === JSON.stringify(next.get(uri) ?? [])) continue;
-      const open = this.host.documents.get(uri);
+      const open = this.openDoc(uri);
       if (open) this.host.publisher.schedule(open, true);
       else if (this.settings.scope === 'workspace' && this.files.has(uri)) this.host.publisher.publish(new DiskDocument(uri, this.files.get(uri)!.text));
     }
