@@ -42,6 +42,9 @@ const VERSIONS = ['terraform {', '  required_providers {', '    datadog = {', ' 
 const KEYS_MAIN = ['provider "datadog" {', '  api_key = var.datadog_api_key', '  app_key = var.datadog_app_key', '}', ''].join('\n');
 const CLOUD_MAIN = ['provider "datadog" {', '  cloud_provider_type   = "aws"', '  cloud_provider_region = "us-east-1"', '  org_uuid              = var.datadog_org_uuid', '}', ''].join('\n');
 
+const DAEMONSET = ['apiVersion: apps/v1', 'kind: DaemonSet', 'metadata:', '  name: datadog-agent', 'spec:', '  template:', '    spec:', '      containers:', '        - name: agent', '          image: gcr.io/datadoghq/agent:7.78.0', '          env:', '            - name: DD_DELEGATED_AUTH_ORG_UUID', '              value: not-a-uuid', ''].join('\n');
+const UNRELATED_MANIFEST = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: web', 'data:', '  a: b', ''].join('\n');
+
 const codes = (p: PublishParams) => p.diagnostics.map((d) => String(d.code));
 const pinned = (p: PublishParams) => codes(p).filter((c) => c === 'tf/provider-version-too-old').length;
 
@@ -86,6 +89,8 @@ describe('language server: the whole workspace, never-opened files included (sco
     'vendor/datadog.yaml': BAD_AGENT,
     'ignored-by-vscode/datadog.yaml': BAD_AGENT,
     'src/app.ts': 'export {};\n',
+    'k8s/agent.yaml': DAEMONSET,
+    'k8s/web.yaml': UNRELATED_MANIFEST,
   });
   let client: LspClient;
 
@@ -103,13 +108,16 @@ describe('language server: the whole workspace, never-opened files included (sco
     assert.equal(agent.version, undefined, 'a file of the disk has no document version');
     const versions = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('tf/versions.tf'), LONG);
     assert.equal(pinned(versions), 0, 'no cloud auth in the folder yet');
+    // A Kubernetes manifest that sets the Agent's DD_* variables: read by its content (agent-env), never opened.
+    const manifest = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('k8s/agent.yaml'), LONG);
+    assert.ok(codes(manifest).includes('agent/org-uuid-invalid'), JSON.stringify(manifest));
     // Progress: begun with the number of files, ended.
     const progress = () => (client.received('$/progress') as { value: { kind: string; title?: string } }[]).map((p) => p.value);
     await client.waitForNotification<{ value: { kind: string } }>('$/progress', (p) => p.value.kind === 'end', LONG);
-    assert.match(progress().find((v) => v.kind === 'begin')?.title ?? '', /^Datadog WIF: checking 3 files$/);
+    assert.match(progress().find((v) => v.kind === 'begin')?.title ?? '', /^Datadog WIF: checking 5 files$/);
     await delay(SETTLE_MS);
     const published = new Set((client.received(PUBLISH) as PublishParams[]).map((p) => p.uri));
-    for (const left of ['node_modules/pkg/datadog.yaml', 'vendor/datadog.yaml', 'ignored-by-vscode/datadog.yaml', 'src/app.ts']) assert.ok(!published.has(w.uri(left)), `${left} was published`);
+    for (const left of ['k8s/web.yaml', 'node_modules/pkg/datadog.yaml', 'vendor/datadog.yaml', 'ignored-by-vscode/datadog.yaml', 'src/app.ts']) assert.ok(!published.has(w.uri(left)), `${left} was published`);
     // The server asked the client to watch the files it reads.
     const registration = (client.serverRequests.filter((r) => r.method === 'client/registerCapability').map((r) => r.params) as { registrations: { method: string; registerOptions: { watchers: { globPattern: string }[] } }[] }[])
       .flatMap((p) => p.registrations)

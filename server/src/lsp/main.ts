@@ -350,10 +350,8 @@ connection.onCodeLens(guarded(log, 'codeLens', [], (params) => lenses.provide(pa
 
 connection.onRequest(
   FileKindRequest,
-  guarded(log, FileKindRequest, { kind: null }, (params: FileKindParams): FileKindResult => {
-    const doc = documents.get(params.uri);
-    return { kind: service.kindOf({ path: params.uri }) ?? (doc ? workspace.kindOf(doc.uri, doc.getText()) : undefined) ?? null };
-  }),
+  // An open document's text decides for a YAML or JSON file that configures Agents by environment ('agent-env').
+  guarded(log, FileKindRequest, { kind: null }, (params: FileKindParams): FileKindResult => ({ kind: service.kindOf({ path: params.uri, text: documents.get(params.uri)?.getText() }) ?? null })),
 );
 
 connection.onRequest(ServerInfoRequest, (): ServerInfoResult => ({ version: SERVER_VERSION, pid: process.pid }));

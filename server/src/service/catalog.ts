@@ -51,6 +51,9 @@ const rules: RuleInfo[] = [
   { code: 'agent/gov-site-unsupported', severity: 'error', summary: 'The Agent flow is not offered on the US1-FED / US2-FED sites.', fixes: [] },
   { code: 'agent/unknown-site', severity: 'warning', summary: '`site` is not a known Datadog site.', fixes: ['The closest known site'] },
   { code: 'agent/dela-directive-invalid', severity: 'error', summary: 'A malformed `DELA(…)` directive in `additional_endpoints`.', fixes: [] },
+  { code: 'agent/version-unsupported', severity: 'error', summary: 'Delegated auth is configured and the Agent image is older than 7.78.0.', fixes: [] },
+  { code: 'agent/helm-api-key-required', severity: 'error', summary: 'A Datadog chart values file configures delegated auth without `datadog.apiKey` or `datadog.apiKeyExistingSecret`: the chart deploys no node Agent.', fixes: [] },
+  { code: 'agent/role-not-mapped', severity: 'warning', summary: 'The role an Agent workload runs as matches none of the intake mappings the workspace declares.', fixes: ['Add an intake mapping for the role'] },
   // Terraform
   { code: 'tf/hcl-syntax', severity: 'error', summary: 'The file does not parse as HCL.', fixes: [] },
   { code: 'tf/cloud-provider-type-invalid', severity: 'error', summary: '`cloud_provider_type` must be `"aws"`.', fixes: ['Replace with `"aws"`'] },

@@ -6,7 +6,7 @@ import type { Document } from 'yaml';
 import type { CompletionItem, FileKind, Finding, Hover, Position, QuickFix, Range } from './common/types';
 import { TextIndex } from './common/textIndex';
 import { FindingCollector, applySeverityOverrides, capFindings, findingFilter, type SeverityOverrides } from './common/filter';
-import { lintAgentConfig, parseAgentYaml } from './agent/lint';
+import { byStart, lintAgentConfig, parseAgentYaml } from './agent/lint';
 import { AgentBlocks, hasJunkLine } from './agent/blocks';
 import { agentHover } from './agent/hover';
 import { agentCompletion } from './agent/completion';
@@ -16,7 +16,14 @@ import { MAX_INPUT_BYTES, checkInput, checkSize, formatBytes, looksBinary, notCh
 import { terraformHover } from './terraform/hover';
 import { terraformCompletion } from './terraform/completion';
 import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
-import { agentLoginTargets, terraformLoginTargets, type LoginTarget } from './loginTargets';
+import { agentEnvLoginTargets, agentLoginTargets, terraformLoginTargets, type LoginTarget } from './loginTargets';
+import { sniffAgentEnv, type AgentEnvHint } from './agentEnv/discover';
+import { readAgentEnv } from './agentEnv/readers';
+import { judgeAgentEnv } from './agentEnv/rules';
+import { agentEnvHover } from './agentEnv/hover';
+import { agentEnvCompletion } from './agentEnv/completion';
+import type { AgentEnvFile } from './agentEnv/settings';
+import { baseName } from './fileKinds';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -52,6 +59,10 @@ class Analysis {
   /** What a user sees, for the severity overrides in `findingsFor` (suppressions come with the text). */
   findings?: Finding[];
   findingsFor?: string;
+  /** What the content sniff says the text may be (agent-env files; see kindOf). */
+  envHints?: AgentEnvHint[];
+  /** Agent-env files: what the readers found (lint, hover and code lenses share it). */
+  envFile?: AgentEnvFile;
   /** Terraform files: the tree (kept for incremental re-parse) and the model. */
   terraform?: TerraformAnalysis;
   /** Terraform files whose parse gave up or broke the parser: why. Such a text is not parsed again. */
@@ -114,8 +125,18 @@ export class LanguageService {
     this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
   }
 
-  kindOf(doc: Pick<SourceDocument, 'path' | 'kind'>): FileKind | undefined {
-    return doc.kind ?? this.classifier.classify(doc.path);
+  /**
+   * What kind of file a document is: the host's word, else its name, else
+   * (a YAML or JSON file, or an untitled buffer, whose text is given) its
+   * content: `agent-env` when the sniff finds a form that configures Agents
+   * by environment. The sniff runs once per text (kept with its analysis).
+   */
+  kindOf(doc: Pick<SourceDocument, 'path' | 'kind'> & { text?: string }): FileKind | undefined {
+    const byName = doc.kind ?? this.classifier.classify(doc.path);
+    if (byName || doc.text === undefined || !mayConfigureAgentEnv(doc.path)) return byName;
+    const a = this.analysis({ path: doc.path, text: doc.text });
+    a.envHints ??= sniffAgentEnv(doc.text);
+    return a.envHints.length ? 'agent-env' : undefined;
   }
 
   /**
@@ -170,8 +191,19 @@ export class LanguageService {
       }
       return a.findings;
     }
-    // Environment forms are judged by the agentEnv rules (#12, CORE); never read as HCL meanwhile.
-    if (kind === 'agent-env') return [];
+    if (kind === 'agent-env') {
+      const a = this.analysis(doc);
+      if (a.refusal) return applySeverityOverrides([refusalFinding(kind, a.refusal)], overrides);
+      const key = JSON.stringify(overrides ?? {});
+      if (a.findings === undefined || a.findingsFor !== key) {
+        // JSON has no comments; a `#` comment in YAML silences as in datadog.yaml.
+        const sink = new FindingCollector(findingFilter(a.text, 'yaml', overrides));
+        judgeAgentEnv(this.envFileOf(a), a.index, sink);
+        a.findings = sink.findings().sort(byStart);
+        a.findingsFor = key;
+      }
+      return a.findings;
+    }
     const runtime = this.hcl;
     // (terraformAnalysis first: it takes the previous tree of this path before its analysis is replaced.)
     const own = this.terraformAnalysis(doc, kind);
@@ -279,6 +311,10 @@ export class LanguageService {
       const a = this.terraformAnalysis(doc, kind);
       return a.terraform?.model ? terraformHover(a.terraform.model, a.index, pos) : null;
     }
+    if (kind === 'agent-env') {
+      const a = this.analysis(doc);
+      return a.refusal ? null : agentEnvHover(this.envFileOf(a), a.index, pos);
+    }
     if (kind !== 'agent') return null;
     const a = this.analysis(doc);
     if (a.refusal) return null;
@@ -292,6 +328,10 @@ export class LanguageService {
       const a = this.terraformAnalysis(doc, kind);
       return a.terraform?.model ? terraformCompletion(a.terraform.model, a.index, pos) : [];
     }
+    if (kind === 'agent-env') {
+      const a = this.analysis(doc);
+      return a.refusal ? [] : agentEnvCompletion(a.index, pos);
+    }
     if (kind !== 'agent') return [];
     const a = this.analysis(doc);
     return a.refusal ? [] : agentCompletion(a.index, pos);
@@ -303,6 +343,10 @@ export class LanguageService {
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
       return a.terraform?.model ? terraformLoginTargets(a.terraform.model, a.index) : [];
+    }
+    if (kind === 'agent-env') {
+      const a = this.analysis(doc);
+      return a.refusal ? [] : agentEnvLoginTargets(this.envFileOf(a), a.index);
     }
     if (kind !== 'agent') return [];
     const a = this.agentAnalysis(doc);
@@ -362,6 +406,11 @@ export class LanguageService {
     return out;
   }
 
+  /** An agent-env file's settings, read once per text. */
+  private envFileOf(a: Analysis): AgentEnvFile {
+    return (a.envFile ??= readAgentEnv(a.text));
+  }
+
   private analysis(doc: SourceDocument): Analysis {
     const cached = this.cache.get(doc.path);
     if (cached && cached.text === doc.text) return cached;
@@ -392,6 +441,15 @@ export class LanguageService {
     a.base = undefined;
     return a;
   }
+}
+
+/**
+ * Files whose content may make them `agent-env`: YAML and JSON by extension
+ * (a manifest, values file or task definition has any name), and untitled
+ * buffers (no name yet).
+ */
+function mayConfigureAgentEnv(path: string): boolean {
+  return /\.(?:ya?ml|json)$/i.test(baseName(path)) || path.startsWith('untitled:');
 }
 
 /** Whether two ranges share a position (touching counts): a finding's fixes are offered for a range that touches it. */

@@ -16,6 +16,9 @@ import { siteOfHost } from './common/sites';
 import { extractAgentModel, type DelegatedAuthSection } from './agent/model';
 import { lastEntry, rawKeyText, scalarString, type YMap, type YValue } from './agent/yamlTree';
 import { attributeNamed, literalString, type HclAttribute, type TerraformModel, type TfProviderBlock } from './terraform/model';
+import type { AgentEnvFile, EnvSetting } from './agentEnv/settings';
+import { SUPPORTED_PARENTS } from './agent/model';
+import { envNameOf } from './agentEnv/names';
 
 export type LoginTargetFlow = 'agent' | 'terraform';
 
@@ -95,6 +98,47 @@ function stringOf(v: YValue | undefined): string | undefined {
   if (!v || v.kind !== 'scalar' || v.value === null) return undefined;
   const s = scalarString(v).trim();
   return s === '' ? undefined : s;
+}
+
+// ---------------------------------------------------------------------------
+// Agents configured by environment (Kubernetes, Helm, Operator, compose, ECS)
+
+/**
+ * One target per org UUID variable of each workload (`DD_DELEGATED_AUTH_ORG_UUID`,
+ * `DD_LOGS_CONFIG_DELEGATED_AUTH_ORG_UUID`, …), with the site, STS region and
+ * API URL the same workload states. The region follows the Agent's order:
+ * `DD_DELEGATED_AUTH_AWS_REGION`, then `AWS_REGION`, then `AWS_DEFAULT_REGION`.
+ */
+export function agentEnvLoginTargets(file: AgentEnvFile, index: TextIndex): LoginTarget[] {
+  const out: LoginTarget[] = [];
+  for (const w of file.workloads) {
+    const last = new Map<string, EnvSetting>();
+    for (const s of w.settings) if (s.label.toUpperCase() === s.name || s.label.includes('.')) last.set(s.name, s);
+    const literal = (name: string) => {
+      const s = last.get(name);
+      const text = s?.value.kind === 'literal' ? s.value.text.trim() : undefined;
+      return text === '' ? undefined : text;
+    };
+    const site = literal('DD_SITE');
+    const ddUrl = literal('DD_DD_URL');
+    const region = literal('DD_DELEGATED_AUTH_AWS_REGION') ?? literal('AWS_REGION') ?? literal('AWS_DEFAULT_REGION');
+    for (const parent of SUPPORTED_PARENTS) {
+      const org = last.get(envNameOf(parent ? `${parent}.delegated_auth.org_uuid` : 'delegated_auth.org_uuid'));
+      if (!org) continue;
+      const target: LoginTarget = { flow: 'agent', range: index.range(org.nameSpan.start, org.nameSpan.end), label: `${org.label} (${w.label.replace(/`/g, '')})` };
+      const orgText = org.value.kind === 'literal' ? org.value.text.trim() : '';
+      if (orgText !== '') target.orgUuid = orgText;
+      if (site !== undefined) target.site = site;
+      else if (ddUrl !== undefined) {
+        const derived = siteOfUrl(ddUrl);
+        if (derived) target.site = derived;
+      }
+      if (region !== undefined) target.region = region;
+      if (ddUrl !== undefined) target.apiUrl = ddUrl;
+      out.push(target);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -25,6 +25,13 @@ suite('the whole workspace (datadogWif.scope: workspace)', () => {
     assert.ok(!isOpen(uri), 'the file was opened: this test must not open it');
   });
 
+  test('Problems lists the finding of a Kubernetes manifest never opened (read by its content)', async () => {
+    const uri = workspaceUri('never-opened', 'k8s', 'daemonset.yaml');
+    const diag = await waitFor('the manifest\'s diagnostics', () => ours(uri).find((d) => codeOf(d) === 'agent/org-uuid-invalid'), 45_000);
+    assert.strictEqual(diag.range.start.line, 14);
+    assert.ok(!isOpen(uri), 'the file was opened: this test must not open it');
+  });
+
   test('a file created on disk is checked; deleted, its findings go', async () => {
     const uri = workspaceUri('never-opened', 'created', 'datadog.yaml');
     fs.mkdirSync(vscode.Uri.joinPath(uri, '..').fsPath, { recursive: true });

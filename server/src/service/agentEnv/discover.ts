@@ -22,7 +22,8 @@ export function sniffAgentEnv(text: string): AgentEnvHint[] {
   const trimmed = head.trimStart();
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && head.includes('"containerDefinitions"')) hints.push('ecs');
   if (/^kind:\s*["']?DatadogAgent\b/m.test(head)) hints.push('operator');
-  if (/^\s*apiVersion:/m.test(head) && /^\s*kind:/m.test(head)) hints.push('kubernetes');
+  // YAML keys at a line's start, or JSON's quoted ones anywhere (`kubectl get -o json`, one-line manifests).
+  if ((/^\s*apiVersion:/m.test(head) || /"apiVersion"\s*:/.test(head)) && (/^\s*kind:/m.test(head) || /"kind"\s*:/.test(head))) hints.push('kubernetes');
   if (/^services:/m.test(head)) hints.push('compose');
   if (/^(datadog|agents|clusterAgent):/m.test(head)) hints.push('helm');
   if (hints.length === 0 && head.includes('containerDefinitions')) hints.push('ecs');

@@ -44,6 +44,20 @@ export interface UnknownValue {
   span: Span;
   /** For hovers and messages: "from Secret `datadog-secret`", "`${DD_API_KEY}` from the shell". */
   source: string;
+  /**
+   * Added for Kubernetes `secretKeyRef` / `configMapKeyRef`: the key it
+   * names, so that a Secret or ConfigMap declared in the same file can
+   * supply the value (readers.ts resolves it).
+   */
+  ref?: KeyRef;
+}
+
+/** A key of a Secret or ConfigMap, by name (and namespace, when known). */
+export interface KeyRef {
+  kind: 'Secret' | 'ConfigMap';
+  name: string;
+  key: string;
+  namespace?: string;
 }
 
 export type SettingValue = LiteralValue | UnknownValue;
@@ -126,6 +140,12 @@ export interface ServiceAccountDecl {
 export interface AgentEnvFile {
   workloads: AgentWorkload[];
   serviceAccounts: ServiceAccountDecl[];
+  /**
+   * Added for Kubernetes: the keys the file's Secrets (`stringData`, `data`)
+   * and ConfigMaps (`data`) state, for the `ref`s of unknown values to be
+   * resolved against (readers.ts).
+   */
+  keyValues?: { ref: KeyRef; value: LiteralValue }[];
 }
 
 export function emptyAgentEnvFile(): AgentEnvFile {

@@ -99,15 +99,15 @@ export function formatBytes(bytes: number): string {
 
 /** The syntax code of a kind of file: a file that is not parsed is reported as one that does not parse. */
 export function syntaxCode(kind: FileKind): 'agent/yaml-syntax' | 'tf/hcl-syntax' {
-  return kind === 'agent' ? 'agent/yaml-syntax' : 'tf/hcl-syntax';
+  return kind === 'agent' || kind === 'agent-env' ? 'agent/yaml-syntax' : 'tf/hcl-syntax';
 }
 
 /** The one finding of a refused file, at its start. */
 export function refusalFinding(kind: FileKind, refusal: InputRefusal): Finding {
-  const language = kind === 'agent' ? 'YAML' : 'HCL';
+  const language = kind === 'agent' ? 'YAML' : kind === 'agent-env' ? 'YAML or JSON' : 'HCL';
   const message =
     refusal.reason === 'too-large'
-      ? `Not checked: this file is ${formatBytes(refusal.bytes)}, and files over ${formatBytes(MAX_INPUT_BYTES)} are not parsed (a real ${kind === 'agent' ? 'Agent configuration' : 'Terraform file'} is far smaller).`
+      ? `Not checked: this file is ${formatBytes(refusal.bytes)}, and files over ${formatBytes(MAX_INPUT_BYTES)} are not parsed (a real ${kind === 'agent' ? 'Agent configuration' : kind === 'agent-env' ? 'manifest' : 'Terraform file'} is far smaller).`
       : `Not checked: this file looks binary, not ${language} text (NUL or other control characters, or bytes that are not UTF-8, in its first ${BINARY_SNIFF_CHARS} characters). A file saved as UTF-16 looks like this too: save it as UTF-8.`;
   return notCheckedFinding(kind, message);
 }

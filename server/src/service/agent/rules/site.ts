@@ -1,8 +1,7 @@
 // agent/unknown-site and agent/gov-site-unsupported.
 
-import { SITE_NAMES, findSite, isGovSite, siteOfHost } from '../../common/sites';
-import { closest } from '../../common/strings';
-import { isShellReference } from '../../common/identifiers';
+import { SITE_NAMES } from '../../common/sites';
+import { judgeSite, siteSuggestion } from '../judgments';
 import type { AgentRuleContext } from '../context';
 import { replaceScalar } from '../edits';
 import { scalarString } from '../yamlTree';
@@ -14,18 +13,17 @@ export function site(ctx: AgentRuleContext): void {
   if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) return;
   const value = scalarString(entry.value).trim();
   if (value === '') return;
-  if (findSite(value)) {
-    if (isGovSite(value)) govSite(ctx, value);
+  const verdict = judgeSite(value);
+  if (verdict.kind === 'ok') return;
+  if (verdict.kind === 'gov') {
+    govSite(ctx, value);
     return;
   }
-  // `app.datadoghq.eu`, `https://api.us3.datadoghq.com`: a host of a known site.
-  const host = value.replace(/^[a-z]+:\/\//i, '').replace(/[/:].*$/, '');
-  const ofHost = siteOfHost(host);
-  const suggestion = ofHost?.site ?? (isShellReference(value) ? undefined : closest(value.toLowerCase(), SITE_NAMES, 4));
+  const suggestion = siteSuggestion(verdict);
   const fixes = suggestion && !entry.value.viaAlias && !entry.merged ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
   let message: string;
-  if (ofHost) message = `\`site\` takes the site name, not a host or URL: \`${ofHost.site}\`.`;
-  else if (isShellReference(value)) message = `The Agent does not expand \`${shorten(value)}\` in datadog.yaml; write the site (e.g. \`datadoghq.com\`) or set \`DD_SITE\` in the environment.`;
+  if (verdict.kind === 'host') message = `\`site\` takes the site name, not a host or URL: \`${verdict.site}\`.`;
+  else if (verdict.kind === 'shell-reference') message = `The Agent does not expand \`${shorten(value)}\` in datadog.yaml; write the site (e.g. \`datadoghq.com\`) or set \`DD_SITE\` in the environment.`;
   else message = `\`${shorten(value)}\` is not a known Datadog site${suggestion ? `; did you mean \`${suggestion}\`?` : ` (${SITE_NAMES.map((s) => `\`${s}\``).join(', ')}).`} A login test will not send a proof there unless the host is allowed in user settings.`;
   ctx.report('agent/unknown-site', entry.value, message, { fixes });
 }

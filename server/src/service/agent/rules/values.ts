@@ -2,10 +2,8 @@
 // pasted secret), provider, aws.region and refresh_interval_mins.
 
 import type { QuickFix } from '../../common/types';
-import { AWS_REGIONS, OTHER_PARTITION_REGIONS, isKnownRegion, isWellFormedRegion } from '../../common/awsRegions';
-import { isSecretHandle, isShellReference, isUuid, secretKind } from '../../common/identifiers';
 import { shorten } from '../describe';
-import { closest } from '../../common/strings';
+import { isValidProvider, judgeOrgUuid, judgeRefreshInterval, judgeRegion } from '../judgments';
 import type { AgentRuleContext } from '../context';
 import { childIndent, columnOf, entryWrittenHere, insertLinesAfter, replaceScalar } from '../edits';
 import type { DelegatedAuthSection } from '../model';
@@ -42,30 +40,23 @@ function insertOrgUuid(ctx: AgentRuleContext, s: DelegatedAuthSection): QuickFix
 
 function checkOrgUuidValue(ctx: AgentRuleContext, s: DelegatedAuthSection, keySpan: { start: number; end: number }, value: YScalar): void {
   const text = scalarString(value);
-  if (!/\S/.test(text)) {
+  const verdict = judgeOrgUuid(text);
+  if (verdict.kind === 'empty') {
     ctx.report('agent/org-uuid-missing', keySpan, `\`${s.path}.org_uuid\` is empty, so delegated authentication stays off. Set it to your Datadog org UUID.`, { about: 'empty' });
-    return;
-  }
-  if (isSecretHandle(text)) return; // resolved by the Agent's secrets backend
-  const secret = secretKind(text.trim());
-  if (secret) {
+  } else if (verdict.kind === 'pasted-secret') {
     ctx.report(
       'agent/secret-in-org-uuid',
       value,
-      `\`org_uuid\` holds what looks like a Datadog ${secret}, not an org UUID. Remove it from this file (and rotate it if the file was shared); the org UUID is 8-4-4-4-12 hex, shown under Organization Settings.`,
+      `\`org_uuid\` holds what looks like a Datadog ${verdict.secret}, not an org UUID. Remove it from this file (and rotate it if the file was shared); the org UUID is 8-4-4-4-12 hex, shown under Organization Settings.`,
     );
-    return;
-  }
-  if (isShellReference(text)) {
+  } else if (verdict.kind === 'shell-reference') {
     ctx.report(
       'agent/org-uuid-invalid',
       value,
       `The Agent does not expand \`${shorten(text.trim())}\` in datadog.yaml. Write the org UUID here, or set it in the environment as \`DD_${s.path.toUpperCase().replace(/\./g, '_')}_ORG_UUID\`.`,
       { about: 'shell' },
     );
-    return;
-  }
-  if (!isUuid(text)) {
+  } else if (verdict.kind === 'not-a-uuid') {
     ctx.report('agent/org-uuid-invalid', value, `\`org_uuid\` must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. 11111111-2222-3333-4444-555555555555), not \`${shorten(text)}\`.`);
   }
 }
@@ -77,7 +68,7 @@ export function providerValue(ctx: AgentRuleContext): void {
     const entry = lastEntry(s.value, 'provider');
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
     const text = scalarString(entry.value);
-    if (text === '' || text === 'aws') continue;
+    if (isValidProvider(text)) continue;
     const fixes: QuickFix[] = !entryWrittenHere(entry) || !s.writtenHere ? [] : [{ title: 'Replace with `aws`', edits: [replaceScalar(ctx.index, entry.value, 'aws')], isPreferred: true }];
     ctx.report('agent/provider-invalid', entry.value, `\`provider\` must be \`aws\` (the only provider delegated authentication supports), not \`${shorten(text)}\`. Leave it out to auto-detect.`, { fixes });
   }
@@ -92,14 +83,15 @@ export function awsRegion(ctx: AgentRuleContext): void {
     const entry = lastEntry(aws.value, 'region');
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
     const region = scalarString(entry.value);
-    if (region === '' || isKnownRegion(region)) continue;
-    const suggestion = closest(region.toLowerCase(), AWS_REGIONS, 4);
+    const verdict = judgeRegion(region);
+    if (verdict.kind === 'ok') continue;
+    const suggestion = verdict.kind === 'other-partition' ? undefined : verdict.suggestion;
     const writtenHere = s.writtenHere && entryWrittenHere(aws) && entryWrittenHere(entry);
     const fixes: QuickFix[] = suggestion && writtenHere ? [{ title: `Replace with \`${suggestion}\``, edits: [replaceScalar(ctx.index, entry.value, suggestion)], isPreferred: true }] : [];
     const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : '';
-    if (OTHER_PARTITION_REGIONS.includes(region)) {
+    if (verdict.kind === 'other-partition') {
       ctx.report('agent/region-invalid', entry.value, `\`${region}\` belongs to another AWS partition; Datadog only accepts proofs from the \`aws\` partition's STS.`, { severity: 'warning' });
-    } else if (!isWellFormedRegion(region)) {
+    } else if (verdict.kind === 'malformed') {
       ctx.report('agent/region-invalid', entry.value, `\`${shorten(region)}\` is not an AWS region name (like \`us-east-1\`).${hint} Leave it empty for global STS.`, { severity: 'error', fixes });
     } else {
       ctx.report('agent/region-invalid', entry.value, `\`${shorten(region)}\` is not a known AWS region.${hint}`, { severity: 'warning', fixes });
@@ -113,12 +105,11 @@ export function refreshInterval(ctx: AgentRuleContext): void {
     if (!s.supported || s.parent !== null || s.value.kind !== 'map') continue;
     const entry = lastEntry(s.value, 'refresh_interval_mins');
     if (!entry || entry.value.kind !== 'scalar' || entry.value.value === null) continue;
-    const raw = entry.value.value;
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isInteger(n)) {
+    const verdict = judgeRefreshInterval(entry.value.value);
+    if (verdict.kind === 'not-integer') {
       ctx.report('agent/refresh-interval-invalid', entry.value, `\`refresh_interval_mins\` must be a whole number of minutes, not \`${shorten(scalarString(entry.value))}\`.`, { severity: 'error' });
-    } else if (n <= 0) {
-      ctx.report('agent/refresh-interval-invalid', entry.value, `\`refresh_interval_mins\` is ${n}: the Agent replaces zero or negative values with 60 and logs a warning. Set a positive number of minutes.`, { severity: 'warning' });
+    } else if (verdict.kind === 'not-positive') {
+      ctx.report('agent/refresh-interval-invalid', entry.value, `\`refresh_interval_mins\` is ${verdict.minutes}: the Agent replaces zero or negative values with 60 and logs a warning. Set a positive number of minutes.`, { severity: 'warning' });
     }
   }
 }
