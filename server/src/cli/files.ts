@@ -125,6 +125,8 @@ function walk(root: string, classifier: FileClassifier, excludes: Excludes | und
     const display = item.type === 'capped' ? root : path.join(root, item.rel);
     switch (item.type) {
       case 'unreadable':
+        // A folder deleted while the walk was under way (another program's temporary files) is gone, not unreadable.
+        if (item.rel !== '' && (item.code === 'ENOENT' || item.code === 'ENOTDIR')) break;
         throw new UsageError(`${shown(display)}: cannot read folder (${item.code})`);
       case 'capped':
         passedOver.capped.push(`${shown(root)}: stopped after ${item.scanned.toLocaleString('en-US')} files; the rest of the folder is not checked (leave folders out with --exclude, or lint them one at a time)`);

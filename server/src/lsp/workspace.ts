@@ -167,7 +167,9 @@ export class Workspace {
     this.files.clear();
     this.terraformFolders.clear();
     for (const uri of forgotten) if (!this.openDoc(uri)) this.host.publisher.clear(uri);
-    if (this.settings.scope !== 'workspace') {
+    // A scan stopped by this one says nothing more; the new one (if any) is under way.
+    this.scanning = this.settings.scope === 'workspace';
+    if (!this.scanning) {
       this.scheduleCrossFile();
       return;
     }
@@ -189,7 +191,6 @@ export class Workspace {
 
   private async scan(generation: number): Promise<void> {
     const stale = () => generation !== this.scanGeneration;
-    this.scanning = true;
     try {
       // 1. The walk: which files may be ours.
       const found: { uri: string; file: string; kind: FileKind | 'sniff' }[] = [];
