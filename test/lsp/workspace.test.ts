@@ -263,3 +263,32 @@ describe('language server: datadogWif.scope openFiles keeps the behaviour of ope
     assert.ok(codes(other).includes('agent/org-uuid-invalid'));
   });
 });
+
+describe('language server: a file of ours the scan cannot read is reported, as dd-wif reports it', { skip: noBundle }, () => {
+  const w = makeWorkspace({ 'big/datadog.yaml': `# ${'x'.repeat(2 * 1024 * 1024)}\n`, 'ok/datadog.yaml': BAD_AGENT });
+  fs.writeFileSync(path.join(w.dir, 'ok', 'main.tf'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(KEYS_MAIN, 'utf16le')]));
+  let client: LspClient;
+
+  before(async () => {
+    client = await startServer(w.dir, {});
+  });
+  after(async () => {
+    await client?.dispose();
+    fs.rmSync(w.dir, { recursive: true, force: true });
+  });
+
+  test('over 2 MiB: its one "not checked" finding; UTF-16 Terraform: the encoding finding', async () => {
+    const big = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('big/datadog.yaml'), LONG);
+    assert.deepEqual(codes(big), ['agent/yaml-syntax']);
+    assert.match(big.diagnostics[0].message, /Not checked/);
+    const utf16 = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('ok/main.tf'), LONG);
+    assert.deepEqual(codes(utf16), ['tf/hcl-syntax']);
+    assert.match(utf16.diagnostics[0].message, /UTF-16/);
+    // Deleted: its finding goes.
+    const mark = client.mark();
+    fs.rmSync(path.join(w.dir, 'big'), { recursive: true });
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri('big'), type: 3 }] });
+    const gone = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('big/datadog.yaml'), { since: mark, ...LONG });
+    assert.deepEqual(gone.diagnostics, []);
+  });
+});

@@ -26,7 +26,7 @@ export interface CheckedDocument {
 }
 
 /** What a document's next message will say: its diagnostics as it is then, or an empty list (it was closed). */
-type Next = { doc: CheckedDocument } | { closed: true };
+type Next = { doc: CheckedDocument } | { closed: true } | { findings: readonly Finding[] };
 
 /** A check waiting for its turn: the newest state of the document replaces an older one's. */
 interface Pending {
@@ -131,6 +131,16 @@ export class DiagnosticsPublisher {
     this.send(doc.uri, { doc });
   }
 
+  /**
+   * A file of the disk that is not read (too large, in an encoding its reader
+   * refuses): its one finding, from its size or bytes, as dd-wif reports it.
+   */
+  publishFindings(uri: string, findings: readonly Finding[]): void {
+    this.cancelPending(uri);
+    this.texts.delete(uri);
+    this.send(uri, { findings });
+  }
+
   /** No diagnostics for `uri` any more (closed in the openFiles scope, deleted, no longer ours). */
   clear(uri: string): void {
     this.cancelPending(uri);
@@ -159,7 +169,7 @@ export class DiagnosticsPublisher {
       this.next.set(uri, what);
       return;
     }
-    const params = 'doc' in what ? this.lint(what.doc) : { uri, diagnostics: [] };
+    const params = 'doc' in what ? this.lint(what.doc) : { uri, diagnostics: 'findings' in what ? what.findings.map((f) => toDiagnostic(f, uri)) : [] };
     this.inFlight.add(uri);
     const written = () => {
       this.inFlight.delete(uri);

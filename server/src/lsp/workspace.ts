@@ -107,6 +107,8 @@ export function canonicalUri(uri: string): string {
 
 export class Workspace {
   private readonly files = new Map<string, DiskFile>();
+  /** Files of ours not read (too large, undecodable): published with their one finding. */
+  private readonly refused = new Set<string>();
   /** Folders (URIs) whose Terraform files were all read: their files are kept current by events. */
   private readonly terraformFolders = new Set<string>();
   private folders: string[] = [];
@@ -163,8 +165,9 @@ export class Workspace {
   private restart(): void {
     this.started = true;
     const generation = ++this.scanGeneration;
-    const forgotten = [...this.files.keys()];
+    const forgotten = [...this.files.keys(), ...this.refused];
     this.files.clear();
+    this.refused.clear();
     this.terraformFolders.clear();
     for (const uri of forgotten) if (!this.openDoc(uri)) this.host.publisher.clear(uri);
     // A scan stopped by this one says nothing more; the new one (if any) is under way.
@@ -252,12 +255,21 @@ export class Workspace {
    * it is ours.
    */
   private load(uri: string, file: string, byName: FileKind | 'sniff' | undefined): boolean {
-    const text = byName ? readFromDisk(file, byName === 'sniff' ? 'agent-env' : byName) : undefined;
+    const read = byName ? readFromDisk(file, byName === 'sniff' ? 'agent-env' : byName) : undefined;
+    const text = typeof read === 'string' ? read : undefined;
     const kind = byName === 'sniff' ? (text !== undefined ? this.kindOf(uri, text) : undefined) : byName;
+    if (kind && read && typeof read === 'object' && this.settings.scope === 'workspace') {
+      // Ours by name but not read: its one finding, as dd-wif reports it (a YAML/JSON file only might have been ours).
+      this.files.delete(uri);
+      this.refused.add(uri);
+      if (!this.openDoc(uri)) this.host.publisher.publishFindings(uri, 'bytes' in read ? this.host.service.tooLarge({ path: uri, kind }, read.bytes) ?? [] : this.host.service.undecodable({ path: uri, kind }, read.reason));
+      return true;
+    }
     if (!kind || text === undefined) {
       this.remove(uri);
       return false;
     }
+    this.refused.delete(uri);
     const known = this.files.get(uri);
     this.files.set(uri, { kind, text });
     if (kind === 'terraform' || kind === 'terraform-lock') this.host.needsHcl();
@@ -269,7 +281,7 @@ export class Workspace {
 
   /** Forgets a file (deleted, or no longer ours) and, unless it is open, its diagnostics. */
   private remove(uri: string): void {
-    if (!this.files.delete(uri)) return;
+    if (!this.files.delete(uri) && !this.refused.delete(uri)) return;
     if (!this.openDoc(uri)) this.host.publisher.clear(uri);
   }
 
@@ -324,7 +336,7 @@ export class Workspace {
       const uri = pathToFileURL(file).href;
       if (change.type === FileChangeType.Deleted) {
         // A folder's deletion comes as one event for the folder.
-        for (const known of [...this.files.keys()]) if (known === uri || known.startsWith(uri + '/')) this.remove(known);
+        for (const known of [...this.files.keys(), ...this.refused]) if (known === uri || known.startsWith(uri + '/')) this.remove(known);
         for (const folder of [...this.terraformFolders]) if (folder === uri || folder.startsWith(uri + '/')) this.terraformFolders.delete(folder);
       } else if (this.watched(uri)) {
         let stat: fs.Stats | undefined;
@@ -491,12 +503,17 @@ export class Workspace {
   }
 }
 
-/** A file's text as its reader decodes it, or undefined (gone, too large, not a regular file, not decodable). */
-function readFromDisk(file: string, kind: FileKind): string | undefined {
+/**
+ * A file's text as its reader decodes it; or why it is not read: too large
+ * (its size) or not decodable (the reason); undefined when it cannot be read
+ * at all (gone, not a regular file).
+ */
+function readFromDisk(file: string, kind: FileKind): string | { bytes: number } | { reason: string } | undefined {
   try {
-    if (fs.statSync(file).size > MAX_INPUT_BYTES) return undefined;
+    const bytes = fs.statSync(file).size;
+    if (bytes > MAX_INPUT_BYTES) return { bytes };
     const read = readText(file, kind);
-    return read.ok ? read.text : undefined;
+    return read.ok ? read.text : { reason: read.reason };
   } catch {
     return undefined;
   }
