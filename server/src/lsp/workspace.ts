@@ -294,7 +294,7 @@ export class Workspace {
   closed(clientUri: string): void {
     const uri = canonicalUri(clientUri);
     if (this.settings.scope !== 'workspace' || !isFileUri(uri)) {
-      this.host.publisher.clear(uri);
+      this.host.publisher.clear(clientUri);
       this.scheduleCrossFile();
       return;
     }
