@@ -22,6 +22,26 @@ export function configurationProperties(): Record<string, unknown> {
       scope: 'resource',
       markdownDescription: 'Extra files to check as Datadog Agent configuration, as glob patterns (e.g. `**/agent/*.yaml`). `datadog.yaml` and `datadog.yml` are always checked.',
     },
+    'datadogWif.scope': {
+      type: 'string',
+      enum: ['workspace', 'openFiles'],
+      enumDescriptions: [
+        'Check every file of ours in the workspace folders in the background, open or not: datadog.yaml, Terraform, and YAML/JSON files that configure the Agent through its environment. A closed file keeps its findings in Problems.',
+        'Check open files only; closing a file clears its findings.',
+      ],
+      default: 'workspace',
+      scope: 'window',
+      markdownDescription:
+        'Which files the language server checks. With `workspace`, the language server (started once a file of ours is open) walks the workspace folders, skipping `node_modules`, `.git`, `.terraform`, `#files.exclude#` and `#datadogWif.exclude#`, and keeps every file\'s findings current as files change on disk.',
+    },
+    'datadogWif.exclude': {
+      type: 'array',
+      items: { type: 'string' },
+      default: [],
+      scope: 'window',
+      markdownDescription:
+        'Files and folders the workspace check leaves out, as glob patterns, besides `#files.exclude#`, `node_modules`, `.git` and `.terraform`. A pattern without `/` is a name anywhere (`vendor`, `*.generated.yaml`); one with `/` a path below any folder (`deploy/old/**`).',
+    },
     'datadogWif.severity': {
       type: 'object',
       default: {},

@@ -6,9 +6,14 @@
 //     workspace with nothing of ours;
 //   - dist/lintClient.js (lintClient.ts): the language client and the status
 //     item, loaded once a document of ours is open: a datadog.yaml, a .tf
-//     file or the lock file, or one matched by `datadogWif.agentConfigFiles`
-//     (ourDocuments.ts), now or later, or once that setting changes to match
-//     an open document; or when Restart Language Server runs;
+//     file or the lock file, one matched by `datadogWif.agentConfigFiles`, or
+//     a YAML/JSON file whose text the server's cheap sniff accepts (an
+//     Agent's environment: ourDocuments.ts), now or later, or once that
+//     setting changes to match an open document; or when Restart Language
+//     Server runs. The server then checks the whole workspace
+//     (`datadogWif.scope`); it is not started for a workspace that merely
+//     contains a .tf file, so a window with nothing of ours open costs
+//     nothing;
 //   - dist/cloudCommands.js (cloudCommands.ts): the commands that talk to AWS
 //     and Datadog, with the cloud core and the AWS SDK, and the Workload
 //     Identity Federation view; loaded when one of those commands runs (each

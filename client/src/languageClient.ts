@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
 import { SERVER_NODE_FLAGS, serverEnvironment } from '../../server/src/shared/serverProcess';
-import { agentConfigGlobs, documentSelector } from './ourDocuments';
+import { agentConfigGlobs, syncSelector } from './ourDocuments';
 import { CHANNEL_NAME } from './outputRecorder';
 
 export const CLIENT_ID = 'datadogWif';
@@ -24,11 +24,12 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   };
   let restarts = 0;
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(agentConfigGlobs()),
+    documentSelector: syncSelector(agentConfigGlobs()),
     outputChannel: output,
     traceOutputChannel: output,
-    // The lock file changes on disk (`terraform init -upgrade`) without being opened.
-    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.tf,.terraform.lock.hcl}') },
+    // files.exclude too: the server's workspace scan leaves those files out. The files to watch on
+    // disk (Terraform, the lock file, YAML/JSON, the Agent globs) the server registers itself.
+    synchronize: { configurationSection: [SETTINGS_SECTION, 'files.exclude'] },
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
     middleware: {
       // A Test Login lens sends a proof: in an untrusted workspace it is not offered (linting still is).

@@ -46,6 +46,9 @@
 //   client:  production bundles built into a temporary folder, the size of
 //            what activation loads, and `require` of it in a fresh node with
 //            `vscode` stubbed (median of DD_WIF_BENCH_REQUIRE_RUNS, 7).
+// Then #12's (workspace.ts): a generated 2,000-file workspace with 100 files
+// of ours checked in the background over LSP: initialize -> every file
+// published, and edit -> diagnostics of an open file while that scan runs.
 // DD_WIF_BENCH_YLS=0 leaves yaml-language-server out. `--readme` also writes
 // the Markdown block it prints into README.md (the Performance section).
 
@@ -63,6 +66,7 @@ import { buildProof } from '../../server/src/cloud/proof';
 import { testLogin } from '../../server/src/cloud/login';
 import { startEmulator, TEST_IDENTITIES } from '../../emulator/src/index';
 import { captureOutput, machine, mainIssue11 } from './issue11';
+import { mainWorkspace } from './workspace';
 
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? process.env.DD_WIF_BENCH_RUNS ?? 15);
 const WARMUP = 5;
@@ -360,6 +364,7 @@ async function all(): Promise<void> {
     : { name: 'generated 4,040-line Agent file (the template is absent)', text: generateAgentConfig(4_040) };
   if (!AGENT_CORPUS_DIR) console.log(`\n#11: ${NO_CORPUS_MESSAGE}; the LSP measures use a generated 4,040-line file instead of the template`);
   await mainIssue11(template, terraformEdit);
+  await mainWorkspace();
 }
 
 void all().then(

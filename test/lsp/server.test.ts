@@ -566,7 +566,14 @@ describe('language server in a multi-root workspace: datadogWif.severity per fol
     });
     assert.deepEqual(result.capabilities.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
     const config = await client.waitForServerRequest('workspace/configuration');
-    assert.deepEqual((config.params as { items: unknown[] }).items, [{ section: 'datadogWif' }, { section: 'datadogWif', scopeUri: folderA }, { section: 'datadogWif', scopeUri: folderB }]);
+    // Each folder's files.exclude too, in the same request: the workspace scan leaves those files out.
+    assert.deepEqual((config.params as { items: unknown[] }).items, [
+      { section: 'datadogWif' },
+      { section: 'datadogWif', scopeUri: folderA },
+      { section: 'datadogWif', scopeUri: folderB },
+      { section: 'files.exclude', scopeUri: folderA },
+      { section: 'files.exclude', scopeUri: folderB },
+    ]);
 
     const mark = client.mark();
     for (const uri of [docA, docB, outside]) client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
@@ -605,7 +612,7 @@ describe('language server in a multi-root workspace: datadogWif.severity per fol
     const asked = client.serverRequests.slice(requests).filter((r) => r.method === 'workspace/configuration').pop();
     assert.deepEqual(
       (asked?.params as { items: { scopeUri?: string }[] }).items.map((i) => i.scopeUri),
-      [undefined, folderB, folderC],
+      [undefined, folderB, folderC, folderB, folderC],
     );
     assert.deepEqual(severityOf(lastFor(client, docB, mark2)!), [3]);
   });

@@ -2,7 +2,8 @@
 
 import { parseArgs } from 'util';
 import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
-import { agentEnvKind, collectTargets, readText, UsageError } from './files';
+import { collectTargets, readText, UsageError } from './files';
+import { Excludes } from '../shared/discovery';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
 import { terminalIo, type CliIo } from './io';
 import * as fs from 'fs';
@@ -25,8 +26,10 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export const LINT_USAGE = `Usage: dd-wif lint [options] PATH...
 
-Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files, and YAML or JSON files
-that configure the Agent through its environment (Kubernetes manifests); folders recursively
+Lints datadog.yaml / datadog.yml, *.tf and .terraform.lock.hcl files, and YAML/JSON files
+that configure the Agent through its environment (Kubernetes, Helm values, DatadogAgent,
+docker-compose, ECS task definitions); folders recursively, as one workspace (cross-file
+rules see every file found), skipping node_modules, .git, .terraform and --exclude
 (and files matched by --agent-glob; other datadog*.yaml files found are named on stderr).
 A file named on the command line is checked whatever its name: its kind from its extension
 (also before a last suffix: datadog.yaml.example), else from its content (HCL or YAML).
@@ -38,6 +41,8 @@ Options:
   --fail-on error|warning|info
                              lowest severity that makes the exit code 1 (default error)
   --agent-glob GLOB          extra files to treat as Agent configuration (repeatable)
+  --exclude GLOB             files or folders a folder walk leaves out (repeatable; a glob
+                             without / is a name anywhere, e.g. --exclude 'vendor')
   --severity CODE=LEVEL      override a code's severity: error, warning, info, off (repeatable)
   -h, --help                 show this help`;
 
@@ -56,7 +61,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
   const io = terminalIo(sink);
   let hcl = holder.runtime;
   holder.runtime = undefined;
-  let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; severity?: string[]; help?: boolean };
+  let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; exclude?: string[]; severity?: string[]; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -66,6 +71,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
         format: { type: 'string' },
         'fail-on': { type: 'string' },
         'agent-glob': { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
         severity: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
@@ -98,10 +104,17 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
   let lost: HclRuntime | undefined;
   const useRuntime = (runtime: HclRuntime) => service.setHclRuntime(runtime, () => (lost = runtime));
   if (hcl) useRuntime(hcl);
-  const { targets, notes } = collectTargets(positionals, new FileClassifier(globs));
+  const { targets, notes } = collectTargets(positionals, new FileClassifier(globs), new Excludes(undefined, values.exclude ?? []));
   for (const note of notes) io.err(`dd-wif: ${note}`);
 
   const findings: FileFinding[] = [];
+  /**
+   * Every file read, for the cross-file rules (service.workspaceFindings), as
+   * the language server gives them its workspace: the texts are kept until
+   * the end of the run (a one-shot process; a walk is capped).
+   */
+  const workspace: { path: string; text: string; kind: typeof targets[number]['kind'] }[] = [];
+  const displayOf = new Map<string, string>();
   // A folder is read and parsed once for all its targets (the service caches each file's analysis
   // by path and text), and forgotten after its last one: per-target reads made this quadratic.
   const folders = new Map<string, { docs?: { path: string; text: string }[]; left: number }>();
@@ -133,7 +146,8 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
     }
     let read: ReturnType<typeof readText>;
     try {
-      read = readText(t.absolute, t.kind);
+      read = t.text !== undefined ? { ok: true, text: t.text } : readText(t.absolute, t.kind);
+      t.text = undefined; // kept once, in `workspace`
     } catch (err) {
       if (err instanceof UsageError) throw err; // says why already (not a regular file)
       throw new UsageError(`${t.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
@@ -145,13 +159,15 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
       continue;
     }
     const text = read.text;
+    workspace.push({ path: t.absolute, text, kind: t.kind });
+    displayOf.set(t.absolute, t.display);
     if (isTerraform && !hcl) {
       io.err(`dd-wif: ${t.display}: not checked (the HCL parser could not be loaded)`);
       finishFolderTarget(path.dirname(t.absolute));
       continue;
     }
     if (!isTerraform) {
-      for (const f of service.lint({ path: t.absolute, text, kind: agentEnvKind(t, text) })) findings.push({ ...f, file: t.display });
+      for (const f of service.lint({ path: t.absolute, text, kind: t.kind })) findings.push({ ...f, file: t.display });
       service.forget(t.absolute);
       continue;
     }
@@ -181,6 +197,11 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
     for (const f of found) findings.push({ ...f, file: t.display });
     if (folder.length === entry.docs.length) service.forget(t.absolute); // not one of the folder's cached files
     finishFolderTarget(path.dirname(t.absolute));
+  }
+  // The folder judged as one workspace: findings that need several files at once (a workload's role against the mappings).
+  for (const [file, found] of service.workspaceFindings(workspace)) {
+    const display = displayOf.get(file);
+    if (display !== undefined) for (const f of found) findings.push({ ...f, file: display });
   }
   const sorted = sortFindings(findings);
   if (format === 'json') io.data(formatJson(sorted));

@@ -3,8 +3,7 @@
 // checking that document costs; and never faster than the client reads.
 
 import type { Connection, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LanguageService, SeverityOverrides, SourceDocument } from '../service';
+import type { FileKind, Finding, LanguageService, SeverityOverrides, SourceDocument } from '../service';
 import { toDiagnostic } from './convert';
 import type { Logger } from './logger';
 
@@ -15,15 +14,28 @@ import type { Logger } from './logger';
  */
 export const MAX_COALESCE_MS = 100;
 
+/**
+ * What is checked: an open document (a TextDocument) or a file of the
+ * workspace read from disk, which has no version (its diagnostics are for
+ * whatever the file holds).
+ */
+export interface CheckedDocument {
+  readonly uri: string;
+  readonly version?: number;
+  getText(): string;
+}
+
 /** What a document's next message will say: its diagnostics as it is then, or an empty list (it was closed). */
-type Next = { doc: TextDocument } | { closed: true };
+type Next = { doc: CheckedDocument } | { closed: true } | { findings: readonly Finding[] };
 
 /** A check waiting for its turn: the newest state of the document replaces an older one's. */
 interface Pending {
-  doc: TextDocument;
+  doc: CheckedDocument;
   /** Check even if this text was published (another file of its folder changed). */
   force: boolean;
   cancel: () => void;
+  /** Due on the next turn of the event loop (not waiting out a coalescing window). */
+  immediate: boolean;
 }
 
 /** When a document was last checked and what it cost, on the publisher's clock (ms). */
@@ -62,6 +74,10 @@ export class DiagnosticsPublisher {
     /** The severity overrides of the workspace folder holding a document (undefined: the window-level ones). */
     private readonly severityOf: (uri: string) => SeverityOverrides | undefined = () => undefined,
     options: PublisherOptions = {},
+    /** What a document is when its name alone does not say (an Agent's environment in a YAML/JSON file). */
+    private readonly kindOf: (uri: string, text: string) => FileKind | undefined = () => undefined,
+    /** The document's findings that need the whole workspace (LanguageService.workspaceFindings), added to its own. */
+    private readonly crossFileOf: (uri: string) => readonly Finding[] = () => [],
   ) {
     this.now = options.now ?? (() => performance.now());
   }
@@ -74,7 +90,7 @@ export class DiagnosticsPublisher {
    * replaces every check of the keystrokes in between, and a document being
    * typed into takes at most about half the server's time.
    */
-  schedule(doc: TextDocument, force = false): void {
+  schedule(doc: CheckedDocument, force = false): void {
     const pending = this.pending.get(doc.uri);
     if (pending) {
       // Its turn is already set: it will check this newer state instead.
@@ -84,7 +100,7 @@ export class DiagnosticsPublisher {
     }
     // An open is reported as a content change too: what was just published needs no second run.
     if (!force && this.texts.get(doc.uri) === doc.getText()) return;
-    const entry: Pending = { doc, force, cancel: () => undefined };
+    const entry: Pending = { doc, force, cancel: () => undefined, immediate: false };
     const run = () => {
       this.pending.delete(doc.uri);
       if (!entry.force && this.texts.get(doc.uri) === entry.doc.getText()) return; // typed, then undone
@@ -98,16 +114,34 @@ export class DiagnosticsPublisher {
       // Not synchronous: what else this turn schedules for the document (a folder's files, several changes) is one check.
       const immediate = setImmediate(run);
       entry.cancel = () => clearImmediate(immediate);
+      entry.immediate = true;
     }
     this.pending.set(doc.uri, entry);
   }
 
+  /** A check waits for its turn on the next turn of the event loop: background work (the workspace scan) lets it go first. */
+  get hasUrgentWork(): boolean {
+    for (const p of this.pending.values()) if (p.immediate) return true;
+    return false;
+  }
+
   /** Publishes the current text now (an open, new settings): a pending check of it is redundant. */
-  publish(doc: TextDocument): void {
+  publish(doc: CheckedDocument): void {
     this.cancelPending(doc.uri);
     this.send(doc.uri, { doc });
   }
 
+  /**
+   * A file of the disk that is not read (too large, in an encoding its reader
+   * refuses): its one finding, from its size or bytes, as dd-wif reports it.
+   */
+  publishFindings(uri: string, findings: readonly Finding[]): void {
+    this.cancelPending(uri);
+    this.texts.delete(uri);
+    this.send(uri, { findings });
+  }
+
+  /** No diagnostics for `uri` any more (closed in the openFiles scope, deleted, no longer ours). */
   clear(uri: string): void {
     this.cancelPending(uri);
     this.texts.delete(uri);
@@ -135,7 +169,7 @@ export class DiagnosticsPublisher {
       this.next.set(uri, what);
       return;
     }
-    const params = 'doc' in what ? this.lint(what.doc) : { uri, diagnostics: [] };
+    const params = 'doc' in what ? this.lint(what.doc) : { uri, diagnostics: 'findings' in what ? what.findings.map((f) => toDiagnostic(f, uri)) : [] };
     this.inFlight.add(uri);
     const written = () => {
       this.inFlight.delete(uri);
@@ -155,18 +189,20 @@ export class DiagnosticsPublisher {
     }
   }
 
-  private lint(doc: TextDocument): PublishDiagnosticsParams {
+  private lint(doc: CheckedDocument): PublishDiagnosticsParams {
     let diagnostics: Diagnostic[] = [];
     const text = doc.getText();
     const start = this.now();
     try {
-      diagnostics = this.service.lint({ path: doc.uri, text, severity: this.severityOf(doc.uri) }, this.folderOf(doc.uri)).map((f) => toDiagnostic(f, doc.uri));
+      const kind = this.kindOf(doc.uri, text);
+      const own = this.service.lint({ path: doc.uri, text, severity: this.severityOf(doc.uri), ...(kind ? { kind } : {}) }, this.folderOf(doc.uri));
+      diagnostics = [...own, ...this.crossFileOf(doc.uri)].map((f) => toDiagnostic(f, doc.uri));
     } catch (err) {
       this.log.error(`linting ${doc.uri} failed`, err);
     }
     const end = this.now();
     this.lastCheck.set(doc.uri, { end, cost: end - start });
     this.texts.set(doc.uri, text);
-    return { uri: doc.uri, version: doc.version, diagnostics };
+    return { uri: doc.uri, ...(doc.version !== undefined ? { version: doc.version } : {}), diagnostics };
   }
 }

@@ -1,18 +1,19 @@
 // The language server: thin LSP wiring around the pure language service.
 // Started by the extension over IPC, or by any LSP client with `--stdio`.
 
-import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type ConfigurationItem, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
+import { createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, WatchKind, TextDocuments, TextDocumentSyncKind, type ConfigurationItem, type Disposable, type InitializeParams, type InitializeResult, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LanguageService, setDocsLocation } from '../service';
+import { LanguageService, rangesOverlap, setDocsLocation } from '../service';
+import { agentGlobPattern } from '../service/agentGlobs';
 import { packageReadmeUri } from '../shared/readmeLocation';
 import { LoginCodeLenses } from './codeLens';
 import { toCodeAction, toCompletionItem } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
-import { folderDocuments, isTerraformUri, sameFolder } from './folder';
 import { loadHclLanguage, replaceHclLanguage, type LoadedHclRuntime } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
 import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
-import { FolderSeverities, toServiceSettings } from './settings';
+import { FolderSeverities, toServiceSettings, toWorkspaceSettings } from './settings';
+import { Workspace } from './workspace';
 
 declare const DD_WIF_VERSION: string | undefined;
 const SERVER_VERSION = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
@@ -26,13 +27,26 @@ if (readme) setDocsLocation(readme);
 const service = new LanguageService();
 /** `datadogWif.severity` per workspace folder (multi-root); the service holds the window-level value. */
 const folderSeverities = new FolderSeverities();
-const diagnostics = new DiagnosticsPublisher(
+const diagnostics: DiagnosticsPublisher = new DiagnosticsPublisher(
   connection,
   service,
   log,
-  (uri) => folderDocuments(uri, documents),
+  (uri) => workspace.folderDocuments(uri),
   (uri) => folderSeverities.forDocument(uri),
+  {},
+  (uri, text) => workspace.kindOf(uri, text),
+  (uri) => workspace.crossFileFindings(uri),
 );
+/** Every file of ours in the workspace folders, open or not (datadogWif.scope), and the cross-file findings. */
+const workspace: Workspace = new Workspace({
+  connection,
+  service,
+  documents,
+  publisher: diagnostics,
+  log,
+  needsHcl: () => requireHclRuntime(),
+  waitsForHcl: (uri) => waitsForHclRuntime(uri),
+});
 const lenses = new LoginCodeLenses(connection, service, documents, log);
 
 let canPullConfiguration = false;
@@ -41,6 +55,10 @@ let settingsLoaded = false;
 let snippetSupport = false;
 let registerForSettingsChanges = false;
 let supportsWorkspaceFolders = false;
+/** The client lets the server say which files to watch (workspace/didChangeWatchedFiles, dynamic registration). */
+let canRegisterWatchers = false;
+/** The watchers registered last, and for which globs. */
+let watchers: { globs: string; registration: Promise<Disposable> } | undefined;
 /** The workspace folders' URIs, each asked for its own `datadogWif.severity`. */
 let workspaceFolders: string[] = [];
 /** Bumped by each settings pull. */
@@ -49,6 +67,8 @@ let settingsGeneration = 0;
 let appliedGeneration = 0;
 /** The settings last applied, as JSON: an answer equal to them republishes nothing. */
 let appliedSettings: string | undefined;
+/** Settings pushed by a client that cannot be asked (initializationOptions, didChangeConfiguration): window-level only. */
+let pushedSettings: ServerSettings | null = null;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
@@ -56,11 +76,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   snippetSupport = !!params.capabilities.textDocument?.completion?.completionItem?.snippetSupport;
   registerForSettingsChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
   supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+  canRegisterWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
+  // A client without workspace folders may still name one root.
+  if (!params.workspaceFolders && params.rootUri) workspaceFolders = [params.rootUri];
   // Clients without workspace/configuration (some editors) pass settings here.
   const init = params.initializationOptions as { settings?: ServerSettings } | undefined;
   if (init?.settings) service.configure(toServiceSettings(init.settings, log));
   if (init?.settings) lenses.configure(init.settings);
+  pushedSettings = init?.settings ?? null;
   const codeLensProvider = lenses.initialize(params);
   return {
     capabilities: {
@@ -102,15 +126,22 @@ async function refreshSettings(): Promise<void> {
     const generation = ++settingsGeneration;
     const folders = [...workspaceFolders];
     try {
-      const items: ConfigurationItem[] = [{ section: SETTINGS_SECTION }, ...folders.map((scopeUri) => ({ section: SETTINGS_SECTION, scopeUri }))];
-      const answers = (await connection.workspace.getConfiguration(items)) as (ServerSettings | null)[];
+      // VS Code's own files.exclude, per folder, in the same request: the workspace scan leaves those files out.
+      const items: ConfigurationItem[] = [
+        { section: SETTINGS_SECTION },
+        ...folders.map((scopeUri) => ({ section: SETTINGS_SECTION, scopeUri })),
+        ...folders.map((scopeUri) => ({ section: FILES_EXCLUDE, scopeUri })),
+      ];
+      const all = (await connection.workspace.getConfiguration(items)) as unknown[];
+      const answers = all.slice(0, folders.length + 1) as (ServerSettings | null)[];
+      const filesExclude = all.slice(folders.length + 1);
       // At start a client asks for several pulls at once (VS Code: after initialized, for its
       // configuration sync, and on registering for changes): the first answer is applied, not held
       // back for the last, so the first diagnostics wait for one round trip. Answers come in order;
       // one older than the settings applied is dropped, and one equal to them republishes nothing.
       if (generation < appliedGeneration) return;
       appliedGeneration = generation;
-      const fingerprint = JSON.stringify([folders, answers]);
+      const fingerprint = JSON.stringify([folders, all]);
       if (settingsLoaded && fingerprint === appliedSettings) return;
       appliedSettings = fingerprint;
       const raw = answers[0] ?? null;
@@ -126,13 +157,54 @@ async function refreshSettings(): Promise<void> {
           return [folder, own ? toServiceSettings(own, sameAsWindow ? undefined : log).severity ?? {} : window.severity ?? {}] as const;
         }),
       );
+      configureWorkspace(raw, folders, filesExclude);
     } catch (err) {
       if (generation !== settingsGeneration) return; // a later pull is under way: its answer decides
       log.error('reading settings failed', err);
     }
+  } else {
+    configureWorkspace(pushedSettings, [...workspaceFolders], []);
   }
   settingsLoaded = true;
   for (const doc of documents.all()) if (!waitsForHclRuntime(doc.uri)) diagnostics.publish(doc);
+  // The files of the workspace that are not open: new severities, or the first scan's files (a restarted scan publishes its own).
+  if (!workspaceRestarted) workspace.republish();
+  workspaceRestarted = false;
+}
+
+/** The last configureWorkspace started the scan again (it publishes what it finds). */
+let workspaceRestarted = false;
+const FILES_EXCLUDE = 'files.exclude';
+
+/** Hands the workspace its folders and settings, and watches the files it needs to hear about. */
+function configureWorkspace(raw: ServerSettings | null, folders: readonly string[], filesExclude: readonly unknown[]): void {
+  const settings = toWorkspaceSettings(raw, folders, filesExclude, log);
+  workspaceRestarted = workspace.configure(folders, settings);
+  watchFiles(settings.agentGlobs);
+}
+
+/**
+ * Asks the client to report changes of the files the server reads from the
+ * disk: Terraform files and the lock file (folder facts), YAML and JSON
+ * (datadog.yaml, and the environment forms the server sniffs), and the
+ * user's Agent globs; and the creation and deletion of anything (a folder).
+ * Registered again when the globs change.
+ */
+function watchFiles(agentGlobs: readonly string[]): void {
+  if (!canRegisterWatchers) return;
+  const globs = ['**/*.tf', '**/.terraform.lock.hcl', '**/*.{yaml,yml,json}', ...agentGlobs.map((g) => {
+    const p = agentGlobPattern(g);
+    return p.includes('/') ? p : `**/${p}`;
+  })];
+  const key = JSON.stringify(globs);
+  if (watchers?.globs === key) return;
+  const previous = watchers;
+  // Folders created or deleted too (a checkout, `rm -r`): an editor reports a folder's deletion as one
+  // event for the folder, which the globs above do not match.
+  const folders = { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete };
+  watchers = { globs: key, registration: connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [...globs.map((globPattern) => ({ globPattern })), folders] }) };
+  watchers.registration.catch((err) => log.error('registering file watchers failed', err));
+  void previous?.registration.then((d) => d.dispose()).catch(() => undefined);
 }
 
 connection.onDidChangeConfiguration(
@@ -142,6 +214,7 @@ connection.onDidChangeConfiguration(
       const raw = (change.settings as Record<string, ServerSettings> | undefined)?.[SETTINGS_SECTION];
       service.configure(toServiceSettings(raw, log));
       lenses.configure(raw);
+      pushedSettings = raw ?? null;
     }
     await refreshSettings();
   }),
@@ -156,18 +229,14 @@ documents.onDidChangeContent((e) => {
   if (!settingsLoaded) return;
   // (An open is reported here too.) A Terraform document waiting for the runtime is published when it comes.
   if (!waitsForHclRuntime(e.document.uri)) diagnostics.schedule(e.document);
-  if (isTerraformUri(e.document.uri)) refreshFolder(e.document.uri);
+  // The other files of its Terraform folder, and the findings that need the whole workspace.
+  workspace.changed(e.document.uri);
 });
 
-/** A Terraform file changed: the other open files of its folder may judge differently now. */
-function refreshFolder(uri: string): void {
-  for (const d of documents.all()) if (d.uri !== uri && isTerraformUri(d.uri) && sameFolder(d.uri, uri) && !waitsForHclRuntime(d.uri)) diagnostics.schedule(d, true);
-}
-
-// The lock file (or a .tf file) changed on disk, e.g. after `terraform init -upgrade`.
+// Files changed on disk: a .tf file or the lock file (`terraform init -upgrade`), a manifest, a deletion.
 connection.onDidChangeWatchedFiles(
   guarded(log, 'didChangeWatchedFiles', undefined, (params) => {
-    for (const change of params.changes) refreshFolder(change.uri);
+    if (settingsLoaded) workspace.filesChanged(params.changes);
   }),
 );
 
@@ -205,6 +274,7 @@ function publishTerraformDocuments(): void {
   // Before the settings are in, refreshSettings publishes everything once they are.
   if (!settingsLoaded) return;
   for (const d of documents.all()) if (needsHclRuntime(d.uri)) diagnostics.publish(d);
+  workspace.republish((_uri, kind) => kind === 'terraform' || kind === 'terraform-lock');
 }
 
 function useHclRuntime(loading: Promise<LoadedHclRuntime>): void {
@@ -229,7 +299,8 @@ function useHclRuntime(loading: Promise<LoadedHclRuntime>): void {
     },
   );
 }
-documents.onDidClose((e) => diagnostics.clear(e.document.uri));
+// In the workspace scope a closed file keeps its findings (for what the disk holds); in openFiles they go.
+documents.onDidClose((e) => workspace.closed(e.document.uri));
 
 /**
  * A client may send any numbers (a line past the end, a negative character);
@@ -263,7 +334,15 @@ connection.onCodeAction(
     if (params.context.only && !params.context.only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(k))) return [];
     const codes = params.context.diagnostics.map((d) => String(d.code ?? '')).filter(Boolean);
     const range = { start: inDocument(doc, params.range.start), end: inDocument(doc, params.range.end) };
-    return service.quickFixes({ path: doc.uri, text: doc.getText(), severity: folderSeverities.forDocument(doc.uri) }, range, codes, folderDocuments(doc.uri, documents)).map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
+    const text = doc.getText();
+    const kind = workspace.kindOf(doc.uri, text);
+    const own = service.quickFixes({ path: doc.uri, text, severity: folderSeverities.forDocument(doc.uri), ...(kind ? { kind } : {}) }, range, codes, workspace.folderDocuments(doc.uri));
+    // The fixes of the findings that need the whole workspace, as they were published.
+    const crossFile = workspace
+      .crossFileFindings(doc.uri)
+      .filter((f) => (!codes.length || codes.includes(f.code)) && rangesOverlap(f.range, range))
+      .flatMap((finding) => (finding.data?.fixes ?? []).map((fix) => ({ finding, fix })));
+    return [...own, ...crossFile].map(({ finding, fix }) => toCodeAction(doc.uri, finding, fix));
   }),
 );
 

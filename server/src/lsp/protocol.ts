@@ -26,4 +26,8 @@ export const SETTINGS_SECTION = 'datadogWif';
 export interface ServerSettings {
   severity?: Record<string, string>;
   agentConfigFiles?: string[];
+  /** `workspace` (default): every file of ours in the workspace folders is checked; `openFiles`: open documents only. */
+  scope?: string;
+  /** Globs of files the workspace scan leaves out, besides files.exclude. */
+  exclude?: string[];
 }

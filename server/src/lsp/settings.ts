@@ -4,6 +4,7 @@
 import { isKnownCode, isSeverityLevel, type ServiceSettings, type SeverityOverrides } from '../service';
 import type { Logger } from './logger';
 import type { ServerSettings } from './protocol';
+import type { WorkspaceSettings } from './workspace';
 
 export function toServiceSettings(raw: ServerSettings | null | undefined, log?: Logger): ServiceSettings {
   const severity: Record<string, 'error' | 'warning' | 'info' | 'off'> = {};
@@ -21,6 +22,24 @@ export function toServiceSettings(raw: ServerSettings | null | undefined, log?: 
   }
   const globs = Array.isArray(raw?.agentConfigFiles) ? raw!.agentConfigFiles.filter((g): g is string => typeof g === 'string') : [];
   return { severity: severity as SeverityOverrides, agentConfigFiles: globs };
+}
+
+/**
+ * The workspace scan's settings: `datadogWif.scope` (workspace unless it
+ * says openFiles), `datadogWif.exclude`, and each folder's `files.exclude`
+ * (`filesExclude[i]` answers `folders[i]`; a client that does not know the
+ * section answers null).
+ */
+export function toWorkspaceSettings(raw: ServerSettings | null | undefined, folders: readonly string[], filesExclude: readonly unknown[], log?: Logger): WorkspaceSettings {
+  const scope = raw?.scope === 'openFiles' ? 'openFiles' : 'workspace';
+  if (raw?.scope !== undefined && raw.scope !== 'workspace' && raw.scope !== 'openFiles') log?.warn(`datadogWif.scope: "${String(raw.scope)}" is neither workspace nor openFiles; workspace is used`);
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : []);
+  const byFolder = new Map<string, Record<string, unknown>>();
+  folders.forEach((folder, i) => {
+    const value = filesExclude[i];
+    if (value && typeof value === 'object' && !Array.isArray(value)) byFolder.set(folder, value as Record<string, unknown>);
+  });
+  return { scope, agentGlobs: strings(raw?.agentConfigFiles), exclude: strings(raw?.exclude), filesExclude: byFolder };
 }
 
 /** A folder URI without its trailing slashes, so `file:///a/` and `file:///a` are one folder. */

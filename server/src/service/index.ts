@@ -1,6 +1,6 @@
 // The language service's public surface.
 export * from './common/types';
-export { LanguageService, type ServiceSettings, type SourceDocument } from './languageService';
+export { LanguageService, overlaps as rangesOverlap, type ServiceSettings, type SourceDocument } from './languageService';
 export { FileClassifier, baseName } from './fileKinds';
 export { RULES, ruleInfo, isKnownCode, docsUrl, docsHome, setDocsLocation, DIAGNOSTIC_SOURCE, type RuleInfo } from './catalog';
 export { isSeverityLevel, type SeverityOverrides } from './common/filter';

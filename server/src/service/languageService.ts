@@ -506,7 +506,8 @@ function mayConfigureAgentEnv(path: string): boolean {
   return /\.(?:ya?ml|json)$/i.test(baseName(path)) || path.startsWith('untitled:');
 }
 
-function overlaps(a: Range, b: Range): boolean {
+/** Whether two ranges share a position (touching counts): a finding's fixes are offered for a range that touches it. */
+export function overlaps(a: Range, b: Range): boolean {
   const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
