@@ -127,6 +127,6 @@ async function main() {
   return worst;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && fs.realpathSync(path.resolve(process.argv[1])) === fs.realpathSync(fileURLToPath(import.meta.url))) {
   main().then((code) => process.exit(code), (e) => { console.error(`[electron] ${e.stack}`); process.exit(2); });
 }

@@ -620,7 +620,7 @@ async function main() {
 }
 
 // Run as a script; imported (run-electron.mjs uses the emulator and run-folder helpers), nothing starts.
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && fs.realpathSync(path.resolve(process.argv[1])) === fs.realpathSync(fileURLToPath(import.meta.url))) {
   if (process.argv.includes('--check-tools')) {
     checkTools();
     say(`tools ready in ${TOOLS}`);
