@@ -1,11 +1,11 @@
 // Bundles the entry points that ship: the extension (client, three bundles),
 // the language server and the `dd-wif` CLI; and the local emulator that tests
 // and the demo use (not shipped). `--production` minifies and drops source
-// maps; `--watch` rebuilds on change; `--outdir=DIR` writes to DIR instead of
-// dist/; `--metafile` writes each bundle's esbuild metafile next to it
+// maps (and removes a dev build's stale ones); `--watch` rebuilds on change;
+// `--outdir=DIR` writes to DIR instead of dist/; `--metafile` writes each bundle's esbuild metafile next to it
 // (`<bundle>.meta.json`: which inputs it holds; test/unit/client-bundles.test.ts).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -63,6 +63,9 @@ const builds = [
 // evaluation of that file (server/src/shared/treeSitter.ts).
 const HCL_RUNTIME = ['node_modules/web-tree-sitter/tree-sitter.cjs', 'node_modules/web-tree-sitter/tree-sitter.wasm', 'node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'];
 mkdirSync(outdir, { recursive: true });
+// A production build writes no source maps, so any map in the folder is a dev
+// build's, for code it no longer matches: remove them.
+if (production) for (const f of readdirSync(outdir)) if (f.endsWith('.map')) rmSync(`${outdir}/${f}`);
 for (const file of HCL_RUNTIME) copyFileSync(file, `${outdir}/${file.split('/').pop()}`);
 
 if (watch) {

@@ -12,6 +12,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,13 +118,15 @@ if (process.env.DD_WIF_SKIP_E2E === '1') {
   const vsix = join(root, 'datadog-wif.vsix');
   rmSync(vsix, { force: true });
   r = run('package (.vsix, offline)', 'npm', ['run', '--silent', 'package']);
-  const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).stdout ?? '';
-  const needed = ['dist/extension.js', 'dist/lintClient.js', 'dist/cloudCommands.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.cjs', 'dist/tree-sitter.wasm', 'dist/tree-sitter-terraform.wasm', 'schemas/datadog-agent-delegated-auth.schema.json', 'README.md', 'package.json'];
-  const missing = needed.filter((f) => !listed.split('\n').includes(f));
-  const leaked = listed.split('\n').filter((f) => /^(node_modules|server\/src|client\/src|test)\//.test(f));
+  const listed = (spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+  // What the extension loads and shows, derived from the manifest, the bundles and the README (test/helpers/vsix.ts).
+  const { requiredVsixFiles, unwantedVsixFiles } = createRequire(import.meta.url)(join(root, 'out/test/helpers/vsix.js'));
+  const needed = existsSync(join(root, 'dist/extension.js')) ? requiredVsixFiles(root) : ['dist/extension.js'];
+  const missing = needed.filter((f) => !listed.includes(f));
+  const leaked = unwantedVsixFiles(listed, needed);
   if (r.status === 0 && existsSync(vsix) && missing.length === 0 && leaked.length === 0) {
     totals.passed += 1;
-    console.log(`✔ datadog-wif.vsix built with ${needed.length} required files and no sources`);
+    console.log(`✔ datadog-wif.vsix built with the ${needed.length} files the extension loads and shows, and nothing else of dist/, no map, no source`);
   } else {
     totals.failed += 1;
     problems.push(`package: exit ${r.status}, missing [${missing.join(', ')}], should not ship [${leaked.join(', ')}]`);

@@ -2,7 +2,8 @@
 // Runs the extension's end-to-end suite inside real VS Code, offline.
 //
 // @vscode/test-electron would download VS Code desktop, which this CI cannot
-// do. Instead we use the VS Code *server* bundled in the `code-server` npm
+// do (`npm run test:electron`, test/e2e/run-electron.mjs, does it on a machine
+// with internet). Instead we use the VS Code *server* bundled in the `code-server` npm
 // package (installed by .ci/setup-tools.sh): it serves the real workbench to a
 // browser and runs extensions in a real Node extension host, exactly where our
 // language client and server run for a VS Code Remote user. Headless Debian
@@ -99,7 +100,7 @@ const t0 = Date.now();
 const say = (msg) => console.log(`[e2e] ${msg}`);
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
-class RunError extends Error {} // the run broke (exit 2), as opposed to failing tests
+export class RunError extends Error {} // the run broke (exit 2), as opposed to failing tests
 
 // --- preflight ---------------------------------------------------------------
 
@@ -135,7 +136,7 @@ function preflight() {
 
 // --- run folder --------------------------------------------------------------
 
-function makeRunFolder(emulator) {
+export function makeRunFolder(emulator) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-wif-e2e-'));
   const dirs = {
     root,
@@ -194,7 +195,7 @@ function freePort() {
 // --- emulator ----------------------------------------------------------------
 
 /** Starts `node dist/emulator.js`; resolves with its child and the JSON line it prints. */
-function startEmulator(root) {
+export function startEmulator(root) {
   const log = fs.openSync(path.join(root, 'emulator.log'), 'w');
   const child = spawn(process.execPath, [EMULATOR_JS], { cwd: REPO, stdio: ['ignore', 'pipe', log] });
   fs.closeSync(log);
@@ -226,7 +227,7 @@ function startEmulator(root) {
   });
 }
 
-async function stopEmulator(emulator) {
+export async function stopEmulator(emulator) {
   const child = emulator?.child;
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
@@ -242,7 +243,7 @@ async function stopEmulator(emulator) {
  * the emulator's STS, and shared files (in the run folder) with the other
  * identities as profiles. Secrets here are the emulator's fake ones.
  */
-function awsEnvironment(emulator, root) {
+export function awsEnvironment(emulator, root) {
   const { TEST_IDENTITIES } = createRequire(import.meta.url)(IDENTITIES_JS);
   const awsDir = path.join(root, 'aws');
   fs.mkdirSync(awsDir, { recursive: true });
@@ -618,17 +619,20 @@ async function main() {
   return exitCode;
 }
 
-if (process.argv.includes('--check-tools')) {
-  checkTools();
-  say(`tools ready in ${TOOLS}`);
-  process.exit(0);
-}
+// Run as a script; imported (run-electron.mjs uses the emulator and run-folder helpers), nothing starts.
+if (process.argv[1] && fs.realpathSync(path.resolve(process.argv[1])) === fs.realpathSync(fileURLToPath(import.meta.url))) {
+  if (process.argv.includes('--check-tools')) {
+    checkTools();
+    say(`tools ready in ${TOOLS}`);
+    process.exit(0);
+  }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`[e2e] ${e instanceof RunError ? e.message : e.stack}`);
-    console.log('E2E-RESULT passed=0 failed=1');
-    process.exit(2);
-  },
-);
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`[e2e] ${e instanceof RunError ? e.message : e.stack}`);
+      console.log('E2E-RESULT passed=0 failed=1');
+      process.exit(2);
+    },
+  );
+}
