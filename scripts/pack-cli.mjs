@@ -15,12 +15,15 @@
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const staging = join(root, 'build', 'cli-package');
-const bundles = join(root, 'build', 'cli-bundles');
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+// `--staging=DIR` and `--dest=DIR` (test/unit/cli-package.test.ts packs into a temporary folder).
+const staging = resolve(option('staging') ?? join(root, 'build', 'cli-package'));
+const bundles = `${staging}-bundles`;
+const dest = resolve(option('dest') ?? root);
 /** What npm may hold at most (the issue's limit), checked here so a bloated package never leaves the build. */
 const MAX_TARBALL_BYTES = 3 * 1024 * 1024;
 
@@ -81,11 +84,12 @@ function main() {
   };
   writeFileSync(join(staging, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-  const out = run('npm', ['pack', '--json', '--pack-destination', root], staging);
+  mkdirSync(dest, { recursive: true });
+  const out = run('npm', ['pack', '--json', '--pack-destination', dest], staging);
   const [{ filename }] = JSON.parse(out);
-  const size = statSync(join(root, filename)).size;
+  const size = statSync(join(dest, filename)).size;
   if (size > MAX_TARBALL_BYTES) throw new Error(`${filename} is ${size} bytes, over the ${MAX_TARBALL_BYTES}-byte limit`);
-  console.log(`${filename} (${(size / 1024).toFixed(0)} KB)`);
+  console.log(`${join(dest, filename)} (${(size / 1024).toFixed(0)} KB)`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();
