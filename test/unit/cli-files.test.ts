@@ -256,3 +256,46 @@ describe('a file is decoded as the Agent or Terraform decodes it, or refused', (
     assert.equal(firstInvalidUtf8(bad), big.length);
   });
 });
+
+describe('--skip-unknown: a named file is taken as a folder walk would take it (pre-commit hands over every changed YAML)', () => {
+  const K8S = fs.readFileSync(path.join(root, 'examples', 'agent-env', 'kubernetes', 'bad', 'daemonset.yaml'), 'utf8');
+  const files = {
+    'datadog.yaml': BAD,
+    'main.tf': BAD_TF,
+    'k8s/daemonset.yaml': K8S,
+    // Not ours: a workflow, a Helm template (not YAML until rendered), a YAML with a site that is not Datadog's, JSON.
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
+    'chart/templates/deploy.yaml': 'spec:\n  {{- if .Values.x }}\n  replicas: [\n',
+    'other.yaml': 'site: example.com\n',
+    'package.json': '{"name": "x"}\n',
+    'agent-prod.yaml': BAD,
+    'vendor/datadog.yaml': BAD,
+    'notes.txt': 'site: x\n',
+  };
+
+  test('ours by name or by content is checked; every other file is skipped without a finding', async () => {
+    const d = tree(files);
+    const all = Object.keys(files).map((f) => path.join(d, f));
+    const r = await run('lint', '--skip-unknown', '--format', 'json', ...all);
+    assert.equal(r.code, 1, r.stderr);
+    const checked = [...new Set(json(r).map((f) => path.relative(d, f.file).split(path.sep).join('/')))].sort();
+    assert.deepEqual(checked, ['datadog.yaml', 'k8s/daemonset.yaml', 'main.tf', 'vendor/datadog.yaml']);
+    // Without the flag each named file is checked whatever its name: the template is a YAML error.
+    const plain = await run('lint', '--format', 'json', path.join(d, 'chart/templates/deploy.yaml'), path.join(d, 'other.yaml'));
+    assert.deepEqual([...new Set(json(plain).map((f) => f.code))], ['agent/yaml-syntax', 'agent/unknown-site']);
+  });
+
+  test('only files not ours: exit 0, nothing on stdout', async () => {
+    const d = tree(files);
+    const r = await run('lint', '--skip-unknown', ...['.github/workflows/ci.yml', 'chart/templates/deploy.yaml', 'other.yaml', 'package.json', 'notes.txt'].map((f) => path.join(d, f)));
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^0 files checked/);
+  });
+
+  test('--agent-glob adds files, --exclude leaves them out, as in a walk', async () => {
+    const d = tree(files);
+    const r = await run('lint', '--skip-unknown', '--format', 'json', '--agent-glob', 'agent-*.yaml', '--exclude', 'vendor', path.join(d, 'agent-prod.yaml'), path.join(d, 'vendor', 'datadog.yaml'), path.join(d, 'other.yaml'));
+    assert.deepEqual([...new Set(json(r).map((f) => path.basename(f.file)))], ['agent-prod.yaml']);
+  });
+});

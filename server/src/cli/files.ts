@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { FileClassifier, FileKind } from '../service';
 import { MAX_INPUT_BYTES } from '../service/common/inputGuard';
-import { agentEnvKind, Excludes, mayBeAgentEnv, walkFolder } from '../shared/discovery';
+import { agentEnvKind, Excludes, kindByName, mayBeAgentEnv, walkFolder } from '../shared/discovery';
 import { NotRegularFileError, openRegular as openRegularFile, readText as readRegularText, whatIs } from '../shared/regularFile';
 import { displayText } from '../shared/terminalText';
 /** How many passed-over files the note names (then "and N more"). */
@@ -33,7 +33,17 @@ export class UsageError extends Error {}
 /** A path in a message: escaped (a file name can hold ESC or a line feed), as everything printed from a file. */
 const shown = (file: string) => displayText(file);
 
-export function collectTargets(args: readonly string[], classifier: FileClassifier, excludes?: Excludes): { targets: LintTarget[]; notes: string[] } {
+export interface CollectOptions {
+  /**
+   * A file named on the command line is taken as a walk from the current
+   * folder would take it (by name, --agent-glob, --exclude, a YAML/JSON file
+   * by its content), and skipped quietly when a walk would pass it over: for
+   * hooks that hand over every changed YAML file, ours or not.
+   */
+  skipUnknown?: boolean;
+}
+
+export function collectTargets(args: readonly string[], classifier: FileClassifier, excludes?: Excludes, options: CollectOptions = {}): { targets: LintTarget[]; notes: string[] } {
   const targets: LintTarget[] = [];
   const seenInWalk: PassedOver = { variants: [], notRegular: [], capped: [] };
   for (const arg of args) {
@@ -45,12 +55,29 @@ export function collectTargets(args: readonly string[], classifier: FileClassifi
     }
     if (stat.isDirectory()) walk(arg, classifier, excludes, targets, seenInWalk);
     else if (!stat.isFile()) throw new UsageError(`${shown(arg)}: not a regular file (${whatIs(stat)}); dd-wif reads regular files only`);
-    else targets.push({ display: arg, absolute: path.resolve(arg), kind: namedFileKind(arg, classifier) });
+    else if (options.skipUnknown) {
+      const target = asInWalk(arg, classifier, excludes);
+      if (target) targets.push(target);
+    } else targets.push({ display: arg, absolute: path.resolve(arg), kind: namedFileKind(arg, classifier) });
   }
   // One file reached twice (named twice, or through a symlink) is checked once.
   const seen = new Set<string>();
   const unique = targets.filter((t) => (seen.has(realPath(t.absolute)) ? false : (seen.add(realPath(t.absolute)), true)));
   return { targets: unique, notes: notesFor(seenInWalk) };
+}
+
+/** A file named on the command line as a walk would find it (its path relative to the current folder); undefined when a walk would pass it over. */
+function asInWalk(arg: string, classifier: FileClassifier, excludes: Excludes | undefined): LintTarget | undefined {
+  const absolute = path.resolve(arg);
+  const rel = path.relative(process.cwd(), absolute).split(path.sep).join('/');
+  // A walk does not enter an excluded folder: a file below one is left out too.
+  const segments = rel.split('/');
+  if (excludes && segments.some((_, i) => excludes.excludes(segments.slice(0, i + 1).join('/')))) return undefined;
+  const kind = kindByName(rel, classifier);
+  if (kind === undefined) return undefined;
+  if (kind !== 'sniff') return { display: arg, absolute, kind };
+  const text = sniffable(absolute);
+  return text !== undefined && agentEnvKind(text) ? { display: arg, absolute, kind: 'agent-env', text } : undefined;
 }
 
 /**

@@ -44,6 +44,9 @@ Options:
   --exclude GLOB             files or folders a folder walk leaves out (repeatable; a glob
                              without / is a name anywhere, e.g. --exclude 'vendor')
   --severity CODE=LEVEL      override a code's severity: error, warning, info, off (repeatable)
+  --skip-unknown             take a file named on the command line as a folder walk would
+                             (by name, --agent-glob, --exclude, YAML/JSON by content) and skip
+                             it quietly when a walk would not check it (for pre-commit hooks)
   -h, --help                 show this help`;
 
 /** Hands the HCL runtime over; runLint takes it out, so that nothing but the lint keeps it (see main). */
@@ -61,7 +64,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
   const io = terminalIo(sink);
   let hcl = holder.runtime;
   holder.runtime = undefined;
-  let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; exclude?: string[]; severity?: string[]; help?: boolean };
+  let values: { format?: string; 'fail-on'?: string; 'agent-glob'?: string[]; exclude?: string[]; severity?: string[]; 'skip-unknown'?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -73,6 +76,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
         'agent-glob': { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         severity: { type: 'string', multiple: true },
+        'skip-unknown': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -104,7 +108,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
   let lost: HclRuntime | undefined;
   const useRuntime = (runtime: HclRuntime) => service.setHclRuntime(runtime, () => (lost = runtime));
   if (hcl) useRuntime(hcl);
-  const { targets, notes } = collectTargets(positionals, new FileClassifier(globs), new Excludes(undefined, values.exclude ?? []));
+  const { targets, notes } = collectTargets(positionals, new FileClassifier(globs), new Excludes(undefined, values.exclude ?? []), { skipUnknown: values['skip-unknown'] });
   for (const note of notes) io.err(`dd-wif: ${note}`);
 
   const findings: FileFinding[] = [];
