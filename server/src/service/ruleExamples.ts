@@ -48,7 +48,7 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExample>> = {
   'agent/legacy-key': { file: 'datadog.yaml', wrong: AGENT(ORG + '  aws_region: us-east-1\n'), right: AGENT(ORG + '  aws:\n    region: us-east-1\n') },
   'agent/org-uuid-missing': { file: 'datadog.yaml', wrong: AGENT('  provider: aws\n'), right: AGENT(ORG + '  provider: aws\n') },
   'agent/org-uuid-invalid': { file: 'datadog.yaml', wrong: AGENT('  org_uuid: my-org\n'), right: AGENT(ORG) },
-  'agent/secret-in-org-uuid': { file: 'datadog.yaml', wrong: AGENT('  org_uuid: 0123456789abcdef0123456789abcdef\n'), right: AGENT(ORG) },
+  'agent/secret-in-org-uuid': { file: 'datadog.yaml', wrong: AGENT('  org_uuid: 7f3c9e1a2b4d6f8091a3c5e7d9b1f2a4\n'), right: AGENT(ORG) },
   'agent/provider-invalid': { file: 'datadog.yaml', wrong: AGENT(ORG + '  provider: gcp\n'), right: AGENT(ORG + '  provider: aws\n') },
   'agent/region-invalid': { file: 'datadog.yaml', wrong: AGENT(ORG + '  aws:\n    region: us-east-9\n'), right: AGENT(ORG + '  aws:\n    region: us-east-1\n') },
   'agent/refresh-interval-invalid': { file: 'datadog.yaml', wrong: AGENT(ORG + '  refresh_interval_mins: soon\n'), right: AGENT(ORG + '  refresh_interval_mins: 30\n') },
@@ -96,7 +96,7 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExample>> = {
   'tf/org-uuid-invalid': { file: 'main.tf', wrong: 'provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid            = "my-org"\n}\n', right: PROVIDER('') },
   'tf/secret-in-org-uuid': {
     file: 'main.tf',
-    wrong: 'provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid            = "0123456789abcdef0123456789abcdef"\n}\n',
+    wrong: 'provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid            = "7f3c9e1a2b4d6f8091a3c5e7d9b1f2a4"\n}\n',
     right: PROVIDER(''),
   },
   'tf/cloud-auth-with-keys': { file: 'main.tf', wrong: PROVIDER('  api_key             = var.datadog_api_key\n'), right: PROVIDER('') },
