@@ -11,7 +11,25 @@ export interface RuleExample {
   right: string;
   /** false: the rule needs other files (or a thousand findings); the pair illustrates it and is not linted alone. */
   alone?: false;
+  /**
+   * What a placeholder of the shown text stands for when it is linted: a value shaped like a key.
+   * The pages and SARIF show the placeholder, since every output of ours redacts what looks like a key.
+   */
+  placeholders?: Readonly<Record<string, string>>;
 }
+
+/** The text of an example as it is linted: its placeholders filled in. */
+export function exampleText(example: RuleExample, which: 'wrong' | 'right'): string {
+  let text = example[which];
+  for (const [placeholder, value] of Object.entries(example.placeholders ?? {})) text = text.split(placeholder).join(value);
+  return text;
+}
+
+const API_KEY_PLACEHOLDER = '<an API key, 32 hex digits>';
+// Shaped like an API key, for the linter; never shown (see placeholders).
+const API_KEY_SHAPE = { [API_KEY_PLACEHOLDER]: ['7f3c9e1a', '2b4d6f80', '91a3c5e7', 'd9b1f2a4'].join('') };
+const KEY_ID_PLACEHOLDER = '<an access key id, AKIA…>';
+const KEY_ID_SHAPE = { [KEY_ID_PLACEHOLDER]: ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('') };
 
 const ARN = (pattern: string) => `intake_mappings:\n  - arn_pattern: "${pattern}"\n`;
 const AGENT = (body: string) => `api_key: <API_KEY>\ndelegated_auth:\n${body}`;
@@ -48,7 +66,7 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExample>> = {
   'agent/legacy-key': { file: 'datadog.yaml', wrong: AGENT(ORG + '  aws_region: us-east-1\n'), right: AGENT(ORG + '  aws:\n    region: us-east-1\n') },
   'agent/org-uuid-missing': { file: 'datadog.yaml', wrong: AGENT('  provider: aws\n'), right: AGENT(ORG + '  provider: aws\n') },
   'agent/org-uuid-invalid': { file: 'datadog.yaml', wrong: AGENT('  org_uuid: my-org\n'), right: AGENT(ORG) },
-  'agent/secret-in-org-uuid': { file: 'datadog.yaml', wrong: AGENT('  org_uuid: 7f3c9e1a2b4d6f8091a3c5e7d9b1f2a4\n'), right: AGENT(ORG) },
+  'agent/secret-in-org-uuid': { file: 'datadog.yaml', wrong: AGENT(`  org_uuid: ${API_KEY_PLACEHOLDER}\n`), right: AGENT(ORG), placeholders: API_KEY_SHAPE },
   'agent/provider-invalid': { file: 'datadog.yaml', wrong: AGENT(ORG + '  provider: gcp\n'), right: AGENT(ORG + '  provider: aws\n') },
   'agent/region-invalid': { file: 'datadog.yaml', wrong: AGENT(ORG + '  aws:\n    region: us-east-9\n'), right: AGENT(ORG + '  aws:\n    region: us-east-1\n') },
   'agent/refresh-interval-invalid': { file: 'datadog.yaml', wrong: AGENT(ORG + '  refresh_interval_mins: soon\n'), right: AGENT(ORG + '  refresh_interval_mins: 30\n') },
@@ -96,14 +114,16 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExample>> = {
   'tf/org-uuid-invalid': { file: 'main.tf', wrong: 'provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid            = "my-org"\n}\n', right: PROVIDER('') },
   'tf/secret-in-org-uuid': {
     file: 'main.tf',
-    wrong: 'provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid            = "7f3c9e1a2b4d6f8091a3c5e7d9b1f2a4"\n}\n',
+    wrong: `provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid            = "${API_KEY_PLACEHOLDER}"\n}\n`,
     right: PROVIDER(''),
+    placeholders: API_KEY_SHAPE,
   },
   'tf/cloud-auth-with-keys': { file: 'main.tf', wrong: PROVIDER('  api_key             = var.datadog_api_key\n'), right: PROVIDER('') },
   'tf/hardcoded-aws-credential': {
     file: 'main.tf',
-    wrong: PROVIDER('  aws_access_key_id     = "AKIAIOSFODNN7EXAMPLE"\n  aws_secret_access_key = var.aws_secret_access_key\n'),
+    wrong: PROVIDER(`  aws_access_key_id     = "${KEY_ID_PLACEHOLDER}"\n  aws_secret_access_key = var.aws_secret_access_key\n`),
     right: PROVIDER('  aws_access_key_id     = var.aws_access_key_id\n  aws_secret_access_key = var.aws_secret_access_key\n'),
+    placeholders: KEY_ID_SHAPE,
   },
   'tf/aws-credentials-incomplete': {
     file: 'main.tf',
