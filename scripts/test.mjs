@@ -63,6 +63,11 @@ if (r.status !== 0) {
   totals.failed += 1;
   problems.push('package.json settings out of date (npm run sync-manifest)');
 }
+r = run('rule pages in step with the rule catalog', process.execPath, ['out/scripts/rule-docs.js']);
+if (r.status !== 0) {
+  totals.failed += 1;
+  problems.push('docs/rules/ out of date (npm run rule-docs)');
+}
 
 // 2-3. Node test runner suites.
 nodeTests('unit tests', 'out/test/unit/');

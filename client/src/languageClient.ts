@@ -7,6 +7,7 @@ import { SETTINGS_SECTION } from '../../server/src/lsp/protocol';
 import { SERVER_NODE_FLAGS, serverEnvironment } from '../../server/src/shared/serverProcess';
 import { agentConfigGlobs, syncSelector } from './ourDocuments';
 import { CHANNEL_NAME } from './outputRecorder';
+import { ruleDocMiddleware } from './ruleDocs';
 
 export const CLIENT_ID = 'datadogWif';
 
@@ -32,6 +33,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: { configurationSection: [SETTINGS_SECTION, 'files.exclude'] },
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
     middleware: {
+      // Rule links open the rule's page, shipped in the extension, as a Markdown preview.
+      ...ruleDocMiddleware(context),
       // A Test Login lens sends a proof: in an untrusted workspace it is not offered (linting still is).
       provideCodeLenses: (document, token, next) => (vscode.workspace.isTrusted ? next(document, token) : []),
     },

@@ -13,6 +13,7 @@ import { LanguageStatus } from './languageStatus';
 import type { RecordingChannel } from './outputRecorder';
 import { AGENT_CONFIG_FILES, agentConfigGlobs, documentSelector, isOurDocument } from './ourDocuments';
 import type { StartupMarks } from './startupMarks';
+import { registerOpenRuleDoc } from './ruleDocs';
 
 let client: LanguageClient | undefined;
 
@@ -28,7 +29,7 @@ export interface LintClientApi {
 
 export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
   const status = new LanguageStatus(documentSelector(agentConfigGlobs()));
-  context.subscriptions.push(status);
+  context.subscriptions.push(status, registerOpenRuleDoc(context));
 
   const crashPolicy = {
     onGiveUp: () => {

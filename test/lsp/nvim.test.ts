@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const serverJs = path.join(root, 'dist', 'server.js');
@@ -103,7 +103,9 @@ describe('language server under Neovim (headless, built-in LSP client)', async (
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'datadog-wif');
     assert.match(d.message, /not-a-uuid/);
-    assert.equal(d.codeDescription?.href, `${pathToFileURL(path.join(root, 'README.md')).href}#agentorg-uuid-invalid`);
+    // The rule's page shipped beside the server (docs/rules/), as in VS Code.
+    assert.equal(d.codeDescription?.href, pathToFileURL(path.join(root, 'docs', 'rules', 'agent-org-uuid-invalid.md')).href);
+    assert.ok(fs.existsSync(fileURLToPath(d.codeDescription.href)));
     const u = r.diagnostics.find((x) => x.code === 'agent/unknown-key');
     assert.deepEqual(u?.range, { start: { line: 4, character: 2 }, end: { line: 4, character: 9 } });
 

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspClient, MessageReader, ResponseError, delay, frame, type Message } from './jsonrpc-client';
 import { MAX_COALESCE_MS } from '../../server/src/lsp/diagnostics';
 
@@ -150,9 +150,9 @@ describe('language server over stdio (our JSON-RPC client)', { skip: noBundle },
     assert.deepEqual(d.range, rangeOf(text, 'not-a-uuid'));
     assert.equal(d.severity, 1);
     assert.equal(d.source, 'datadog-wif');
-    // The rule's section of the README shipped beside the server: it opens offline.
-    assert.equal(d.codeDescription?.href, `${pathToFileURL(path.join(root, 'README.md')).href}#agentorg-uuid-invalid`);
-    assert.match(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), /^### `agent\/org-uuid-invalid`$/m);
+    // The rule's page shipped beside the server (docs/rules/): it opens offline.
+    assert.equal(d.codeDescription?.href, pathToFileURL(path.join(root, 'docs', 'rules', 'agent-org-uuid-invalid.md')).href);
+    assert.match(fs.readFileSync(fileURLToPath(d.codeDescription.href), 'utf8'), /^# `agent\/org-uuid-invalid`$/m);
     assert.match(d.message, /not-a-uuid/);
     const [u] = byCode(p, 'agent/unknown-key');
     assert.deepEqual(u?.range, rangeOf(text, 'providr'));

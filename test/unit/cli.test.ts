@@ -7,8 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LanguageService, RULES, docsUrl } from '../../server/src/service';
+import { RULE_EXAMPLES } from '../../server/src/service/ruleExamples';
 import { jsonFindings, nonEmptyLines, runCli, tempTrees, type JsonFinding, type Run } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -135,8 +136,13 @@ describe('dd-wif lint --format sarif', () => {
     for (const [i, rule] of driver.rules.entries()) {
       const info = RULES[i];
       assert.equal(rule.helpUri, docsUrl(info.code));
-      // The README shipped beside the CLI, never a web page that may not exist.
-      assert.equal(rule.helpUri, `${pathToFileURL(path.join(root, 'README.md')).href}#${info.code.replace('/', '')}`);
+      // The rule's page shipped beside the CLI, never a web page that may not exist.
+      assert.equal(rule.helpUri, pathToFileURL(path.join(root, 'docs', 'rules', `${info.code.replace('/', '-')}.md`)).href);
+      assert.ok(fs.existsSync(fileURLToPath(rule.helpUri)), `${rule.helpUri} exists`);
+      // The same help inline, from the catalog: the summary, the examples, the quick fix.
+      const example = RULE_EXAMPLES[info.code];
+      for (const part of [info.summary.replace(/`/g, ''), example.wrong.trim(), example.right.trim()]) assert.ok(rule.help.text.includes(part), `${info.code} help.text has ${part}`);
+      for (const part of [info.summary, '#### Wrong', example.wrong.trim(), '#### Right', '#### Quick fix', ...info.fixes]) assert.ok(rule.help.markdown.includes(part), `${info.code} help.markdown has ${part}`);
       assert.deepEqual(rule.defaultConfiguration, { level: level[info.severity] });
       assert.ok(rule.shortDescription?.text, `${info.code} has a description`);
     }

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES, docsUrl } from '../../server/src/service';
+import { RULES, docsUrl, setDocsLocation } from '../../server/src/service';
+import { readmeRuleSection, rulePagesInSync } from '../../scripts/rule-docs';
 import { manifestIsInSync } from '../../scripts/sync-manifest';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageReadmeUri } from '../../server/src/shared/readmeLocation';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -51,13 +52,36 @@ test('the extension never activates for every YAML file, and supports untrusted 
   assert.equal(manifest.bin['dd-wif'], './dist/cli.js');
 });
 
-test('every implemented rule code has its README section, where its diagnostics link', () => {
+test('every implemented rule code has its README section, the prose of its page', () => {
   const headings = new Set([...readme.matchAll(/^### `([a-z]+\/[a-z0-9-]+)`$/gm)].map((m) => m[1]));
-  for (const r of RULES) {
-    assert.ok(headings.has(r.code), `README has no section for ${r.code}`);
-    // GitHub's anchor for "### `agent/x-y`" drops the backticks and the slash.
-    assert.equal(docsUrl(r.code).split('#')[1], r.code.replace('/', ''));
+  for (const r of RULES) assert.ok(headings.has(r.code), `README has no section for ${r.code}`);
+});
+
+test('every rule code has its page in docs/rules/ (npm run rule-docs), with each section, where its diagnostics link', () => {
+  assert.ok(rulePagesInSync(), 'docs/rules/ is out of date: npm run rule-docs');
+  setDocsLocation(pathToFileURL(path.join(root, 'README.md')).href);
+  try {
+    for (const r of RULES) {
+      const file = fileURLToPath(docsUrl(r.code));
+      assert.equal(path.dirname(file), path.join(root, 'docs', 'rules'), r.code);
+      const page = fs.readFileSync(file, 'utf8');
+      assert.ok(page.startsWith(`# \`${r.code}\`\n`), `${r.code}: title`);
+      assert.ok(page.includes(r.summary), `${r.code}: summary`);
+      assert.match(page, /\*\*Severity:\*\* (Error|Warning|Information) by default/, r.code);
+      const sections = [...page.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+      assert.deepEqual(sections, ['What fires it', 'Wrong', 'Right', 'Quick fix', 'Turn it off'], r.code);
+      // What fires it: the README's own section, not a second text of it.
+      for (const line of readmeRuleSection(readme, r.code)!.split('\n').slice(1)) if (!line.includes('](#')) assert.ok(page.includes(line), `${r.code}: README prose ${line}`);
+      for (const f of r.fixes) assert.ok(page.includes(`- ${f}`), `${r.code}: fix ${f}`);
+      // Every relative link of a page resolves to a file that ships.
+      for (const m of page.matchAll(/\]\((?!https?:)([^)#\s]+)/g)) assert.ok(fs.existsSync(path.join(path.dirname(file), m[1])), `${r.code}: link ${m[1]}`);
+    }
+  } finally {
+    setDocsLocation('README.md');
   }
+  // Other headings (hovers) still open the README at that section.
+  assert.equal(docsUrl('datadog.yaml keys'), 'README.md#datadogyaml-keys');
+  assert.ok(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').includes('!docs/rules/**'), '.vscodeignore ships docs/rules/');
 });
 
 test('the README starts with the two commands', () => {

@@ -2,7 +2,7 @@
 
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { RULES, docsHome, docsUrl, type Finding } from '../service';
+import { RULES, docsHome, docsUrl, ruleHelpMarkdown, ruleHelpText, type Finding } from '../service';
 import { displayText } from '../shared/terminalText';
 
 export interface FileFinding extends Finding {
@@ -52,6 +52,8 @@ export function formatSarif(findings: FileFinding[], toolVersion: string): strin
               name: r.code,
               shortDescription: { text: r.summary.replace(/`/g, '') },
               fullDescription: { text: r.summary.replace(/`/g, '') + (r.fixes.length ? ` Quick fix: ${r.fixes.join('; ').replace(/`/g, '')}.` : '') },
+              // The rule's page (shipped in the package) and the same help inline, for viewers that show it (code scanning).
+              help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
               helpUri: docsUrl(r.code),
               defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
             })),

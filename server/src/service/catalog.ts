@@ -4,6 +4,7 @@
 // A code may be added; a code is never renamed or reused.
 
 import type { Severity } from './common/types';
+import { rulePageName } from './ruleHelp';
 
 export interface RuleInfo {
   code: string;
@@ -83,10 +84,12 @@ export function isKnownCode(code: string): boolean {
 }
 
 /**
- * Where the docs live: the README.md shipped in the package. The service
- * reads no files, so the host (server, CLI) that knows where it runs from
- * sets the README's URI with setDocsLocation; until then links are relative
- * to the package root.
+ * Where the docs live: the package that ships this code. A rule's link opens
+ * its page, docs/rules/<code>.md (scripts/rule-docs.ts writes them from this
+ * catalog and the README's rule sections); any other heading opens the
+ * README.md at that section. The service reads no files, so the host
+ * (server, CLI) that knows where it runs from sets the README's URI with
+ * setDocsLocation; until then links are relative to the package root.
  */
 let docsLocation = 'README.md';
 
@@ -104,8 +107,9 @@ export function docsAnchor(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
 }
 
-/** A section of the README: a rule's (its code) or another heading's (its title). */
+/** A rule's page (its code) or a section of the README (another heading's title). */
 export function docsUrl(heading: string): string {
+  if (byCode.has(heading)) return `${docsLocation.replace(/README\.md$/, '')}docs/rules/${rulePageName(heading)}`;
   return `${docsLocation}#${docsAnchor(heading)}`;
 }
 

@@ -60,3 +60,19 @@ export async function emulatorControl(method: string, path: string, body?: unkno
   if (!res.ok) throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
   return res.status === 204 ? undefined : res.json();
 }
+
+/**
+ * A diagnostic's code link as the client leaves it: the command that previews the rule's page
+ * (client/src/ruleDocLinks.ts), with the page's file URI, which must exist in the installed extension.
+ */
+export function ruleDocLink(d: vscode.Diagnostic, ext: vscode.Extension<unknown>): { command: string; page: vscode.Uri } {
+  if (typeof d.code !== 'object') throw new Error(`${codeOf(d)} has no code link`);
+  const target = d.code.target;
+  if (target.scheme !== 'command') throw new Error(`the code link of ${codeOf(d)} is ${target.toString(true)}, not a command`);
+  const [page] = JSON.parse(target.query) as string[];
+  const uri = vscode.Uri.parse(page);
+  const expected = path.join(ext.extensionPath, 'docs', 'rules', `${codeOf(d).replace('/', '-')}.md`);
+  if (uri.fsPath !== expected) throw new Error(`the code link of ${codeOf(d)} opens ${uri.fsPath}, not ${expected}`);
+  if (!fs.existsSync(uri.fsPath)) throw new Error(`${uri.fsPath} does not exist`);
+  return { command: target.path, page: uri };
+}
