@@ -8,8 +8,10 @@
 //   dist/*.cjs, *.wasm  the HCL runtime esbuild.mjs copies next to the bundles,
 //                       found there at run time (server/src/shared/treeSitter.ts);
 //   README.md           scripts/cli-package/README.md plus the README's Rules
-//                       section: the CLI links each rule (SARIF helpUri) to the
-//                       README beside package.json (server/src/shared/readmeLocation.ts);
+//                       section (SARIF informationUri: the README beside
+//                       package.json, server/src/shared/readmeLocation.ts);
+//   docs/rules/*.md     the rule pages each SARIF rule's helpUri names (beside
+//                       that README, as in the .vsix);
 //   package.json, LICENSE.
 // `npm pack` of a folder without dependencies or scripts needs no network.
 
@@ -70,6 +72,9 @@ function main() {
   const intro = readFileSync(join(root, 'scripts', 'cli-package', 'README.md'), 'utf8').replaceAll('{{version}}', project.version);
   writeFileSync(join(staging, 'README.md'), unlinkMissingAnchors(`${intro.trimEnd()}\n\n${rulesSection(readFileSync(join(root, 'README.md'), 'utf8'))}`));
   copyFileSync(join(root, 'LICENSE'), join(staging, 'LICENSE'));
+  const pages = join(staging, 'docs', 'rules');
+  mkdirSync(pages, { recursive: true });
+  for (const page of readdirSync(join(root, 'docs', 'rules'))) if (page.endsWith('.md')) copyFileSync(join(root, 'docs', 'rules', page), join(pages, page));
 
   const manifest = {
     name: 'dd-wif',
@@ -78,7 +83,7 @@ function main() {
     license: project.license,
     keywords: ['datadog', 'terraform', 'aws', 'workload identity federation', 'lint', 'sarif'],
     bin: { 'dd-wif': 'dist/cli.js' },
-    files: ['dist/', 'README.md', 'LICENSE'],
+    files: ['dist/', 'docs/', 'README.md', 'LICENSE'],
     // The bundle targets node18 (esbuild.mjs); the project's own floor is what users need.
     engines: { node: project.engines.node },
   };

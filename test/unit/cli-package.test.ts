@@ -125,7 +125,7 @@ describe('the dd-wif package (npm run pack:cli)', () => {
     for (const code of ['agent/org-uuid-invalid', 'tf/cloud-provider-type-invalid', 'tf/provider-version-too-old']) assert.ok(codes.has(code), `${code} not in ${[...codes].join(', ')}`);
   });
 
-  test('SARIF: every rule links to a section of the README installed with the package', async () => {
+  test('SARIF: every rule links to its page installed with the package', async () => {
     const r = await ddWif(undefined, 'lint', '--format', 'sarif', 'examples/agent/bad');
     const driver = JSON.parse(r.stdout).runs[0].tool.driver as { informationUri: string; rules: { id: string; helpUri: string }[] };
     const readme = path.join(pkgDir, 'README.md');
@@ -138,10 +138,13 @@ describe('the dd-wif package (npm run pack:cli)', () => {
         .map((l) => l.replace(/^#+ /, '').toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-')),
     );
     assert.ok(driver.rules.length > 40);
+    assert.ok(anchors.has('rules'), 'the package README has the Rules section');
     for (const rule of driver.rules) {
-      const [file, anchor] = rule.helpUri.split('#');
-      assert.equal(fileURLToPath(file), fs.realpathSync(readme), rule.id);
-      assert.ok(anchors.has(anchor), `${rule.id}: no section #${anchor} in the package README`);
+      // Each rule's page, shipped in the package beside the README (docs/rules/), as in the .vsix.
+      const page = fileURLToPath(rule.helpUri.split('#')[0]);
+      assert.equal(path.dirname(page), path.join(fs.realpathSync(pkgDir), 'docs', 'rules'), rule.id);
+      assert.ok(fs.existsSync(page), `${rule.id}: ${page} is not in the package`);
+      assert.match(fs.readFileSync(page, 'utf8'), new RegExp(rule.id.replace(/[/-]/g, '.')), rule.id);
     }
   });
 
