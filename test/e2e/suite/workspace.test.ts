@@ -39,7 +39,8 @@ suite('the whole workspace (datadogWif.scope: workspace)', () => {
     assert.ok(!isOpen(uri), 'the file was opened: this test must not open it before its finding is listed');
     assert.strictEqual(diag.severity, vscode.DiagnosticSeverity.Warning);
     assert.strictEqual(diag.range.start.line, 11, 'on the IRSA annotation\'s value');
-    // As the light bulb asks (VS Code opens the document for its providers).
+    // As the light bulb asks once Problems opened the file: the command needs the document loaded ("Illegal argument" otherwise).
+    await vscode.workspace.openTextDocument(uri);
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, diag.range);
     const fixes = actions.filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit && a.edit.entries().some(([u]) => u.toString() === tf.toString()));
     assert.strictEqual(fixes.length, 1, `no single action edits mappings.tf: ${JSON.stringify(actions.map((a) => a.title))}`);
