@@ -275,7 +275,7 @@ describe('the same agent/* codes in Helm values and DatadogAgent', () => {
   test('the examples: each bad one shows its mistakes, each good one nothing', () => {
     const dir = path.resolve(__dirname, '..', '..', '..', 'examples', 'agent-env');
     const expected: Record<string, string[]> = {
-      'helm/bad/values.yaml': ['agent/gov-site-unsupported', 'agent/helm-api-key-required', 'agent/no-fallback-api-key', 'agent/org-uuid-invalid', 'agent/refresh-interval-invalid', 'agent/unknown-key', 'agent/version-unsupported'],
+      'helm/bad/values.yaml': ['agent/gov-site-unsupported', 'agent/helm-api-key-required', 'agent/org-uuid-invalid', 'agent/refresh-interval-invalid', 'agent/unknown-key', 'agent/version-unsupported'],
       'helm/good/values.yaml': [],
       'operator/bad/datadog-agent.yaml': ['agent/no-fallback-api-key', 'agent/provider-invalid', 'agent/region-invalid', 'agent/secret-in-org-uuid', 'agent/version-unsupported'],
       'operator/good/datadog-agent.yaml': [],
