@@ -14,6 +14,7 @@ import { problemSummary } from './problemSummary';
 
 const KIND_LABELS: Record<string, string> = {
   agent: 'Agent configuration',
+  'agent-env': 'Agent settings (environment)',
   terraform: 'Terraform',
   'terraform-lock': 'Terraform lock file',
 };
@@ -29,13 +30,26 @@ export class LanguageStatus implements vscode.Disposable {
   private stoppedReason: string | undefined;
   /** The active file's kind, as the server said, and for which file. */
   private kind: { uri: string; label: string } | undefined;
+  /** The files ours by name (the client's selector). */
+  private byName: readonly vscode.DocumentFilter[];
+  /**
+   * The open files ours by content ('agent-env', as the server said): no
+   * glob names them all (any YAML or JSON file may be one, most are not), so
+   * each is added to the item's selector by its own path, and dropped when
+   * closed. A YAML or JSON file that is not ours shows no item.
+   */
+  private readonly byContent = new Map<string, vscode.DocumentFilter>();
 
-  constructor(selector: vscode.DocumentSelector) {
-    this.item = vscode.languages.createLanguageStatusItem('datadogWif.status', selector);
+  constructor(selector: readonly vscode.DocumentFilter[]) {
+    this.byName = selector;
+    this.item = vscode.languages.createLanguageStatusItem('datadogWif.status', [...selector]);
     this.item.name = 'Datadog WIF';
     this.item.text = 'Datadog WIF';
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.byContent.delete(d.uri.toString())) this.applySelector();
+      }),
       // The counts are VS Code's own view of our diagnostics: they follow every publish, with no request.
       vscode.languages.onDidChangeDiagnostics((e) => {
         const uri = activeUri()?.toString();
@@ -46,8 +60,22 @@ export class LanguageStatus implements vscode.Disposable {
   }
 
   /** The documents the item shows for (the client's selector; it changes with `datadogWif.agentConfigFiles`). */
-  set selector(selector: vscode.DocumentSelector) {
-    this.item.selector = selector;
+  set selector(selector: readonly vscode.DocumentFilter[]) {
+    this.byName = selector;
+    this.applySelector();
+  }
+
+  private applySelector(): void {
+    this.item.selector = [...this.byName, ...this.byContent.values()];
+  }
+
+  /** The server said what `uri` is: an Agent-env file joins the item's selector, any other leaves it. */
+  private knownKind(uri: vscode.Uri, kind: string | null): void {
+    const key = uri.toString();
+    if (kind === 'agent-env' && !this.byContent.has(key)) this.byContent.set(key, exactFilter(uri));
+    else if (kind !== 'agent-env' && this.byContent.has(key)) this.byContent.delete(key);
+    else return;
+    this.applySelector();
   }
 
   attach(client: LanguageClient): void {
@@ -68,11 +96,13 @@ export class LanguageStatus implements vscode.Disposable {
   /** Asks the server what the active file is (once per file and server), then shows it. */
   async refresh(): Promise<void> {
     const client = this.client;
-    const uri = activeUri()?.toString();
-    if (client?.state === State.Running && uri && this.kind?.uri !== uri) {
+    const active = activeUri();
+    const uri = active?.toString();
+    if (client?.state === State.Running && active && uri && this.kind?.uri !== uri) {
       try {
         const result = await client.sendRequest<FileKindResult>(FileKindRequest, { uri } satisfies FileKindParams);
         this.kind = { uri, label: result.kind ? KIND_LABELS[result.kind] ?? result.kind : 'not checked' };
+        this.knownKind(active, result.kind);
       } catch {
         this.kind = undefined;
       }
@@ -114,6 +144,19 @@ export class LanguageStatus implements vscode.Disposable {
     this.item.dispose();
     for (const d of [...this.disposables, ...this.clientDisposables]) d.dispose();
   }
+}
+
+/**
+ * A filter for one file and no other: its folder, and its name as a glob
+ * whose special characters each match one character (`?`): VS Code's globs
+ * have no escape, and a name of the same length that differs only there is
+ * not worth a wrong status item.
+ */
+function exactFilter(uri: vscode.Uri): vscode.DocumentFilter {
+  const slash = uri.path.lastIndexOf('/');
+  const literal = (s: string) => s.replace(/[*?[\]{}!,]/g, '?');
+  if (uri.scheme === 'file') return { scheme: 'file', pattern: new vscode.RelativePattern(uri.with({ path: uri.path.slice(0, slash) || '/' }), literal(uri.path.slice(slash + 1))) };
+  return { scheme: uri.scheme, pattern: literal(uri.path) };
 }
 
 function activeUri(): vscode.Uri | undefined {

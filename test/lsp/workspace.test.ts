@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient, delay } from './jsonrpc-client';
+import { applyEdits } from '../helpers/markers';
 import { MAX_COALESCE_MS } from '../../server/src/lsp/diagnostics';
 import { CROSS_FILE_DELAY_MS } from '../../server/src/lsp/workspace';
 
@@ -290,5 +291,92 @@ describe('language server: a file of ours the scan cannot read is reported, as d
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri('big'), type: 3 }] });
     const gone = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === w.uri('big/datadog.yaml'), { since: mark, ...LONG });
     assert.deepEqual(gone.diagnostics, []);
+  });
+});
+
+// Cross-file: examples/role-not-mapped/bad (a DaemonSet whose ServiceAccount's IRSA role no
+// intake mapping of mappings.tf matches), with the other env forms beside it; nothing opened
+// except where a request needs the document (codeAction).
+const example = (rel: string) => fs.readFileSync(path.join(root, 'examples', rel), 'utf8');
+const MANIFEST_REL = 'k8s/datadog-agent.yaml';
+const MAPPINGS_REL = 'terraform/mappings.tf';
+const UNMAPPED_ROLE = 'arn:aws:iam::123456789012:role/datadog-agent-prod';
+const MAPPED_ROLE = 'arn:aws:iam::123456789012:role/datadog-agent';
+
+describe('language server: the Agent\'s role against the workspace\'s intake mappings, files never opened', { skip: noBundle }, () => {
+  const w = makeWorkspace({
+    [MANIFEST_REL]: example('role-not-mapped/bad/k8s/datadog-agent.yaml'),
+    [MAPPINGS_REL]: example('role-not-mapped/bad/terraform/mappings.tf'),
+    'helm/values.yaml': example('agent-env/helm/bad/values.yaml'),
+    'ecs/task-definition.json': example('agent-env/ecs/bad/task-definition.json'),
+    'compose/docker-compose.yaml': example('agent-env/compose/bad/docker-compose.yaml'),
+  });
+  const manifest = w.uri(MANIFEST_REL);
+  const roleNotMapped = (p: PublishParams) => codes(p).includes('agent/role-not-mapped');
+  let client: LspClient;
+
+  before(async () => {
+    client = await startServer(w.dir, {});
+  });
+  after(async () => {
+    await client?.dispose();
+    fs.rmSync(w.dir, { recursive: true, force: true });
+  });
+
+  test('the never-opened manifest gets agent/role-not-mapped; Helm values, an ECS task definition and a compose file their agent/* findings', async () => {
+    const k8s = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === manifest && roleNotMapped(p), LONG);
+    assert.deepEqual(codes(k8s), ['agent/role-not-mapped']);
+    assert.equal(k8s.diagnostics[0].severity, 2);
+    assert.match(k8s.diagnostics[0].message, /datadog-agent-prod/);
+    const expected: [string, string[]][] = [
+      ['helm/values.yaml', ['agent/helm-api-key-required', 'agent/org-uuid-invalid', 'agent/version-unsupported']],
+      ['ecs/task-definition.json', ['agent/org-uuid-invalid', 'agent/provider-invalid', 'agent/version-unsupported']],
+      ['compose/docker-compose.yaml', ['agent/org-uuid-invalid', 'agent/region-invalid', 'agent/version-unsupported']],
+    ];
+    for (const [rel, some] of expected) {
+      const p = await client.waitForNotification<PublishParams>(PUBLISH, (x) => x.uri === w.uri(rel), LONG);
+      for (const code of some) assert.ok(codes(p).includes(code), `${rel}: ${code} missing from ${codes(p).join(', ')}`);
+      assert.equal(p.version, undefined, `${rel} was never opened`);
+    }
+  });
+
+  test('the manifest\'s role changed on disk to a mapped one: the warning goes; back to the unmapped role: it returns', async () => {
+    let mark = client.mark();
+    w.write(MANIFEST_REL, example('role-not-mapped/bad/k8s/datadog-agent.yaml').replace(UNMAPPED_ROLE, MAPPED_ROLE));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: manifest, type: 2 }] });
+    const cleared = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === manifest && !roleNotMapped(p), { since: mark, ...LONG });
+    assert.deepEqual(cleared.diagnostics, []);
+
+    mark = client.mark();
+    w.write(MANIFEST_REL, example('role-not-mapped/bad/k8s/datadog-agent.yaml'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: manifest, type: 2 }] });
+    await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === manifest && roleNotMapped(p), { since: mark, ...LONG });
+  });
+
+  test('its quick fix edits mappings.tf; that edit written to disk (the manifest untouched) clears the warning', async () => {
+    const warning = lastFor(client, manifest)!.diagnostics.find((d) => d.code === 'agent/role-not-mapped')! as Diag & { range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+    assert.ok(warning, 'the warning is published');
+    // codeAction answers for an open document (VS Code opens one to ask its providers).
+    const text = example('role-not-mapped/bad/k8s/datadog-agent.yaml');
+    client.notify('textDocument/didOpen', { textDocument: { uri: manifest, languageId: 'yaml', version: 1, text } });
+    const actions = (await client.request('textDocument/codeAction', { textDocument: { uri: manifest }, range: warning.range, context: { diagnostics: [warning], only: ['quickfix'] } })) as {
+      title: string;
+      kind: string;
+      edit: { changes: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> };
+    }[];
+    const fix = actions.find((a) => a.kind === 'quickfix' && a.edit?.changes?.[w.uri(MAPPINGS_REL)]);
+    assert.ok(fix, `no action edits ${MAPPINGS_REL}: ${JSON.stringify(actions)}`);
+    assert.deepEqual(Object.keys(fix.edit.changes), [w.uri(MAPPINGS_REL)], 'the manifest itself is not edited');
+    const edited = applyEdits(example('role-not-mapped/bad/terraform/mappings.tf'), fix.edit.changes[w.uri(MAPPINGS_REL)]);
+    assert.match(edited, /resource "datadog_aws_wif_intake_mapping" "[^"]+" \{\s*arn_pattern\s*=\s*"arn:aws:sts::123456789012:assumed-role\/datadog-agent-prod\/\*"/);
+
+    const mark = client.mark();
+    w.write(MAPPINGS_REL, edited);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: w.uri(MAPPINGS_REL), type: 2 }] });
+    const cleared = await client.waitForNotification<PublishParams>(PUBLISH, (p) => p.uri === manifest && !roleNotMapped(p), { since: mark, ...LONG });
+    assert.deepEqual(cleared.diagnostics, []);
+    const tf = lastFor(client, w.uri(MAPPINGS_REL), mark);
+    assert.ok(tf === undefined || tf.diagnostics.every((d) => d.severity !== 1), `the edited mappings.tf has errors: ${JSON.stringify(tf)}`);
+    client.notify('textDocument/didClose', { textDocument: { uri: manifest } });
   });
 });

@@ -275,6 +275,8 @@ function publishTerraformDocuments(): void {
   if (!settingsLoaded) return;
   for (const d of documents.all()) if (needsHclRuntime(d.uri)) diagnostics.publish(d);
   workspace.republish((_uri, kind) => kind === 'terraform' || kind === 'terraform-lock');
+  // The cross-file findings computed before it came saw no Terraform (no intake mappings, no roles): again, with it.
+  workspace.scheduleCrossFile();
 }
 
 function useHclRuntime(loading: Promise<LoadedHclRuntime>): void {

@@ -109,3 +109,44 @@ suite('language status item', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
+
+suite('language status item: files ours by their content', () => {
+  let api: Api;
+
+  suiteSetup(async () => {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceUri('status', 'datadog.yaml')));
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await waitFor('the extension to activate', () => (ext.isActive ? true : undefined));
+    api = ext.exports as Api;
+  });
+
+  /** The rows of the language status hover that are ours ([] when the status bar has no language status for the file). */
+  async function ourHoverRows(): Promise<string[]> {
+    // The mouse away first: a hover still open from before would answer for the file shown before.
+    await workbenchUi({ op: 'hover', selector: '.part.editor' });
+    const { texts } = await workbenchUi<{ texts: string[] }>({ op: 'texts', selector: '#status\\.languageStatus' });
+    if (texts.length === 0) return [];
+    await workbenchUi({ op: 'hover', selector: '#status\\.languageStatus' });
+    await new Promise((r) => setTimeout(r, 1000)); // the hover's delay: long enough for it to open
+    const { rects } = await workbenchUi<Rects>({ op: 'rects', selector: '.hover-language-status' });
+    return rects.map((r) => r.text).filter((t) => t.includes('Datadog WIF'));
+  }
+
+  test('a Kubernetes manifest that sets the Agent\'s variables shows "Agent settings (environment)"; a YAML file that is not ours shows no item', async function () {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceUri('status', 'agent-env', 'daemonset.yaml')));
+    await waitFor('the status to name the Agent-env file', () => (api.statusText === 'Datadog WIF: Agent settings (environment)' ? true : undefined), 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}; it says "${api.statusText}"`);
+    });
+    if (!workbenchUiAvailable()) {
+      console.log('[suite] language status on Agent-env files: no workbench bridge (run with test/e2e/run-vscode.mjs): the shown item is not checked');
+      return;
+    }
+    const shown = await waitFor('the item in the language status hover', async () => ((await ourHoverRows()).some((t) => t.includes('Agent settings (environment)')) ? true : undefined), 20_000, 500);
+    assert.ok(shown);
+
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(workspaceUri('status', 'not-ours', 'deployment.yaml')));
+    // The server was asked (not ours: it says so), and the item left the file alone.
+    await waitFor('the server\'s answer for the other file', () => (api.statusText === 'Datadog WIF: not checked' ? true : undefined), 20_000);
+    assert.deepStrictEqual(await ourHoverRows(), []);
+  });
+});

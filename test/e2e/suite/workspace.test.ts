@@ -32,6 +32,22 @@ suite('the whole workspace (datadogWif.scope: workspace)', () => {
     assert.ok(!isOpen(uri), 'the file was opened: this test must not open it');
   });
 
+  test('Problems lists agent/role-not-mapped on a manifest never opened (its role against a .tf\'s mappings); the quick fix edits the .tf', async () => {
+    const uri = workspaceUri('role-not-mapped', 'k8s', 'datadog-agent.yaml');
+    const tf = workspaceUri('role-not-mapped', 'terraform', 'mappings.tf');
+    const diag = await waitFor('the manifest\'s role-not-mapped warning', () => ours(uri).find((d) => codeOf(d) === 'agent/role-not-mapped'), 45_000);
+    assert.ok(!isOpen(uri), 'the file was opened: this test must not open it before its finding is listed');
+    assert.strictEqual(diag.severity, vscode.DiagnosticSeverity.Warning);
+    assert.strictEqual(diag.range.start.line, 11, 'on the IRSA annotation\'s value');
+    // As the light bulb asks once Problems opened the file: the command needs the document loaded ("Illegal argument" otherwise).
+    await vscode.workspace.openTextDocument(uri);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, diag.range);
+    const fixes = actions.filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit && a.edit.entries().some(([u]) => u.toString() === tf.toString()));
+    assert.strictEqual(fixes.length, 1, `no single action edits mappings.tf: ${JSON.stringify(actions.map((a) => a.title))}`);
+    const edits = fixes[0].edit!.entries().find(([u]) => u.toString() === tf.toString())![1];
+    assert.ok(edits.some((e) => e.newText.includes('datadog_aws_wif_intake_mapping') && e.newText.includes('arn:aws:sts::123456789012:assumed-role/datadog-agent-prod/*')), JSON.stringify(edits.map((e) => e.newText)));
+  });
+
   test('a file created on disk is checked; deleted, its findings go', async () => {
     const uri = workspaceUri('never-opened', 'created', 'datadog.yaml');
     fs.mkdirSync(vscode.Uri.joinPath(uri, '..').fsPath, { recursive: true });
