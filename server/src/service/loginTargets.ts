@@ -58,17 +58,8 @@ export function agentLoginTargets(text: string, index: TextIndex, docs: readonly
     const site = model.site ? stringOf(model.site.value) : undefined;
     const ddUrl = rootString(doc, 'dd_url');
     for (const s of supported) {
-      const target: LoginTarget = { flow: 'agent', range: index.range(s.keySpan.start, s.keySpan.end), label: s.path };
       const org = s.value.kind === 'map' ? stringOf(lastEntry(s.value, 'org_uuid')?.value) : undefined;
-      if (org !== undefined) target.orgUuid = org;
-      if (site !== undefined) target.site = site;
-      else if (ddUrl !== undefined) {
-        const derived = siteOfUrl(ddUrl);
-        if (derived) target.site = derived;
-      }
-      if (region !== undefined) target.region = region;
-      if (ddUrl !== undefined) target.apiUrl = ddUrl;
-      out.push(target);
+      out.push(agentTarget(index.range(s.keySpan.start, s.keySpan.end), s.path, org, site, ddUrl, region));
     }
   }
   return out;
@@ -125,17 +116,8 @@ export function agentEnvLoginTargets(file: AgentEnvFile, index: TextIndex): Logi
     for (const parent of SUPPORTED_PARENTS) {
       const org = last.get(envNameOf(parent ? `${parent}.delegated_auth.org_uuid` : 'delegated_auth.org_uuid'));
       if (!org) continue;
-      const target: LoginTarget = { flow: 'agent', range: index.range(org.nameSpan.start, org.nameSpan.end), label: `${org.label} (${w.label.replace(/`/g, '')})` };
       const orgText = org.value.kind === 'literal' ? org.value.text.trim() : '';
-      if (orgText !== '') target.orgUuid = orgText;
-      if (site !== undefined) target.site = site;
-      else if (ddUrl !== undefined) {
-        const derived = siteOfUrl(ddUrl);
-        if (derived) target.site = derived;
-      }
-      if (region !== undefined) target.region = region;
-      if (ddUrl !== undefined) target.apiUrl = ddUrl;
-      out.push(target);
+      out.push(agentTarget(index.range(org.nameSpan.start, org.nameSpan.end), `${org.label} (${w.label.replace(/`/g, '')})`, orgText || undefined, site, ddUrl, region));
     }
   }
   return out;
@@ -188,4 +170,18 @@ export function siteOfUrl(url: string): string | undefined {
     return undefined;
   }
   return siteOfHost(host)?.site;
+}
+
+/** An Agent-flow target: the site as written, else derived from a Datadog API URL the file names. */
+function agentTarget(range: Range, label: string, orgUuid: string | undefined, site: string | undefined, ddUrl: string | undefined, region: string | undefined): LoginTarget {
+  const target: LoginTarget = { flow: 'agent', range, label };
+  if (orgUuid !== undefined) target.orgUuid = orgUuid;
+  if (site !== undefined) target.site = site;
+  else if (ddUrl !== undefined) {
+    const derived = siteOfUrl(ddUrl);
+    if (derived) target.site = derived;
+  }
+  if (region !== undefined) target.region = region;
+  if (ddUrl !== undefined) target.apiUrl = ddUrl;
+  return target;
 }
