@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { interpolation, readCompose } from '../../server/src/service/agentEnv/compose';
+import { documentRoot } from '../../server/src/service/agentEnv/readers';
 import type { AgentEnvFile } from '../../server/src/service/agentEnv/settings';
 import { marked, yaml } from '../helpers/markers';
 import { describeFile, markedSpans, spansWithin } from '../helpers/agentEnvFiles';
@@ -16,7 +17,7 @@ import { describeFile, markedSpans, spansWithin } from '../helpers/agentEnvFiles
 function read(text: string): AgentEnvFile {
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const out: AgentEnvFile = { workloads: [], serviceAccounts: [] };
-  for (const d of Array.isArray(docs) ? docs : []) out.workloads.push(...readCompose(d, text).workloads);
+  for (const d of Array.isArray(docs) ? docs : []) out.workloads.push(...readCompose(documentRoot(d)!, text).workloads);
   return out;
 }
 

@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { readEcsTaskDefinitions, secretSource } from '../../server/src/service/agentEnv/ecs';
+import { documentRoot } from '../../server/src/service/agentEnv/readers';
 import type { AgentEnvFile } from '../../server/src/service/agentEnv/settings';
 import { sniffAgentEnv } from '../../server/src/service/agentEnv/discover';
 import { readAgentEnv } from '../../server/src/service/agentEnv/readers';
@@ -18,7 +19,7 @@ import { describeFile, markedSpans, spansWithin } from '../helpers/agentEnvFiles
 function read(text: string): AgentEnvFile {
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const out: AgentEnvFile = { workloads: [], serviceAccounts: [] };
-  for (const d of Array.isArray(docs) ? docs : []) out.workloads.push(...readEcsTaskDefinitions(d, text).workloads);
+  for (const d of Array.isArray(docs) ? docs : []) out.workloads.push(...readEcsTaskDefinitions(documentRoot(d)!, text).workloads);
   return out;
 }
 

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { readHelmValues } from '../../server/src/service/agentEnv/helm';
+import { documentRoot } from '../../server/src/service/agentEnv/readers';
 import { judgeHelm } from '../../server/src/service/agentEnv/helmRules';
 import { sniffAgentEnv } from '../../server/src/service/agentEnv/discover';
 import type { AgentEnvFile, AgentWorkload, EnvSetting } from '../../server/src/service/agentEnv/settings';
@@ -26,7 +27,7 @@ function read(text: string): AgentEnvFile {
   const out: AgentEnvFile = { workloads: [], serviceAccounts: [] };
   for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     if (!('contents' in doc)) continue;
-    const f = readHelmValues(doc, text);
+    const f = readHelmValues(documentRoot(doc)!, text);
     out.workloads.push(...f.workloads);
     out.serviceAccounts.push(...f.serviceAccounts);
   }

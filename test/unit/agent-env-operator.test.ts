@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { YAML_OPTIONS } from '../../server/src/service/agent/lint';
 import { readDatadogAgent } from '../../server/src/service/agentEnv/operator';
+import { documentRoot } from '../../server/src/service/agentEnv/readers';
 import { readAgentEnv } from '../../server/src/service/agentEnv/readers';
 import { sniffAgentEnv } from '../../server/src/service/agentEnv/discover';
 import { judgeAgentEnv } from '../../server/src/service/agentEnv/rules';
@@ -25,7 +26,7 @@ function read(text: string): AgentEnvFile {
   const out: AgentEnvFile = { workloads: [], serviceAccounts: [] };
   for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
     if (!('contents' in doc)) continue;
-    const f = readDatadogAgent(doc, text);
+    const f = readDatadogAgent(documentRoot(doc)!, text);
     out.workloads.push(...f.workloads);
     out.serviceAccounts.push(...f.serviceAccounts);
   }

@@ -13,23 +13,16 @@
 // Numbers and booleans of the map form reach the container as the text
 // written (`DD_…_MINS: 60` is "60").
 
-import type { Document } from 'yaml';
-import { lastEntry, scalarString, toValue, type YEntry, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
+import { lastEntry, scalarString, type YEntry, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
 import type { Span } from '../agent/yamlTree';
 import { shorten } from '../agent/describe';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type ImageRef, type SettingValue } from './settings';
 
 const FROM_SHELL = 'from the shell that runs Compose';
 
-/** The reader registered for the 'compose' hint: one parsed document. */
-export function readCompose(doc: Document, text: string): AgentEnvFile {
+/** The reader registered for the 'compose' hint: one document, converted (readers.ts). */
+export function readCompose(root: YValue, text: string): AgentEnvFile {
   const file = emptyAgentEnvFile();
-  let root: YValue;
-  try {
-    root = toValue(doc.contents, doc);
-  } catch {
-    return file;
-  }
   if (root.kind !== 'map') return file;
   const services = lastEntry(root, 'services')?.value;
   if (services?.kind !== 'map') return file;

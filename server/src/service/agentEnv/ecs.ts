@@ -18,8 +18,7 @@
 // a quoted string): a JsonPlacement maps the parsed text back onto the .tf
 // file and says which parts Terraform interpolates (terraform/ecs.ts).
 
-import type { Document } from 'yaml';
-import { lastEntry, scalarString, toValue, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
+import { lastEntry, scalarString, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
 import { shorten } from '../agent/describe';
 import type { Span } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type ImageRef, type RoleRef, type SettingValue, type WorkloadForm } from './settings';
@@ -45,15 +44,9 @@ function inFile(text: string): JsonPlacement {
 /** Below this many levels a JSON document is not a task definition worth looking into (a list of task definitions at most). */
 const MAX_LIST_NESTING = 2;
 
-/** The reader registered for the 'ecs' hint: one parsed document of a JSON (or YAML) file. */
-export function readEcsTaskDefinitions(doc: Document, text: string): AgentEnvFile {
+/** The reader registered for the 'ecs' hint: one document of a JSON (or YAML) file, converted (readers.ts). */
+export function readEcsTaskDefinitions(root: YValue, text: string): AgentEnvFile {
   const file = emptyAgentEnvFile();
-  let root: YValue;
-  try {
-    root = toValue(doc.contents, doc);
-  } catch {
-    return file;
-  }
   collect(root, inFile(text), file.workloads, 0);
   return file;
 }

@@ -17,8 +17,7 @@
 // Argo CD Application's `helm.valuesObject` and helmfile `releases[].values`.
 // A values file that is not the Datadog chart's gives nothing.
 
-import type { Document } from 'yaml';
-import { lastEntry, resetAliasBudget, toValue, type Span, type YMap, type YValue } from '../agent/yamlTree';
+import { lastEntry, type Span, type YMap, type YValue } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type HelmChartFacts, type ImageRef, type RoleRef, type ServiceAccountDecl, type ValueSyntax } from './settings';
 import { IRSA_ANNOTATION } from './kubernetes';
 import { entryOf, isTemplate, mapAt, readEnvDict, readEnvList, scalarText, settingValue, trimmed } from './yamlEnv';
@@ -35,10 +34,8 @@ interface ChartValues {
   moreValues?: string;
 }
 
-export function readHelmValues(doc: Document, text: string): AgentEnvFile {
+export function readHelmValues(root: YValue, text: string): AgentEnvFile {
   const file = emptyAgentEnvFile();
-  resetAliasBudget(doc);
-  const root = toValue(doc.contents, doc);
   if (root.kind !== 'map') return file;
   const syntax: ValueSyntax = /^\s*[{[]/.test(text) ? 'json' : 'yaml';
   for (const chart of chartValues(root)) readChart(chart, syntax, text, file);

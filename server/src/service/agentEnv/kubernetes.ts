@@ -12,8 +12,7 @@
 // map belongs, a number, an alias) is taken for what it is or skipped:
 // nothing here throws on input.
 
-import type { Document } from 'yaml';
-import { lastEntry, resetAliasBudget, scalarString, toValue, type Span, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
+import { lastEntry, scalarString, type Span, type YMap, type YScalar, type YValue } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type KeyRef, type SettingValue } from './settings';
 
 /** Where each kind keeps its pod spec, below the document's root. */
@@ -35,18 +34,9 @@ const MAX_LIST_DEPTH = 4;
 /** The IRSA annotation on a ServiceAccount (EKS docs, "IAM roles for service accounts"). */
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
-export function readKubernetes(doc: Document, text: string): AgentEnvFile {
+export function readKubernetes(root: YValue, text: string): AgentEnvFile {
   void text;
   const out = emptyAgentEnvFile();
-  resetAliasBudget(doc);
-  let root: YValue;
-  try {
-    root = toValue(doc.contents, doc);
-  } catch (e) {
-    // The conversion recurses per level: thousands of levels are no manifest.
-    if (e instanceof RangeError) return out;
-    throw e;
-  }
   readObject(root, out, 0);
   return out;
 }

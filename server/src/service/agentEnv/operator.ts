@@ -18,8 +18,7 @@
 // being `serviceAccountName` or `<metadata.name>-agent` (`-cluster-agent`,
 // `-cluster-checks-runner`: pkg/constants).
 
-import type { Document } from 'yaml';
-import { lastEntry, resetAliasBudget, toValue, type Span, type YMap, type YValue } from '../agent/yamlTree';
+import { lastEntry, type Span, type YMap, type YValue } from '../agent/yamlTree';
 import { emptyAgentEnvFile, type AgentEnvFile, type AgentWorkload, type EnvSetting, type ImageRef, type RoleRef, type ValueSyntax } from './settings';
 import { IRSA_ANNOTATION } from './kubernetes';
 import { envVariable } from './names';
@@ -41,10 +40,8 @@ const COMPONENTS: readonly Component[] = [
   { key: 'clusterChecksRunner', what: 'Cluster Checks Runner', container: 'agent', defaultImage: 'agent', serviceAccountSuffix: '-cluster-checks-runner' },
 ];
 
-export function readDatadogAgent(doc: Document, text: string): AgentEnvFile {
+export function readDatadogAgent(root: YValue, text: string): AgentEnvFile {
   const file = emptyAgentEnvFile();
-  resetAliasBudget(doc);
-  const root = toValue(doc.contents, doc);
   if (root.kind !== 'map' || scalarText(entryOf(root, 'kind')?.value) !== 'DatadogAgent') return file;
   const apiVersion = scalarText(entryOf(root, 'apiVersion')?.value) ?? '';
   // v1alpha1 has another shape (spec.agent.config.env, …) and is no longer served by current Operators.

@@ -6,6 +6,7 @@
 
 import type { Document } from 'yaml';
 import { parseAgentYaml } from '../agent/lint';
+import { resetAliasBudget, toValue, type YValue } from '../agent/yamlTree';
 import { sniffAgentEnv, type AgentEnvHint } from './discover';
 import { readHelmValues } from './helm';
 import { readKubernetes } from './kubernetes';
@@ -14,7 +15,8 @@ import { readEcsTaskDefinitions } from './ecs';
 import { readDatadogAgent } from './operator';
 import { emptyAgentEnvFile, type AgentEnvFile, type KeyRef, type LiteralValue } from './settings';
 
-export type AgentEnvReader = (doc: Document, text: string) => AgentEnvFile;
+/** A reader: one document of the file, converted once for all of them (documentRoot), and the file's text. */
+export type AgentEnvReader = (root: YValue, text: string) => AgentEnvFile;
 
 /** The reader of each form (forms without one yet are skipped). */
 export const READERS: Partial<Record<AgentEnvHint, AgentEnvReader>> = {
@@ -37,8 +39,11 @@ export function readAgentEnv(text: string, docs?: readonly Document[]): AgentEnv
   const readers = hints.map((h) => READERS[h]).filter((r): r is AgentEnvReader => !!r);
   if (readers.length === 0) return out;
   for (const doc of docs ?? parseAgentYaml(text)) {
+    // One conversion per document, whatever number of readers the sniff named (a DatadogAgent is a Kubernetes object too).
+    const root = documentRoot(doc);
+    if (!root) continue;
     for (const read of readers) {
-      const found = read(doc, text);
+      const found = read(root, text);
       out.workloads.push(...found.workloads);
       out.serviceAccounts.push(...found.serviceAccounts);
       if (found.keyValues) (out.keyValues ??= []).push(...found.keyValues);
@@ -46,6 +51,21 @@ export function readAgentEnv(text: string, docs?: readonly Document[]): AgentEnv
   }
   if (out.keyValues) resolveKeyRefs(out);
   return out;
+}
+
+/**
+ * A document as the readers see it (aliases followed, merge keys expanded),
+ * or undefined when it is nested too deeply to convert: the conversion
+ * recurses per level, and thousands of levels are no configuration.
+ */
+export function documentRoot(doc: Document): YValue | undefined {
+  resetAliasBudget(doc);
+  try {
+    return toValue(doc.contents, doc);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 /**
