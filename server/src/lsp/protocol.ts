@@ -31,3 +31,32 @@ export interface ServerSettings {
   /** Globs of files the workspace scan leaves out, besides files.exclude. */
   exclude?: string[];
 }
+
+// ---------------------------------------------------------------------------
+// The org and the repository in step (issue #14). Only what the org told the
+// client with the user's credentials travels here: never a key or a token.
+
+/** Client → server: the orgs reached with stored keys or a Test Login token (org UUID quick fix, org_uuid hover). Replaces the previous list. */
+export const OrgFactsNotification = 'datadogWif/orgFacts';
+export interface OrgFactsParams {
+  orgs: import('../service/orgSync/types').OrgFacts[];
+}
+
+/** Client → server: the org's mappings per site, sent only while `datadogWif.live` is on (empty list when it is turned off). Replaces the previous list. */
+export const OrgMappingsNotification = 'datadogWif/orgMappings';
+export interface OrgMappingsParams {
+  sites: import('../service/orgSync/types').OrgMappingsSnapshot[];
+}
+
+/** Client → server: how a site's mappings (as the client listed them) compare with those the workspace declares. */
+export const MappingsDriftRequest = 'datadogWif/mappingsDrift';
+export interface MappingsDriftParams {
+  site: string;
+  mappings: import('../service/orgSync/types').OrgMapping[];
+}
+export interface MappingsDriftResult {
+  /** Declared mappings' `path` are document URIs. */
+  drift: import('../service/orgSync/types').MappingsDrift;
+  /** The workspace scan has not finished: the answer may change (the client asks again when it has). */
+  scanning: boolean;
+}
