@@ -12,6 +12,9 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { loadHclLanguage, replaceHclLanguage, type LoadedHclRuntime } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
 import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
+import { DeclaredMappingsChangedNotification, MappingsDriftRequest } from './protocol';
+import { MappingsDriftAnswers } from './mappingsDrift';
+import { diffMappings } from '../service/orgSync/diff';
 import { FolderSeverities, toServiceSettings, toWorkspaceSettings } from './settings';
 import { Workspace } from './workspace';
 
@@ -46,6 +49,16 @@ const workspace: Workspace = new Workspace({
   log,
   needsHcl: () => requireHclRuntime(),
   waitsForHcl: (uri) => waitsForHclRuntime(uri),
+  settled: () => mappingsDrift.settled(),
+});
+/** `datadogWif/mappingsDrift`: the org's mappings (from the client) against those the workspace declares. */
+const mappingsDrift = new MappingsDriftAnswers({
+  declared: () => service.declaredMappings(workspace.documents()),
+  diff: diffMappings,
+  // Until the settings are in (no folders yet), the scan has read every file and the Terraform parser is in, the workspace may declare more.
+  pending: () => !settingsLoaded || workspace.isScanning || hclLoads > 0,
+  notify: (params) => void connection.sendNotification(DeclaredMappingsChangedNotification, params).catch((err) => log.error('sending declaredMappingsChanged failed', err)),
+  log,
 });
 const lenses = new LoginCodeLenses(connection, service, documents, log);
 
@@ -355,6 +368,8 @@ connection.onRequest(
   // An open document's text decides for a YAML or JSON file that configures Agents by environment ('agent-env').
   guarded(log, FileKindRequest, { kind: null }, (params: FileKindParams): FileKindResult => ({ kind: service.kindOf({ path: params.uri, text: documents.get(params.uri)?.getText() }) ?? null })),
 );
+
+connection.onRequest(MappingsDriftRequest, (params: unknown) => mappingsDrift.answer(params));
 
 connection.onRequest(ServerInfoRequest, (): ServerInfoResult => ({ version: SERVER_VERSION, pid: process.pid }));
 

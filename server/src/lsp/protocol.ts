@@ -59,4 +59,21 @@ export interface MappingsDriftResult {
   drift: import('../service/orgSync/types').MappingsDrift;
   /** The workspace scan has not finished: the answer may change (the client asks again when it has). */
   scanning: boolean;
+  /**
+   * Added with the view (issue #14): the files (URIs) that may declare mappings but could not be read (too
+   * large, not parsed): an org mapping "only in the org" may be declared there. Absent when there are none.
+   */
+  unread?: string[];
+}
+
+/**
+ * Server → client: what the workspace declares may have changed (the scan ended, a file of ours changed and
+ * its declared mappings with it), so a drift answered before may be stale: the client asks again. Sent only
+ * to a client that asked for a drift, debounced, and only when the declared mappings differ from those of
+ * the last answer (or that answer was given while the scan was under way).
+ */
+export const DeclaredMappingsChangedNotification = 'datadogWif/declaredMappingsChanged';
+export interface DeclaredMappingsChangedParams {
+  /** The workspace scan is still under way (another notification follows when it ends). */
+  scanning: boolean;
 }

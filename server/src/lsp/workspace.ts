@@ -86,6 +86,8 @@ export interface WorkspaceHost {
   needsHcl(): void;
   /** Publishing `uri` now would say nothing: the runtime that checks it is on its way (and republishes). */
   waitsForHcl(uri: string): boolean;
+  /** The cross-file findings were computed again (the scan ended, or a file of ours changed): what the workspace declares may have changed. */
+  settled?(): void;
 }
 
 const isFileUri = (uri: string) => uri.startsWith('file:');
@@ -129,6 +131,11 @@ export class Workspace {
 
   get scope(): Scope {
     return this.settings.scope;
+  }
+
+  /** The background scan is under way: what documents() holds is not the whole workspace yet. */
+  get isScanning(): boolean {
+    return this.scanning;
   }
 
   /** What a file is to us: by its name, else (a YAML/JSON file) by its text. */
@@ -243,6 +250,8 @@ export class Workspace {
       }
       if (stale()) return;
       this.host.log.info(`Checked ${total.toLocaleString('en-US')} file${total === 1 ? '' : 's'} of the workspace in the background.`);
+      // Done before the cross-file pass, so that whoever it tells (settled) sees the scan ended.
+      this.scanning = false;
       this.computeCrossFile();
     } finally {
       if (!stale()) this.scanning = false;
@@ -477,6 +486,15 @@ export class Workspace {
    * findings changed is published again.
    */
   private computeCrossFile(): void {
+    try {
+      this.computeCrossFileNow();
+    } finally {
+      this.host.settled?.();
+    }
+  }
+
+  /** Every file of ours (an open document's text over the disk's), by canonical URI. */
+  documents(): SourceDocument[] {
     const docs = new Map<string, SourceDocument>();
     for (const [uri, f] of this.files) docs.set(uri, { path: uri, text: f.text, kind: f.kind });
     for (const d of this.host.documents.all()) {
@@ -485,9 +503,13 @@ export class Workspace {
       const key = canonicalUri(d.uri);
       if (kind) docs.set(key, { path: key, text, kind });
     }
+    return [...docs.values()];
+  }
+
+  private computeCrossFileNow(): void {
     let next: Map<string, Finding[]>;
     try {
-      next = this.host.service.workspaceFindings([...docs.values()]);
+      next = this.host.service.workspaceFindings(this.documents());
     } catch (err) {
       this.host.log.error('checking the workspace as a whole failed', err);
       return;
