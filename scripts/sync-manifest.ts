@@ -102,6 +102,13 @@ export function configurationProperties(): Record<string, unknown> {
       scope: 'window',
       markdownDescription: 'Show a "Test Login" code lens on each `delegated_auth` section of a `datadog.yaml` and each `provider "datadog"` block of a Terraform file.',
     },
+    'datadogWif.mappings.compareWithCode': {
+      type: 'boolean',
+      default: true,
+      scope: 'window',
+      markdownDescription:
+        'Compare each site\'s mappings in the Workload Identity Federation view with those the workspace declares (Terraform mapping resources, YAML/JSON `arn_pattern` lists): each mapping is marked "declared in FILE:LINE" or "not in code", and the mappings only in code are listed under the site. Starts the language server if it is not running. Off: no comparison, no marks.',
+    },
   };
 }
 

@@ -8,6 +8,7 @@
 // the real ones under the same ids.
 
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { AwsProfiles } from './awsProfile';
 import { runTestLogin } from './commands/testLogin';
 import { showCallerIdentity } from './commands/callerIdentity';
@@ -21,10 +22,15 @@ export interface CommandsApi {
   readonly mappings: MappingFeatures;
 }
 
-export function activateCommands(context: vscode.ExtensionContext, output: RecordingChannel): CommandsApi {
+export interface CommandsDeps {
+  /** The running language client, started if need be (loads the language client's bundle). */
+  languageClient?: () => Promise<LanguageClient | undefined>;
+}
+
+export function activateCommands(context: vscode.ExtensionContext, output: RecordingChannel, deps: CommandsDeps = {}): CommandsApi {
   const profiles = new AwsProfiles(context.workspaceState, output);
   const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
-  const mappings = registerMappingFeatures(context, output, { profiles });
+  const mappings = registerMappingFeatures(context, output, { profiles, ...(deps.languageClient ? { languageClient: deps.languageClient } : {}) });
   const loginDeps = { output, profiles, onSecret: mappings.onLoginSecret, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
   context.subscriptions.push(
     // Login tests and the caller identity: the commands return their result (no secrets in it) for tests and other commands.

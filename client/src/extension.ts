@@ -106,7 +106,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     for (const d of cloudStubs.splice(0)) d.dispose();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bundle = require('./cloudCommands.js') as CloudCommandsBundle;
-    cloud = bundle.activateCommands(context, output());
+    // The mappings view asks the language server how the org compares with the workspace.
+    cloud = bundle.activateCommands(context, output(), { languageClient: () => loadLintClient().started() });
     return cloud;
   };
 

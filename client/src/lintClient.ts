@@ -25,6 +25,12 @@ export interface LintClientApi {
   readonly statusDetail: string | undefined;
   /** The Restart Language Server command. */
   restart(): Promise<void>;
+  /**
+   * The language client, starting the server when no document of ours has
+   * (the mappings view compares the org with what the workspace declares,
+   * which the server reads); undefined when it does not start.
+   */
+  started(): Promise<LanguageClient | undefined>;
 }
 
 export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
@@ -110,6 +116,12 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
     restart: async () => {
       output.info('Restarting the language server.');
       await restart();
+    },
+    started: async () => {
+      await serially(async () => {
+        if (!client) await start();
+      });
+      return client?.isRunning() ? client : undefined;
     },
   };
 }

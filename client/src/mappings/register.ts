@@ -17,6 +17,10 @@ import { credentialStore, storeLoginToken, type CredentialStore } from './secret
 import { MappingsService } from './service';
 import { MappingsTreeProvider, patternOf, type MappingNode } from './tree';
 import { whyCantILogIn } from './whyCantILogIn';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CodeComparison, COMPARE_WITH_CODE } from './codeComparison';
+import { exportMappingToTerraform, exportMappingsAsTerraform } from './exportMappings';
+import { SETTINGS_SECTION } from '../../../server/src/lsp/protocol';
 
 export const MAPPINGS_VIEW_ID = 'datadogWif.mappings';
 /** How long Create Mapping waits for the caller identity before leaving the pattern empty. */
@@ -44,12 +48,15 @@ function siteArg(arg: unknown): { site?: string } & Record<string, unknown> {
 export interface MappingFeatureDeps {
   /** The login commands' AWS profile choice; by default one over the same workspace state. */
   profiles?: AwsProfiles;
+  /** The running language client (started if need be): the view compares the org with the workspace through it. */
+  languageClient?: () => Promise<LanguageClient | undefined>;
 }
 
 export function registerMappingFeatures(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, deps: MappingFeatureDeps = {}): MappingFeatures {
   const store = credentialStore(context);
   const service = new MappingsService(store, output);
-  const tree = new MappingsTreeProvider(store, service);
+  const comparison = new CodeComparison(deps.languageClient, output);
+  const tree = new MappingsTreeProvider(store, service, comparison);
   const view = vscode.window.createTreeView(MAPPINGS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   // The same remembered choice as the login commands (workspaceState), read afresh each time.
   const profiles = deps.profiles ?? new AwsProfiles(context.workspaceState, output);
@@ -75,6 +82,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
 
   const createDeps = { store, service, tree, output, callerIdentity, lastAccount: context.globalState };
   context.subscriptions.push(
+    comparison,
     tree,
     view,
     store.onDidChange(() => {
@@ -82,6 +90,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
       tree.refresh();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.${COMPARE_WITH_CODE}`)) tree.recompare();
       if (!affectsMappings(e)) return;
       service.invalidate();
       tree.refresh();
@@ -106,6 +115,8 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
       await vscode.env.clipboard.writeText(node.mapping.arnPattern);
       vscode.window.setStatusBarMessage(`Datadog WIF: copied ${patternOf(node.mapping)}`, 3000);
     }),
+    vscode.commands.registerCommand('datadogWif.exportMappingsAsTerraform', (arg?: unknown) => exportMappingsAsTerraform({ store, service, output }, arg)),
+    vscode.commands.registerCommand('datadogWif.exportMappingToTerraform', (node?: unknown) => exportMappingToTerraform(node)),
     vscode.commands.registerCommand('datadogWif.whyCantILogIn', (arg?: unknown) =>
       whyCantILogIn({ store, service, profiles, output, onCallerIdentity: (identity) => (lastIdentity = { profile: profiles.current, identity }) }, arg),
     ),

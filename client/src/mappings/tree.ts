@@ -11,6 +11,8 @@ import { describeArn } from '../../../server/src/service/arn';
 import { KIND_LABEL, KIND_TITLE, ProblemError, setKeysAction, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
 import { siteApiUrl } from './config';
 import type { CredentialStore } from './secrets';
+import type { DeclaredMapping, MappingsDrift } from '../../../server/src/service/orgSync/types';
+import { compareWithCode, declarationPlace, openDeclarationCommand, type CodeComparison } from './codeComparison';
 
 
 export interface SiteNode {
@@ -29,6 +31,18 @@ export interface MappingNode {
   readonly kind: MappingKind;
   readonly mapping: Mapping;
 }
+/** "Only in code (N)": the mappings the workspace declares that the site does not have. */
+export interface CodeOnlyNode {
+  readonly type: 'codeOnly';
+  readonly site: string;
+  readonly declared: readonly DeclaredMapping[];
+}
+/** A mapping the workspace declares (under "Only in code"). */
+export interface DeclaredNode {
+  readonly type: 'declared';
+  readonly site: string;
+  readonly declared: DeclaredMapping;
+}
 /** An error, its next step, or a note ("No identity mappings yet"). */
 export interface MessageNode {
   readonly type: 'message';
@@ -39,9 +53,36 @@ export interface MessageNode {
   readonly command?: vscode.Command;
   readonly key: string;
 }
-export type MappingsTreeNode = SiteNode | GroupNode | MappingNode | MessageNode;
+export type MappingsTreeNode = SiteNode | GroupNode | MappingNode | CodeOnlyNode | DeclaredNode | MessageNode;
 
 type ListState = { ok: true; mappings: Mapping[] } | { ok: false; problem: Problem };
+
+/** How one org mapping stands against the workspace. */
+export type CodeMark = { state: 'declared'; declared: readonly DeclaredMapping[] } | { state: 'notInCode' } | { state: 'accountDiffers'; declared: DeclaredMapping };
+
+/** A site's comparison with the workspace: the last answer (kept while the next is asked), or why there is none. */
+interface Comparison {
+  /** The generation it was asked in: an older one is asked again (the server said the declarations changed). */
+  generation: number;
+  pending?: Promise<void>;
+  drift?: MappingsDrift;
+  scanning?: boolean;
+  /** Files that may declare mappings but could not be read (URIs). */
+  unread?: string[];
+  /** Org mapping id → its mark. */
+  marks?: Map<string, CodeMark>;
+  failed?: string;
+}
+
+/** Each org mapping's mark: declared (same kind, pattern, account), declared for another account, or not in code. */
+export function codeMarks(drift: MappingsDrift): Map<string, CodeMark> {
+  const marks = new Map<string, CodeMark>();
+  for (const m of drift.onlyInOrg) marks.set(m.id, { state: 'notInCode' });
+  for (const { org, declared } of drift.accountMismatch) marks.set(org.id, { state: 'accountDiffers', declared });
+  // Declared wins: a pattern declared twice, once for its own account, is in step.
+  for (const { org, declared } of drift.inStep) marks.set(org.id, { state: 'declared', declared });
+  return marks;
+}
 
 /** The label the tree (and every message) shows for a mapping's target: what the server sent, escaped. */
 export function targetOf(kind: MappingKind, mapping: Mapping): string {
@@ -73,13 +114,64 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
   /** Per site: [short description, tooltip], computed when the roots are (async), shown by getTreeItem (sync). */
   private readonly descriptions = new Map<string, [string, string]>();
 
+  /** Per site: how its mappings compare with what the workspace declares (datadogWif.mappings.compareWithCode). */
+  private readonly comparisons = new Map<string, Comparison>();
+  private comparisonGeneration = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
   constructor(
     private readonly store: CredentialStore,
     private readonly service: MappingsService,
-  ) {}
+    private readonly comparison?: CodeComparison,
+  ) {
+    if (comparison) this.disposables.push(comparison.onDidChangeDeclared(() => this.recompare()));
+  }
 
   dispose(): void {
     this.changed.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /**
+   * Compares every site with the workspace again (the declarations changed,
+   * or the setting did), keeping the org's lists: the marks shown stay until
+   * the new answer replaces them.
+   */
+  recompare(): void {
+    this.comparisonGeneration++;
+    if (!compareWithCode()) this.comparisons.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** A site's comparison as known now; asks the server (once per generation) when it is due. Undefined when off. */
+  private comparisonFor(site: string, lists: Record<MappingKind, ListState>): Comparison | undefined {
+    if (!this.comparison || !compareWithCode()) return undefined;
+    const known = this.comparisons.get(site);
+    if (known && (known.generation === this.comparisonGeneration || known.pending)) return known;
+    const generation = this.comparisonGeneration;
+    const listed = MAPPING_KINDS.filter((k) => lists[k].ok);
+    const mappings = listed.flatMap((k) => (lists[k] as { mappings: Mapping[] }).mappings);
+    const next: Comparison = { ...(known ?? {}), generation };
+    next.pending = this.comparison.compare(site, mappings).then(
+      (result) => {
+        // A kind whose list failed was not sent: its declarations are not "only in code".
+        const drift = { ...result.drift, onlyInCode: result.drift.onlyInCode.filter((d) => listed.includes(d.kind)) };
+        Object.assign(next, { drift, scanning: result.scanning, unread: result.unread ?? [], marks: codeMarks(drift), failed: undefined, pending: undefined });
+      },
+      (err: unknown) => {
+        Object.assign(next, { drift: undefined, marks: undefined, scanning: undefined, failed: err instanceof Error ? err.message : String(err), pending: undefined });
+      },
+    ).then(() => {
+      if (this.comparisons.get(site) === next) this.changed.fire(undefined);
+    });
+    this.comparisons.set(site, next);
+    return next;
+  }
+
+  /** The mark of an org mapping, when its site has been compared. */
+  markOf(node: MappingNode): CodeMark | undefined {
+    if (!compareWithCode()) return undefined;
+    return this.comparisons.get(node.site)?.marks?.get(node.mapping.id);
   }
 
   /**
@@ -88,8 +180,13 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
    * redraws a whole tree more dependably than one element's children.
    */
   refresh(site?: string): void {
-    if (site === undefined) this.lists.clear();
-    else this.lists.delete(site);
+    if (site === undefined) {
+      this.lists.clear();
+      this.comparisons.clear();
+    } else {
+      this.lists.delete(site);
+      this.comparisons.delete(site);
+    }
     this.changed.fire(undefined);
   }
 
@@ -150,6 +247,8 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
           return [{ type: 'message', severity: 'info', site: element.site, key: `${element.kind}-empty`, label: `No ${KIND_LABEL[element.kind]}s yet`, command: createCommand(element.kind, element.site) }];
         }
         return element.mappings.map((mapping) => ({ type: 'mapping', site: element.site, kind: element.kind, mapping }));
+      case 'codeOnly':
+        return element.declared.map((declared) => ({ type: 'declared', site: element.site, declared }));
       default:
         return [];
     }
@@ -175,6 +274,8 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
       if (state.ok) out.push({ type: 'group', site, kind, mappings: state.mappings });
       else out.push(...problemNodes(site, kind, state.problem));
     }
+    const comparison = this.comparisonFor(site, lists);
+    if (comparison) out.push(...comparisonNodes(site, comparison));
     return out;
   }
 
@@ -217,8 +318,37 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
         } else tooltip.appendMarkdown("May fetch the org's managed API key (the Agent flow).\n\n");
         tooltip.appendMarkdown(`ID: ${code(mapping.id)}\n\n---\n\n`);
         tooltip.appendMarkdown(ARN_CHARS.test(mapping.arnPattern.trim()) ? describeArn(mapping.arnPattern) : '**Not an ARN pattern**: it has characters no ARN has.');
+        const mark = this.markOf(element);
+        if (mark) {
+          item.description = `${item.description} · ${markText(mark)}`;
+          tooltip.appendMarkdown(`\n\n---\n\n${markTooltip(mark)}`);
+          if (mark.state === 'accountDiffers') item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+          if (mark.state === 'declared') item.command = openDeclarationCommand(mark.declared[0]);
+          if (mark.state === 'accountDiffers') item.command = openDeclarationCommand(mark.declared);
+        }
         item.tooltip = tooltip;
-        item.contextValue = `datadogWif.mapping.${kind}`;
+        // A suffix only: the menus match /^datadogWif\.mapping\./ (Copy, Delete), Export to Terraform the suffix.
+        item.contextValue = `datadogWif.mapping.${kind}${mark?.state === 'notInCode' ? '.notInCode' : ''}`;
+        return item;
+      }
+      case 'codeOnly': {
+        const item = new vscode.TreeItem(`Only in code (${element.declared.length})`, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `codeOnly:${element.site}`;
+        item.iconPath = new vscode.ThemeIcon('file-code');
+        item.tooltip = `Mappings the workspace declares (Terraform resources, YAML/JSON arn_pattern lists) that ${element.site} does not have: \`terraform apply\` (or your pipeline) has not created them yet, or they were deleted in the org.`;
+        item.contextValue = 'datadogWif.codeOnly';
+        return item;
+      }
+      case 'declared': {
+        const d = element.declared;
+        const item = new vscode.TreeItem(displayText(d.pattern ?? '(pattern not known)'), vscode.TreeItemCollapsibleState.None);
+        item.id = `declared:${element.site}:${d.path}:${d.line}:${d.kind}`;
+        item.iconPath = new vscode.ThemeIcon(d.kind === 'identity' ? 'account' : 'key');
+        const account = d.kind === 'identity' && d.accountIdentifier ? `→ ${displayText(d.accountIdentifier)} · ` : '';
+        item.description = `${account}${KIND_LABEL[d.kind]} · ${displayText(declarationPlace(d))}`;
+        item.tooltip = `${capitalise(KIND_LABEL[d.kind])} ${displayText(d.owner)}, declared in ${displayText(declarationPlace(d))}; ${element.site} has no such mapping.`;
+        item.command = openDeclarationCommand(d);
+        item.contextValue = `datadogWif.declared.${d.kind}`;
         return item;
       }
       case 'message': {
@@ -235,6 +365,67 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
       }
     }
   }
+}
+
+/** A mark as the mapping's description ends: "declared in infra/wif.tf:12", "not in code". */
+export function markText(mark: CodeMark): string {
+  switch (mark.state) {
+    case 'declared':
+      return `declared in ${displayText(declarationPlace(mark.declared[0]))}${mark.declared.length > 1 ? ` (+${mark.declared.length - 1})` : ''}`;
+    case 'accountDiffers':
+      return `declared in ${displayText(declarationPlace(mark.declared))} for another account`;
+    case 'notInCode':
+      return 'not in code';
+  }
+}
+
+function markTooltip(mark: CodeMark): string {
+  switch (mark.state) {
+    case 'declared':
+      return `Declared in the workspace: ${mark.declared.map((d) => `${code(declarationPlace(d))} (${code(d.owner)})`).join(', ')}.`;
+    case 'accountDiffers':
+      return `Declared in ${code(declarationPlace(mark.declared))} (${code(mark.declared.owner)}) for ${code(mark.declared.accountIdentifier ?? '?')}: the org maps this pattern to another account.`;
+    case 'notInCode':
+      return 'Not declared in the workspace: no Terraform resource or YAML/JSON `arn_pattern` list has it. **Export to Terraform** writes its resource and import block.';
+  }
+}
+
+/** Under a site: "Only in code (N)", and notes on the comparison (scan under way, patterns not known, a failure). */
+function comparisonNodes(site: string, c: Comparison): MappingsTreeNode[] {
+  const out: MappingsTreeNode[] = [];
+  if (c.failed) {
+    out.push({ type: 'message', severity: 'info', site, key: 'compare-failed', label: `Not compared with the workspace: ${c.failed}.`, command: { title: 'Show Logs', command: 'datadogWif.showLogs' } });
+    return out;
+  }
+  if (!c.drift) return out;
+  if (c.drift.onlyInCode.length) out.push({ type: 'codeOnly', site, declared: c.drift.onlyInCode });
+  if (c.scanning) out.push({ type: 'message', severity: 'info', site, key: 'compare-scanning', label: 'Comparing with the workspace: its files are still being read.' });
+  // Relevant only when a mapping is "not in code": it may be one whose pattern the files do not state.
+  const unknown = c.drift.unknown.filter((d) => c.drift!.onlyInOrg.some((m) => m.kind === d.kind));
+  if (unknown.length) {
+    out.push({
+      type: 'message',
+      severity: 'info',
+      site,
+      key: 'compare-unknown',
+      label: `${unknown.length} declared mapping${unknown.length === 1 ? ' has a pattern' : 's have patterns'} not known here (a variable, \${…}): "not in code" may be wrong`,
+      detail: unknown.map((d) => `${displayText(d.owner)} (${displayText(declarationPlace(d))})`).join('\n'),
+      command: openDeclarationCommand(unknown[0]),
+    });
+  }
+  if (c.unread?.length && c.drift.onlyInOrg.length) {
+    const n = c.unread.length;
+    out.push({
+      type: 'message',
+      severity: 'info',
+      site,
+      key: 'compare-unread',
+      label: `${n} file${n === 1 ? '' : 's'} that may declare mappings could not be read (too large, not parsed): "not in code" may be wrong`,
+      detail: c.unread.map((u) => displayText(vscode.workspace.asRelativePath(vscode.Uri.parse(u)))).join('\n'),
+      command: { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.parse(c.unread[0])] },
+    });
+  }
+  return out;
 }
 
 function capitalise(s: string): string {
