@@ -6,12 +6,13 @@
 // view, "Why Can't I Log In?", and credentials bound to the API base URL they
 // were stored for (never sent to another one).
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as vscode from 'vscode';
 import { DEFAULT_PATTERN, EMULATOR_API_KEYS, TEST_IDENTITIES } from '../../../emulator/src/identities';
 import { requestScreenshot } from './index';
-import { emulatorControl as control, waitFor } from './util';
+import { emulatorControl as control, waitFor, workspaceUri } from './util';
 
 const EXTENSION_ID = 'datadog-wif.datadog-wif';
 const SITE = 'datadoghq.com';
@@ -22,8 +23,9 @@ const DEPLOY_PATTERN = 'arn:aws:sts::123456789012:assumed-role/deploy/*';
 
 /** What the suite needs of the extension's API (typed here so the test does not import the bundle). */
 interface TreeNode {
-  type: 'site' | 'group' | 'mapping' | 'message';
+  type: 'site' | 'group' | 'mapping' | 'codeOnly' | 'declared' | 'message';
   site: string;
+  declared?: { pattern?: string; path: string; line: number; kind: 'identity' | 'intake' };
   kind?: 'identity' | 'intake';
   severity?: string;
   label?: string;
@@ -49,6 +51,11 @@ interface EmulatorState {
 }
 
 const emulatorState = () => control('GET', 'state') as Promise<EmulatorState>;
+
+const descriptionOf = (api: MappingsApi, node: TreeNode) => String(api.tree.getTreeItem(node).description ?? '');
+
+/** The 1-based line of org-sync/wif.tf that declares the emulator's default identity mapping's pattern. */
+const DECLARING_LINE = () => fs.readFileSync(workspaceUri('org-sync', 'wif.tf').fsPath, 'utf8').split('\n').findIndex((l) => l.includes(`"${DEFAULT_PATTERN}"`)) + 1;
 
 const labelOf = (api: MappingsApi, node: TreeNode) => {
   const label = api.tree.getTreeItem(node).label;
@@ -145,10 +152,88 @@ suite('mappings', function () {
     assert.deepStrictEqual(groups, ['Identity mappings', 'Intake mappings']);
     const identity = await mappingNodes(api, 'identity');
     assert.deepStrictEqual(identity.map((n) => labelOf(api, n)), [DEFAULT_PATTERN]);
-    assert.strictEqual(api.tree.getTreeItem(identity[0]).description, '→ terraform@example.com');
-    assert.strictEqual(api.tree.getTreeItem(identity[0]).contextValue, 'datadogWif.mapping.identity');
+    // The target first; the comparison with the workspace may have added its mark after it (the next test).
+    assert.ok(String(api.tree.getTreeItem(identity[0]).description).startsWith('→ terraform@example.com'), String(api.tree.getTreeItem(identity[0]).description));
+    assert.match(String(api.tree.getTreeItem(identity[0]).contextValue), /^datadogWif\.mapping\.identity$/);
 
     await settleThenScreenshot('mappings-view');
+  });
+
+  test('each mapping is marked against the workspace: "declared in org-sync/wif.tf:N" (opens it), "not in code" (Export to Terraform on it); the code-only ones listed under the site', async () => {
+    // org-sync/wif.tf declares the emulator's default identity mapping; nothing declares its intake mapping;
+    // role-not-mapped/terraform/mappings.tf declares an intake mapping the org does not have.
+    const line = DECLARING_LINE();
+    const nodes = await waitForTree(api, 'the marks', (n) => n.some((x) => x.type === 'mapping' && x.kind === 'identity' && descriptionOf(api, x).includes('declared in')) && n.some((x) => x.type === 'codeOnly'));
+    const identity = nodes.find((x) => x.type === 'mapping' && x.kind === 'identity' && x.mapping?.arnPattern === DEFAULT_PATTERN)!;
+    assert.strictEqual(descriptionOf(api, identity), `→ terraform@example.com · declared in org-sync/wif.tf:${line}`);
+    const intake = nodes.find((x) => x.type === 'mapping' && x.kind === 'intake' && x.mapping?.arnPattern === DEFAULT_PATTERN)!;
+    assert.strictEqual(descriptionOf(api, intake), 'managed API key · not in code');
+    // The menus match /^datadogWif\.mapping\./ (Copy, Delete) and Export to Terraform the suffix.
+    assert.strictEqual(api.tree.getTreeItem(intake).contextValue, 'datadogWif.mapping.intake.notInCode');
+    assert.strictEqual(api.tree.getTreeItem(identity).contextValue, 'datadogWif.mapping.identity');
+
+    const codeOnly = nodes.find((x) => x.type === 'codeOnly')!;
+    const declared = nodes.filter((x) => x.type === 'declared');
+    assert.strictEqual(labelOf(api, codeOnly), `Only in code (${declared.length})`);
+    const agents = declared.find((x) => x.declared?.pattern === 'arn:aws:sts::123456789012:assumed-role/datadog-agent/*');
+    assert.ok(agents, `the intake mapping of role-not-mapped/terraform/mappings.tf is not listed: ${JSON.stringify(declared.map((x) => x.declared))}`);
+    assert.match(descriptionOf(api, agents), /^intake mapping · role-not-mapped\/terraform\/mappings\.tf:\d+$/);
+    // The declarations that ARE in the org are not listed as code-only.
+    assert.ok(!declared.some((x) => x.declared?.pattern === DEFAULT_PATTERN && x.declared.kind === 'identity'));
+
+    // Clicking the declared mapping opens its file at its line.
+    const open = api.tree.getTreeItem(identity).command!;
+    await vscode.commands.executeCommand(open.command, ...(open.arguments ?? []));
+    const editor = await waitFor('the declaration in an editor', () => (vscode.window.activeTextEditor?.document.uri.toString() === workspaceUri('org-sync', 'wif.tf').toString() ? vscode.window.activeTextEditor : undefined), 10_000);
+    assert.strictEqual(editor.selection.active.line, line - 1);
+
+    // Export to Terraform on the mapping not in code: its resource and import block in a new untitled document.
+    const exported = (await vscode.commands.executeCommand('datadogWif.exportMappingToTerraform', intake)) as { ok: boolean; document: vscode.TextDocument };
+    assert.ok(exported?.ok);
+    const text = exported.document.getText();
+    assert.ok(exported.document.isUntitled);
+    assert.match(text, /resource "datadog_aws_wif_intake_mapping" "[a-z0-9_]+" \{/);
+    assert.ok(text.includes(`"${DEFAULT_PATTERN}"`), text);
+    assert.match(text, new RegExp(`import \\{[^}]*id\\s*=\\s*"${intake.mapping!.id}"`), text);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await settleThenScreenshot('mappings-view-drift');
+  });
+
+  test('Export Mappings as Terraform… writes every mapping of the site with its import block to the file given, opens it; the marks follow the new file', async () => {
+    const target = workspaceUri('exported', 'datadog_wif_mappings.tf');
+    try {
+      const result = (await vscode.commands.executeCommand('datadogWif.exportMappingsAsTerraform', { site: SITE, kinds: ['identity', 'intake'], uri: target })) as { ok: boolean; count: number; uri: string };
+      assert.ok(result?.ok, JSON.stringify(result));
+      const state = await emulatorState();
+      assert.strictEqual(result.count, state.identityMappings.length + state.intakeMappings.length);
+      const text = fs.readFileSync(target.fsPath, 'utf8');
+      for (const m of [...state.identityMappings, ...state.intakeMappings]) {
+        assert.ok(text.includes(`"${m.id}"`), `no import block for ${m.id}:\n${text}`);
+        assert.ok(text.includes(`"${m.attributes.arn_pattern}"`), `no resource for ${m.attributes.arn_pattern}`);
+      }
+      assert.strictEqual((text.match(/^import \{/gm) ?? []).length, result.count);
+      assert.strictEqual((text.match(/^resource "datadog_aws_wif_(identity|intake)_mapping"/gm) ?? []).length, result.count);
+      assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), target.toString(), 'the file is not opened');
+      // The language server reads the new file (VS Code's watcher tells it) and tells the view: the intake mapping is now declared there.
+      await waitForTree(api, 'the intake mapping declared in the exported file', (n) => n.some((x) => x.type === 'mapping' && x.kind === 'intake' && descriptionOf(api, x).includes('declared in exported/datadog_wif_mappings.tf:')));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(vscode.Uri.joinPath(target, '..').fsPath, { recursive: true, force: true });
+    }
+    await waitForTree(api, 'the intake mapping not in code again', (n) => n.some((x) => x.type === 'mapping' && x.kind === 'intake' && descriptionOf(api, x).endsWith('not in code')));
+  });
+
+  test('with datadogWif.mappings.compareWithCode off, no mark and no "Only in code"; on again, they come back', async () => {
+    const restore = await setUserSetting('mappings.compareWithCode', false);
+    try {
+      const nodes = await waitForTree(api, 'no marks', (n) => n.some((x) => x.type === 'mapping') && !n.some((x) => x.type === 'codeOnly' || (x.type === 'mapping' && / · /.test(descriptionOf(api, x)))));
+      const identity = nodes.find((x) => x.type === 'mapping' && x.kind === 'identity' && x.mapping?.arnPattern === DEFAULT_PATTERN)!;
+      assert.strictEqual(descriptionOf(api, identity), '→ terraform@example.com');
+      assert.strictEqual(api.tree.getTreeItem(identity).command, undefined);
+    } finally {
+      await restore();
+    }
+    await waitForTree(api, 'the marks back', (n) => n.some((x) => x.type === 'codeOnly') && n.some((x) => x.type === 'mapping' && descriptionOf(api, x).includes('declared in org-sync/wif.tf:')));
   });
 
   test('Create Identity Mapping (scripted) creates through the API and the tree shows it', async () => {
@@ -162,7 +247,7 @@ suite('mappings', function () {
     assert.ok(state.identityMappings.some((m) => m.attributes.arn_pattern === DEPLOY_PATTERN && m.attributes.account_identifier === 'deploy@example.com'));
     await waitForTree(api, 'the new mapping in the tree', (n) => n.some((x) => x.type === 'mapping' && x.mapping?.arnPattern === DEPLOY_PATTERN));
     const node = (await mappingNodes(api, 'identity')).find((n) => n.mapping?.arnPattern === DEPLOY_PATTERN)!;
-    assert.strictEqual(api.tree.getTreeItem(node).description, '→ deploy@example.com');
+    assert.ok(String(api.tree.getTreeItem(node).description).startsWith('→ deploy@example.com'), String(api.tree.getTreeItem(node).description));
   });
 
   test('a duplicate or an overlapping pattern of the same kind is refused, naming the existing mapping; the other kind is allowed', async () => {

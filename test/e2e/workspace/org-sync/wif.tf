@@ -1,0 +1,17 @@
+# The org's mappings as code (test/e2e/suite/mappings.test.ts): the emulator's
+# default identity mapping is declared here, its intake mapping is not, so the
+# Workload Identity Federation view marks one "declared in" and the other
+# "not in code".
+terraform {
+  required_providers {
+    datadog = {
+      source  = "DataDog/datadog"
+      version = ">= 3.70.0"
+    }
+  }
+}
+
+resource "datadog_aws_wif_identity_mapping" "terraform_runner" {
+  arn_pattern        = "arn:aws:sts::123456789012:assumed-role/terraform-runner/*"
+  account_identifier = "terraform@example.com"
+}
