@@ -27,6 +27,7 @@ import { insideEcsTaskDefinition, terraformAgentEnv } from './terraform/ecs';
 import { baseName } from './fileKinds';
 import { collectArnPatterns, type ArnPatternValue } from './agent/arnPatterns';
 import { roleNotMapped, type AgentEnvSource, type PatternListSource, type TerraformSource } from './workspace/roleMapping';
+import { declaredMappings, type DeclaredMappings } from './orgSync/declared';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -401,38 +402,15 @@ export class LanguageService {
    * these to each file's own findings.
    */
   workspaceFindings(docs: readonly SourceDocument[]): Map<string, Finding[]> {
-    const input = { agentEnv: [] as AgentEnvSource[], terraform: [] as TerraformSource[], patternLists: [] as PatternListSource[], mappingsIncomplete: false };
-    const runtime = this.hcl;
-    const byPath = new Map<string, SourceDocument>();
-    for (const doc of docs) {
-      byPath.set(doc.path, doc);
-      const kind = this.kindOf(doc);
-      if (kind === 'agent-env') {
-        const a = this.analysis(doc);
-        if (!a.refusal) input.agentEnv.push({ path: doc.path, index: a.index, file: this.envFileOf(a) });
-      } else if (kind === 'agent') {
-        // A datadog.yaml (or a file of the Agent globs) may list mappings: its `arn_pattern`s, read once per text.
-        const a = this.analysis(doc);
-        if (a.refusal || !a.text.includes('arn_pattern')) continue;
-        a.arnPatternList ??= parseAgentYaml(a.text).flatMap((d) => collectArnPatterns(d));
-        input.patternLists.push({ path: doc.path, index: a.index, patterns: a.arnPatternList });
-      } else if (kind === 'terraform') {
-        // Read for the workspace, not for its own sake: its tree is freed unless it is the one kept (terraformAnalysis).
-        const a = this.terraformAnalysis(doc, kind, false);
-        // The runtime failed on this file and was dropped: the host checks again with a fresh one.
-        if (this.hcl !== runtime) return new Map();
-        if (a.terraform?.model) {
-          input.terraform.push({ path: doc.path, index: a.index, model: a.terraform.model });
-          // Its aws_ecs_task_definition containers are Agent workloads too (task_role_arn).
-          const ecs = terraformAgentEnv(a.terraform.model);
-          if (ecs.workloads.length) input.agentEnv.push({ path: doc.path, index: a.index, file: ecs });
-        }
-        // Not parsed (too large, failed, no runtime): it may hold the mapping a role needs.
-        else if (a.text.includes('datadog_aws_wif_intake_mapping')) input.mappingsIncomplete = true;
-      }
-    }
+    const collected = this.workspaceInput(docs);
+    // The runtime failed on a file and was dropped: the host checks again with a fresh one.
+    if (!collected) return new Map();
+    const { input, byPath, unread } = collected;
+    // A .tf not parsed (too large, failed, no runtime) may hold the mapping a role needs.
+    const mappingsIncomplete = unread.some((d) => this.kindOf(d) === 'terraform' && d.text.includes('datadog_aws_wif_intake_mapping'));
+    const roleInput = { ...input, mappingsIncomplete };
     const out = new Map<string, Finding[]>();
-    for (const [path, findings] of roleNotMapped(input)) {
+    for (const [path, findings] of roleNotMapped(roleInput)) {
       const doc = byPath.get(path);
       if (!doc) continue;
       // Suppression comments and severity overrides of the file each finding lands in.
@@ -441,6 +419,61 @@ export class LanguageService {
       if (kept.length) out.set(path, kept);
     }
     return out;
+  }
+
+  /**
+   * The mappings the workspace declares (orgSync/declared.ts), from the files
+   * a host hands over as to workspaceFindings: Terraform mapping resources
+   * and the `arn_pattern` lists of a known kind in Agent YAML/JSON files.
+   * `incomplete` when a file that may declare some could not be read (too
+   * large, not parsed, the HCL runtime missing or lost on it).
+   */
+  declaredMappings(docs: readonly SourceDocument[]): DeclaredMappings {
+    const collected = this.workspaceInput(docs);
+    if (!collected) return { mappings: [], incomplete: true, unread: [] };
+    const unread = collected.unread.filter((d) => /datadog_aws_wif_|arn_pattern/.test(d.text)).map((d) => d.path);
+    return declaredMappings({ terraform: collected.input.terraform, patternLists: collected.input.patternLists, unread });
+  }
+
+  /**
+   * What the cross-file readers need of `docs`: the Agent workloads, the
+   * Terraform models and the `arn_pattern` lists, each read once per text;
+   * `unread`, the Agent, agent-env and Terraform files that could not be
+   * (refused, not parsed). Undefined when the HCL runtime failed on a file
+   * and was dropped (the host goes again with a fresh one).
+   */
+  private workspaceInput(docs: readonly SourceDocument[]): { input: { agentEnv: AgentEnvSource[]; terraform: TerraformSource[]; patternLists: PatternListSource[] }; byPath: Map<string, SourceDocument>; unread: SourceDocument[] } | undefined {
+    const input = { agentEnv: [] as AgentEnvSource[], terraform: [] as TerraformSource[], patternLists: [] as PatternListSource[] };
+    const unread: SourceDocument[] = [];
+    const runtime = this.hcl;
+    const byPath = new Map<string, SourceDocument>();
+    for (const doc of docs) {
+      byPath.set(doc.path, doc);
+      const kind = this.kindOf(doc);
+      if (kind === 'agent-env') {
+        const a = this.analysis(doc);
+        if (!a.refusal) input.agentEnv.push({ path: doc.path, index: a.index, file: this.envFileOf(a) });
+        else unread.push(doc);
+      } else if (kind === 'agent') {
+        // A datadog.yaml (or a file of the Agent globs) may list mappings: its `arn_pattern`s, read once per text.
+        const a = this.analysis(doc);
+        if (a.refusal) unread.push(doc);
+        if (a.refusal || !a.text.includes('arn_pattern')) continue;
+        a.arnPatternList ??= parseAgentYaml(a.text).flatMap((d) => collectArnPatterns(d));
+        input.patternLists.push({ path: doc.path, index: a.index, patterns: a.arnPatternList });
+      } else if (kind === 'terraform') {
+        // Read for the workspace, not for its own sake: its tree is freed unless it is the one kept (terraformAnalysis).
+        const a = this.terraformAnalysis(doc, kind, false);
+        if (this.hcl !== runtime) return undefined;
+        if (a.terraform?.model) {
+          input.terraform.push({ path: doc.path, index: a.index, model: a.terraform.model });
+          // Its aws_ecs_task_definition containers are Agent workloads too (task_role_arn).
+          const ecs = terraformAgentEnv(a.terraform.model);
+          if (ecs.workloads.length) input.agentEnv.push({ path: doc.path, index: a.index, file: ecs });
+        } else unread.push(doc);
+      }
+    }
+    return { input, byPath, unread };
   }
 
   /**

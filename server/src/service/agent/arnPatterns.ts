@@ -14,6 +14,20 @@ export interface ArnPatternValue extends Span {
   group: string;
   /** Reached through an alias (`arn_pattern: *p`): written at the anchor, which a fix must not edit. */
   viaAlias: boolean;
+  /** The string `account_identifier` beside it, if any (an identity mapping's account; drift compares it). */
+  accountIdentifier?: string;
+}
+
+/**
+ * The kind of mapping a group names (the sibling `type`, else the keys
+ * above): `intake` when it says intake (`type: intake`, `intake_mappings:`),
+ * `identity` when it says identity or persona (the API's older name);
+ * undefined when it names neither.
+ */
+export function groupKind(group: string): 'intake' | 'identity' | undefined {
+  if (/intake/i.test(group)) return 'intake';
+  if (/identity|persona/i.test(group)) return 'identity';
+  return undefined;
 }
 
 const MAX_DEPTH = 64;
@@ -33,8 +47,11 @@ function walk(node: unknown, path: string[], out: ArnPatternValue[], depth: numb
   }
   if (!isMap(node)) return;
   let type: string | undefined;
+  let account: string | undefined;
   for (const pair of node.items) {
-    if (isPair(pair) && isScalar(pair.key) && pair.key.value === 'type' && isScalar(pair.value) && typeof pair.value.value === 'string') type = pair.value.value;
+    if (!isPair(pair) || !isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+    if (pair.key.value === 'type') type = pair.value.value;
+    else if (pair.key.value === 'account_identifier') account = pair.value.value;
   }
   for (const pair of node.items) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
@@ -47,7 +64,7 @@ function walk(node: unknown, path: string[], out: ArnPatternValue[], depth: numb
       const style: YScalarStyle = v.type === Scalar.QUOTE_SINGLE ? 'single' : v.type === Scalar.QUOTE_DOUBLE ? 'double' : v.type === Scalar.BLOCK_FOLDED || v.type === Scalar.BLOCK_LITERAL ? 'block' : 'plain';
       const quote = style === 'single' || style === 'double' ? 1 : 0;
       const verbatim = style !== 'block' && v.source === v.value && v.range[1] - v.range[0] === v.value.length + 2 * quote;
-      out.push({ start: v.range[0], end: v.range[1], value: v.value, style, verbatim, group: type ?? (path.join('.') || '(top level)'), viaAlias: v !== pair.value });
+      out.push({ start: v.range[0], end: v.range[1], value: v.value, style, verbatim, group: type ?? (path.join('.') || '(top level)'), viaAlias: v !== pair.value, ...(account !== undefined ? { accountIdentifier: account } : {}) });
       continue;
     }
     walk(v, [...path, key], out, depth + 1, doc, seen);

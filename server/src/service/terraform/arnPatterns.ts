@@ -46,6 +46,8 @@ export interface TfArnPattern {
   direct: boolean;
   /** The kind of mapping it belongs to, when it is a mapping resource's (its attribute or its `for_each`). */
   kind?: MappingKind;
+  /** An entry of a collection: the `account_identifier` beside its `arn_pattern`, if any (an identity mapping's account; drift compares it). */
+  accountIdentifier?: HclValue;
 }
 
 /** A mapping resource as the collector needs it. */
@@ -119,9 +121,9 @@ export function collectArnPatterns(blocks: readonly RawBlock[], mappings: readon
         const collection = collectionName(next.block, next.address, a.name, top);
         // A mapping resource's own for_each feeds its arn_pattern: the entries are mappings of its kind.
         const feeds = top && mapping && a.name === 'for_each' ? mapping : undefined;
-        walk(node, text, occ, (value, keySpan, path, type) => {
+        walk(node, text, occ, (value, keySpan, path, type, account) => {
           const group = feeds ? groupOfKind(feeds.kind) : groupOf(collection, path, type);
-          out.push({ value, keySpan, group, owner: feeds ? `${feeds.owner}'s for_each` : collection, direct: false, kind: feeds?.kind });
+          out.push({ value, keySpan, group, owner: feeds ? `${feeds.owner}'s for_each` : collection, direct: false, kind: feeds?.kind, ...(account ? { accountIdentifier: account } : {}) });
         });
       }
       for (const inner of body.blocks) {
@@ -171,7 +173,7 @@ function groupOf(collection: string, path: Step | undefined, type: string | unde
   return type === undefined ? group : `${group} (type "${type}")`;
 }
 
-type Found = (value: HclValue, keySpan: Span, path: Step | undefined, type: string | undefined) => void;
+type Found = (value: HclValue, keySpan: Span, path: Step | undefined, type: string | undefined, account: HclValue | undefined) => void;
 
 /** Looks for object keys `arn_pattern` under `root`, only into nodes that contain the text. */
 function walk(root: Node, text: string, occ: Occurrences, found: Found): void {
@@ -183,13 +185,15 @@ function walk(root: Node, text: string, occ: Occurrences, found: Found): void {
       if (depth >= MAX_DEPTH) continue;
       const elems = node.namedChildren.filter((c): c is Node => !!c && c.type === 'object_elem');
       let type: string | undefined;
+      let account: HclValue | undefined;
       for (const e of elems) {
         const key = e.childForFieldName('key');
         const val = e.childForFieldName('val');
-        if (key && val && objectKey(key, text) === 'type') {
-          const v = classify(val, text);
+        const name = key && val ? objectKey(key, text) : undefined;
+        if (name === 'type') {
+          const v = classify(val!, text);
           if (v.kind === 'string') type = v.value;
-        }
+        } else if (name === 'account_identifier') account = classify(val!, text);
       }
       for (let i = elems.length - 1; i >= 0; i--) {
         const e = elems[i];
@@ -198,7 +202,7 @@ function walk(root: Node, text: string, occ: Occurrences, found: Found): void {
         const val = e.childForFieldName('val');
         if (!key || !val) continue;
         const name = objectKey(key, text);
-        if (name === ARN_PATTERN_KEY) found(classify(val, text), spanOf(key), path, type);
+        if (name === ARN_PATTERN_KEY) found(classify(val, text), spanOf(key), path, type, account);
         else stack.push({ node: val, path: { key: name ?? '(key)', up: path }, depth: depth + 1 });
       }
     } else if (node.type === 'tuple') {
@@ -224,14 +228,15 @@ function walk(root: Node, text: string, occ: Occurrences, found: Found): void {
 
 /**
  * The pattern Terraform would send, with where its interpolations are and
- * where each character is in the file: for a string, a template without
+ * where each character is in the file (unless `offsets` is false: then
+ * `starts` and `ends` are empty): for a string, a template without
  * directives and a closed heredoc without directives; otherwise the value is
  * not known and not judged.
  */
-export function patternText(v: HclValue, source: string): TemplateText | undefined {
-  if (v.kind === 'string') return templateText(v, source);
-  if (v.kind === 'template' && !v.hasDirective) return templateText(v, source);
-  if (v.kind === 'heredoc' && !v.unterminated && !v.parts.some((p) => p.kind === 'directive')) return templateText(v, source);
+export function patternText(v: HclValue, source: string, offsets = true): TemplateText | undefined {
+  if (v.kind === 'string') return templateText(v, source, offsets);
+  if (v.kind === 'template' && !v.hasDirective) return templateText(v, source, offsets);
+  if (v.kind === 'heredoc' && !v.unterminated && !v.parts.some((p) => p.kind === 'directive')) return templateText(v, source, offsets);
   return undefined;
 }
 

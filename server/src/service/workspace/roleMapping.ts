@@ -36,7 +36,9 @@ import type { ArnPatternValue } from '../agent/arnPatterns';
 import type { AgentEnvFile, AgentWorkload, ServiceAccountDecl, SettingValue } from '../agentEnv/settings';
 import { envVariable } from '../agentEnv/names';
 import type { HclAttribute, HclValue, TerraformModel, TfMappingResource } from '../terraform/model';
-import { templateText } from '../terraform/values';
+import { patternText } from '../terraform/arnPatterns';
+import { hclQuoted, resourceName } from '../terraform/hclWrite';
+import { groupKind } from '../agent/arnPatterns';
 import { iamRoleArnReference, type TfIamRole, type TfPodIdentityAssociation } from '../terraform/awsRoles';
 import { explainLogin, interpolationSpans, matches, parseArn, type ExplainableMapping, type Interpolations } from '../arn';
 import { piecesMatch } from '../arn/match';
@@ -123,8 +125,10 @@ interface Mappings {
 
 /** A YAML/JSON `arn_pattern` is an intake mapping's when the `type` beside it, or a key above it, says so (`type: intake`, `intake_mappings:`). */
 export function isIntakeGroup(group: string): boolean {
-  return /intake/i.test(group);
+  return groupKind(group) === 'intake';
 }
+
+export { resourceName };
 
 function collectMappings(input: RoleMappingInput): Mappings {
   const m: Mappings = { all: [], byRole: new Map(), byRoleLower: new Map(), byAccount: new Map(), loose: [], unknown: false, resourceFiles: [] };
@@ -134,7 +138,7 @@ function collectMappings(input: RoleMappingInput): Mappings {
     const fed = new Set(src.model.arnPatterns.filter((p) => p.kind === 'intake' && !p.direct).map((p) => p.owner.replace(/'s for_each$/, '')));
     for (const p of src.model.arnPatterns) {
       if (p.kind !== 'intake') continue;
-      const t = knownText(p.value, text);
+      const t = patternText(p.value, text, false);
       if (!t) {
         if (!(p.direct && fed.has(p.owner))) m.unknown = true;
         continue;
@@ -178,15 +182,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** What Terraform would send for a value, with its interpolations; undefined when the value is not known (an expression, a directive). */
-function knownText(v: HclValue, source: string): { text: string; interpolations: Interpolations } | undefined {
-  if (v.kind === 'string' || (v.kind === 'template' && !v.hasDirective) || (v.kind === 'heredoc' && !v.unterminated && !v.parts.some((p) => p.kind === 'directive'))) {
-    const t = templateText(v, source, false);
-    return { text: t.text, interpolations: t.interpolations };
-  }
-  return undefined;
 }
 
 /**
@@ -243,7 +238,7 @@ function roleFromArn(arn: string, interpolations: Interpolations = interpolation
 
 /** The role a Terraform value states: an ARN (its account may be interpolated) or a reference to an IAM role of `roles`. */
 function roleFromHcl(v: HclValue, source: string, roles: ReadonlyMap<string, { role: TfIamRole; path: string }>): { role: RoleIdentity; via?: { role: TfIamRole; path: string } } | undefined {
-  const t = knownText(v, source);
+  const t = patternText(v, source, false);
   if (t) {
     const role = roleFromArn(t.text, t.interpolations);
     return role && { role };
@@ -539,11 +534,11 @@ function message(w: AgentWorkload, s: RoleSource, j: Judgment): string {
     ? `${head} (the account is not in the files), and no intake mapping of the workspace names that role in any account.`
     : `${head}, and no intake mapping of the workspace matches it.`;
   const closestText = j.closest ? ` Closest: ${j.closest.message}` : '';
-  return `${none}${closestText} Add an intake mapping for \`${patternText(j.pattern)}\`.`;
+  return `${none}${closestText} Add an intake mapping for \`${suggestedPatternText(j.pattern)}\`.`;
 }
 
 /** The pattern a new mapping needs, as text: an unknown account as `<account>`. */
-function patternText(p: Judgment['pattern']): string {
+function suggestedPatternText(p: Judgment['pattern']): string {
   return `arn:${p.partition}:sts::${p.account ?? '<account>'}:assumed-role/${p.name}/*`;
 }
 
@@ -586,7 +581,7 @@ function addMappingFix(s: RoleSource, j: Judgment, m: Mappings, terraform: reado
     if (!existing) data = `data "aws_caller_identity" "${dataName}" {}\n\n`;
     account = `\${data.aws_caller_identity.${dataName}.account_id}`;
   }
-  const pattern = `arn:${j.pattern.partition}:sts::${account}:assumed-role/${hclEscape(j.pattern.name)}/*`;
+  const pattern = `arn:${j.pattern.partition}:sts::${account}:assumed-role/${hclQuoted(j.pattern.name)}/*`;
   const eol = target.index.eol;
   const block = `${data}resource "datadog_aws_wif_intake_mapping" "${name}" {\n  arn_pattern = "${pattern}"\n}`.replace(/\n/g, eol);
   const last = lastIntakeResource(target.model.mappings);
@@ -609,21 +604,4 @@ function lastIntakeResource(mappings: readonly TfMappingResource[]): TfMappingRe
   let last: TfMappingResource | undefined;
   for (const r of mappings) if (r.type === 'datadog_aws_wif_intake_mapping' && (!last || r.span.start > last.span.start)) last = r;
   return last;
-}
-
-/** A resource name from a role name (`DatadogAgent-Prod` → `datadog_agent_prod`), not one of `taken`. */
-export function resourceName(role: string, taken: ReadonlySet<string>): string {
-  let base = role
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  if (!/^[a-z_]/.test(base)) base = `role_${base}`;
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
-}
-
-/** Text inside an HCL quoted string: a role name never needs more, but `${` / `%{` would start a template. */
-function hclEscape(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/([$%])\{/g, '$1$1{');
 }
