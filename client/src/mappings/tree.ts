@@ -322,7 +322,8 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
         if (mark) {
           item.description = `${item.description} · ${markText(mark)}`;
           tooltip.appendMarkdown(`\n\n---\n\n${markTooltip(mark)}`);
-          if (mark.state === 'accountDiffers') item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+          // The icon says it too: in a narrow sidebar a long pattern leaves no room for the description.
+          item.iconPath = markIcon(mark);
           if (mark.state === 'declared') item.command = openDeclarationCommand(mark.declared[0]);
           if (mark.state === 'accountDiffers') item.command = openDeclarationCommand(mark.declared);
         }
@@ -376,6 +377,17 @@ export function markText(mark: CodeMark): string {
       return `declared in ${displayText(declarationPlace(mark.declared))} for another account`;
     case 'notInCode':
       return 'not in code';
+  }
+}
+
+function markIcon(mark: CodeMark): vscode.ThemeIcon {
+  switch (mark.state) {
+    case 'declared':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'accountDiffers':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'notInCode':
+      return new vscode.ThemeIcon('cloud');
   }
 }
 

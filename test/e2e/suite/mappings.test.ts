@@ -173,6 +173,8 @@ suite('mappings', function () {
     // The menus match /^datadogWif\.mapping\./ (Copy, Delete) and Export to Terraform the suffix.
     assert.strictEqual(api.tree.getTreeItem(intake).contextValue, 'datadogWif.mapping.intake.notInCode');
     assert.strictEqual(api.tree.getTreeItem(identity).contextValue, 'datadogWif.mapping.identity');
+    // The icons say it too (a long pattern leaves no room for the description in a narrow sidebar).
+    assert.deepStrictEqual([identity, intake].map((n) => (api.tree.getTreeItem(n).iconPath as vscode.ThemeIcon).id), ['pass', 'cloud']);
 
     const codeOnly = nodes.find((x) => x.type === 'codeOnly')!;
     const declared = nodes.filter((x) => x.type === 'declared');
@@ -198,6 +200,7 @@ suite('mappings', function () {
     assert.ok(text.includes(`"${DEFAULT_PATTERN}"`), text);
     assert.match(text, new RegExp(`import \\{[^}]*id\\s*=\\s*"${intake.mapping!.id}"`), text);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('datadogWif.mappings.focus');
     await settleThenScreenshot('mappings-view-drift');
   });
 
@@ -247,6 +250,7 @@ suite('mappings', function () {
       const identity = nodes.find((x) => x.type === 'mapping' && x.kind === 'identity' && x.mapping?.arnPattern === DEFAULT_PATTERN)!;
       assert.strictEqual(descriptionOf(api, identity), '→ terraform@example.com');
       assert.strictEqual(api.tree.getTreeItem(identity).command, undefined);
+      assert.strictEqual((api.tree.getTreeItem(identity).iconPath as vscode.ThemeIcon).id, 'account');
     } finally {
       await restore();
     }
