@@ -153,6 +153,9 @@ describe('dd-wif mappings diff', () => {
     const r = await run(['diff', dir, ...at()]);
     assert.equal(r.code, 1);
     assert.ok(r.stdout.includes(`Only in code (1): the org has no such mapping\n  ${path.join(dir, 'lists/mappings.yaml')}:3  intake    arn:aws:sts::${ACCOUNT}:assumed-role/new-role/*  (intake_mappings)`), r.stdout);
+    // --exclude leaves the folder out of the walk, as for lint.
+    const excluded = await run(['diff', '--exclude', 'lists', dir, ...at()]);
+    assert.equal(excluded.code, 0, excluded.stdout);
   });
 
   test('account mismatch: exit 1, both accounts named', async () => {
