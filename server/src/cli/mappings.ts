@@ -61,7 +61,7 @@ Options:
   --kind identity|intake     identity (persona) mappings act as a Datadog user or
                              service account (Terraform flow); intake mappings may
                              fetch the org's managed API key (Agent flow).
-                             list: both kinds when omitted; explain: the kind
+                             list, export, diff: both kinds when omitted; explain: the kind
                              the failing login needs (either when omitted)
   --arn-pattern P            create: the caller ARN pattern, e.g.
                              arn:aws:sts::123456789012:assumed-role/my-role/*
