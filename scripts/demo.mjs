@@ -70,7 +70,7 @@ step('6. A folder judged as one workspace: the role a DaemonSet runs as (IRSA) a
 ok = ddWif(['lint', 'examples/role-not-mapped/good']) === 0 && ok;
 ok = ddWif(['lint', '--fail-on', 'warning', 'examples/role-not-mapped/bad']) === 1 && ok;
 
-// 7-9 run against the bundled emulator of AWS STS and the Datadog API (dist/emulator.js): it
+// 7-11 run against the bundled emulator of AWS STS and the Datadog API (dist/emulator.js): it
 // verifies the SigV4 proof for real with fake keys that only it knows, so nothing leaves this machine.
 const emulator = await startEmulator();
 try {
@@ -88,6 +88,13 @@ try {
 
   step('9. The identity and intake mappings of the emulated org (DD_API_KEY / DD_APP_KEY from the environment)');
   ok = ddWif(['mappings', 'list', ...target], datadogKeys) === 0 && ok;
+
+  step('10. The org\'s mappings as Terraform: a resource and an import block each, so terraform plan adopts them');
+  ok = ddWif(['mappings', 'export', ...target], datadogKeys) === 0 && ok;
+
+  step('11. The org against the code: in step (exit code 0), then out of step (exit code 1: only in the org, only in code, another account)');
+  ok = ddWif(['mappings', 'diff', 'examples/mappings/in-step', ...target], datadogKeys) === 0 && ok;
+  ok = ddWif(['mappings', 'diff', 'examples/mappings/drift', ...target], datadogKeys) === 1 && ok;
 } finally {
   emulator.stop();
 }

@@ -21,6 +21,14 @@ test('npm run demo: every step behaves as expected, the logins succeed, and no s
   assert.match(all, /Login succeeded[^\n]*token/);
   assert.match(all, /managed API key ending in …[0-9a-f]{4}\b/);
   assert.match(all, /no mapping matches arn:aws:sts::123456789012:assumed-role\/unmapped-role/);
+  // Export: each mapping of the emulated org as a resource with its import block.
+  assert.match(r.stdout, /import \{\n  to = datadog_aws_wif_identity_mapping\.terraform_runner\n  id = "[0-9a-f-]{36}"\n\}\n\nresource "datadog_aws_wif_identity_mapping" "terraform_runner" \{/);
+  assert.match(r.stdout, /resource "datadog_aws_wif_intake_mapping" "terraform_runner" \{\n  arn_pattern = "arn:aws:sts::123456789012:assumed-role\/terraform-runner\/\*"\n\}/);
+  // Diff: in step, then each kind of drift.
+  assert.match(r.stdout, /In step: 2 mappings declared as in the org\./);
+  assert.match(r.stdout, /Only in the org \(1\)[^\n]*\n  intake +[0-9a-f-]{36}  arn:aws:sts::123456789012:assumed-role\/terraform-runner\/\*/);
+  assert.match(r.stdout, /Only in code \(1\)[^\n]*\n  examples\/mappings\/drift\/mappings\.yaml:3  intake/);
+  assert.match(r.stdout, /the code says deployer@example\.com, the org's [0-9a-f-]{36} acts as terraform@example\.com/);
   // The 403 step says what to do once: the pattern in its next step, and no advice repeated around it.
   // (Only that step writes a next step; the lint steps' summaries are the rest of stderr.)
   assert.equal(all.split('arn:aws:sts::123456789012:assumed-role/unmapped-role/*').length - 1, 1, `the pattern to map is named once:\n${r.stderr}`);

@@ -41,6 +41,12 @@ export interface CollectOptions {
    * hooks that hand over every changed YAML file, ours or not.
    */
   skipUnknown?: boolean;
+  /**
+   * `dd-wif mappings diff`: a YAML/JSON file a walk meets that does not
+   * configure an Agent but holds `arn_pattern`s (a list of mappings,
+   * `intake_mappings:`) is taken too, read as Agent YAML is (JSON is YAML).
+   */
+  patternLists?: boolean;
 }
 
 export function collectTargets(args: readonly string[], classifier: FileClassifier, excludes?: Excludes, options: CollectOptions = {}): { targets: LintTarget[]; notes: string[] } {
@@ -53,7 +59,7 @@ export function collectTargets(args: readonly string[], classifier: FileClassifi
     } catch {
       throw new UsageError(`${shown(arg)}: no such file or folder`);
     }
-    if (stat.isDirectory()) walk(arg, classifier, excludes, targets, seenInWalk);
+    if (stat.isDirectory()) walk(arg, classifier, excludes, targets, seenInWalk, options.patternLists === true);
     else if (!stat.isFile()) throw new UsageError(`${shown(arg)}: not a regular file (${whatIs(stat)}); dd-wif reads regular files only`);
     else if (options.skipUnknown) {
       const target = asInWalk(arg, classifier, excludes);
@@ -147,7 +153,7 @@ interface PassedOver {
   capped: string[];
 }
 
-function walk(root: string, classifier: FileClassifier, excludes: Excludes | undefined, out: LintTarget[], passedOver: PassedOver): void {
+function walk(root: string, classifier: FileClassifier, excludes: Excludes | undefined, out: LintTarget[], passedOver: PassedOver, patternLists = false): void {
   for (const item of walkFolder(root, { classifier, excludes })) {
     const display = item.type === 'capped' ? root : path.join(root, item.rel);
     switch (item.type) {
@@ -172,6 +178,7 @@ function walk(root: string, classifier: FileClassifier, excludes: Excludes | und
         }
         const text = sniffable(absolute);
         if (text !== undefined && agentEnvKind(text)) out.push({ display, absolute, kind: 'agent-env', text });
+        else if (patternLists && text !== undefined && text.includes('arn_pattern')) out.push({ display, absolute, kind: 'agent', text });
         else if (item.variant) passedOver.variants.push(display);
         break;
       }

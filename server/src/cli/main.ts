@@ -21,6 +21,7 @@ Commands:
                               test a live proof exchange with Datadog
   mappings list|create|delete manage identity and intake mappings
   mappings explain [--arn ARN] which mapping matches a caller, or why none does
+  mappings export|diff        the org's mappings as Terraform; the org against the code
 
 Run \`dd-wif <command> --help\` for a command's options.`;
 

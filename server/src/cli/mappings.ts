@@ -1,8 +1,10 @@
-// `dd-wif mappings list|create|delete|explain …` (CLI.md): identity and intake
-// mappings through the API, with DD_API_KEY and DD_APP_KEY from the
-// environment. Exit 0 success, 1 the API call failed (for explain: no mapping
-// matches), 2 usage (a missing key, a refused host, a pattern the ARN engine
-// refuses, a delete not confirmed). `explain` lives in mappingsExplain.ts.
+// `dd-wif mappings list|create|delete|explain|export|diff …` (CLI.md):
+// identity and intake mappings through the API, with DD_API_KEY and
+// DD_APP_KEY from the environment. Exit 0 success, 1 the API call failed
+// (for explain: no mapping matches; for diff: drift), 2 usage (a missing
+// key, a refused host, a pattern the ARN engine refuses, a delete not
+// confirmed, a missing path). `explain`, `export` and `diff` live in
+// mappingsExplain.ts, mappingsExport.ts and mappingsDiff.ts.
 // The keys are never printed: every line is scrubbed of them exactly, then by
 // shape.
 
@@ -17,6 +19,8 @@ import { formatOption, jsonRequested, parseOptions, timeoutOption } from './args
 import { UsageError } from './files';
 import { terminalIo, type CliIo, type TerminalIo } from './io';
 import { displayText } from '../shared/terminalText';
+import type { OrgMapping } from '../service/orgSync/types';
+import type { HclRuntime } from '../service/terraform/hcl';
 
 export const MAPPINGS_USAGE = `Usage:
   dd-wif mappings list   [--kind identity|intake] [--site SITE] [--format json]
@@ -25,6 +29,9 @@ export const MAPPINGS_USAGE = `Usage:
   dd-wif mappings delete --kind identity|intake --id ID [--site SITE] [--yes]
   dd-wif mappings explain [--arn CALLER_ARN] [--kind identity|intake] [--site SITE]
                           [--profile P] [--region R] [--format json]
+  dd-wif mappings export  [--kind identity|intake] [--site SITE] [--format terraform|json] [--out FILE]
+  dd-wif mappings diff    [--kind identity|intake] [--site SITE] [--format json]
+                          [--exclude GLOB]... [--agent-glob GLOB]... PATH...
 
 Manages Workload Identity Federation mappings through the Datadog API, with
 the keys in the environment variables DD_API_KEY and DD_APP_KEY (the
@@ -35,11 +42,26 @@ explain says which mapping matches a caller ARN, or that none does, which
 comes closest and why (the explainer of the extension's "Why Can't I Log
 In?"): exit 0 when one matches, 1 when none does.
 
+export writes every mapping of the org as a Terraform resource
+(datadog_aws_wif_identity_mapping, datadog_aws_wif_intake_mapping) with an
+import block (to, id), so that terraform plan adopts the existing mapping
+instead of creating a duplicate (Terraform 1.5 or later; the DataDog/datadog
+provider 4.25.0 or later for identity mappings, 4.30.0 for intake ones).
+
+diff compares the mappings declared under PATH (Terraform mapping resources
+and the entries of their written-out for_each; YAML/JSON arn_pattern lists
+under a key or beside a type that says intake, identity or persona; folders
+walked as dd-wif lint walks them) with the org's: exit 0 when they are in
+step, 1 when a mapping is only in the org, only in code, or acts as another
+Datadog account. A declared pattern with \${…} declares every org mapping
+it can be; one the files do not state (var.p) and files that could not be
+read are noted, and any mapping only in the org may be one of them.
+
 Options:
   --kind identity|intake     identity (persona) mappings act as a Datadog user or
                              service account (Terraform flow); intake mappings may
                              fetch the org's managed API key (Agent flow).
-                             list: both kinds when omitted; explain: the kind
+                             list, export, diff: both kinds when omitted; explain: the kind
                              the failing login needs (either when omitted)
   --arn-pattern P            create: the caller ARN pattern, e.g.
                              arn:aws:sts::123456789012:assumed-role/my-role/*
@@ -52,6 +74,9 @@ Options:
                              of the resolved AWS credentials, STS GetCallerIdentity)
   --profile P, --region R    explain without --arn: the AWS profile and STS region
                              (as for dd-wif whoami)
+  --out FILE                 export: write to FILE instead of stdout (said on stderr)
+  --exclude GLOB             diff: files or folders the walk leaves out (repeatable, as for lint)
+  --agent-glob GLOB          diff: extra files to read as Agent YAML (repeatable, as for lint)
   --site SITE                Datadog site (default datadoghq.com)
   --api-url URL              use this API base URL instead of https://api.<site>
   --allow-host HOST[:PORT]   allow --api-url to name a host that is not a Datadog API
@@ -62,7 +87,8 @@ Options:
                              /api/v2/wif/aws/…; auto (default) tries cloud_auth
                              first and the other once on a 404
   --timeout SECONDS          per request, retries included (default 30)
-  --format text|json         output format (default text)
+  --format text|json         output format (default text; export: terraform|json,
+                             default terraform)
   -h, --help                 show this help
 
 JSON: list prints [{"kind", "id", "arnPattern", "accountIdentifier"?, "accountUuid"?}];
@@ -71,6 +97,12 @@ explain prints {"callerArn", "callerSource": "argument"|"aws", "callerKind", "ef
 "kind", "matched": [mapping], "closest": {"mapping", "reason", "message", "replaceWith"} or null,
 "nearMisses": [same], "suggestedPattern", "callerNote", "callerProblem", "summary"}
 (messages in Markdown; absent values are null);
+export --format json prints the list shape;
+diff prints {"inStep": [{"org": mapping, "declared": [declared]}], "onlyInOrg": [mapping],
+"onlyInCode": [declared], "accountMismatch": [{"org": mapping, "declared": declared}],
+"unknown": [declared], "unread": [file], "inStepCount", "drift": true|false}, a declared
+mapping being {"kind", "pattern" (null when not known), "interpolated", "accountIdentifier"?,
+"file", "line" (1-based), "owner"};
 a failure prints {"ok": false, "status", "reason", "nextStep"} (exit 1, or 2 for a usage error).`;
 
 const OPTIONS = {
@@ -89,9 +121,12 @@ const OPTIONS = {
   arn: { type: 'string' },
   profile: { type: 'string' },
   region: { type: 'string' },
+  out: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'agent-glob': { type: 'string', multiple: true },
 } as const;
 
-const VERBS = ['list', 'create', 'delete', 'explain'] as const;
+const VERBS = ['list', 'create', 'delete', 'explain', 'export', 'diff'] as const;
 type Verb = (typeof VERBS)[number];
 
 /** Which options each verb takes (besides the common ones). */
@@ -100,6 +135,8 @@ const VERB_OPTIONS: Record<Verb, readonly string[]> = {
   create: ['kind', 'arn-pattern', 'account'],
   delete: ['kind', 'id', 'yes'],
   explain: ['kind', 'arn', 'profile', 'region'],
+  export: ['kind', 'out'],
+  diff: ['kind', 'exclude', 'agent-glob'],
 };
 const COMMON = ['site', 'api-url', 'allow-host', 'paths', 'timeout', 'format', 'help'];
 
@@ -122,10 +159,13 @@ export interface MappingsCliOptions {
   client?: (o: Parameters<typeof createMappingsClient>[0]) => MappingsClient;
   /** Waits between retries (tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** `diff`: the HCL runtime (default: the shared one, loaded when a Terraform file is to be read). */
+  hcl?: HclRuntime;
   version?: string;
 }
 
-export function toMappingJson(m: Mapping): MappingJson {
+/** (A mapping of the API, or of the org as the service knows it: the same fields.) */
+export function toMappingJson(m: OrgMapping): MappingJson {
   return {
     kind: m.kind,
     id: m.id,
@@ -174,23 +214,28 @@ async function run(args: string[], io: TerminalIo, env: NodeJS.ProcessEnv, optio
     io.out(MAPPINGS_USAGE);
     return 0;
   }
-  if (!(VERBS as readonly string[]).includes(verbArg)) throw new UsageError(`unknown verb "${verbArg}": list, create, delete or explain`);
+  if (!(VERBS as readonly string[]).includes(verbArg)) throw new UsageError(`unknown verb "${verbArg}": list, create, delete, explain, export or diff`);
   const verb = verbArg as Verb;
-  const { values } = parseOptions(rest, OPTIONS);
+  const { values, positionals } = parseOptions(rest, OPTIONS, { positionals: verb === 'diff' });
   if (values.help) {
     io.out(MAPPINGS_USAGE);
     return 0;
   }
-  const format = formatOption(values.format, ['text', 'json'] as const);
+  const format = verb === 'export' ? formatOption(values.format, ['terraform', 'json'] as const) : formatOption(values.format, ['text', 'json'] as const);
   setJson(format === 'json');
   for (const name of Object.keys(values)) {
     if (!COMMON.includes(name) && !VERB_OPTIONS[verb].includes(name)) throw new UsageError(`--${name} does not apply to \`mappings ${verb}\``);
   }
 
   // The verb's own arguments.
-  const kind = readKind(values.kind, verb !== 'list' && verb !== 'explain');
+  const kind = readKind(values.kind, verb === 'create' || verb === 'delete');
   const explain = verb === 'explain' ? await import('./mappingsExplain') : undefined;
   const explainOptions = explain?.readExplainOptions(values);
+  const exporter = verb === 'export' ? await import('./mappingsExport') : undefined;
+  const out = exporter?.readOutOption(values.out);
+  const differ = verb === 'diff' ? await import('./mappingsDiff') : undefined;
+  // The paths are walked before anything is sent: a missing one is a usage error.
+  const diffTargets = differ?.readDiffTargets(positionals, values);
   let arnPattern: string | undefined;
   let account: string | undefined;
   let id: string | undefined;
@@ -261,7 +306,9 @@ async function run(args: string[], io: TerminalIo, env: NodeJS.ProcessEnv, optio
     userAgent: `dd-wif/${options.version ?? '0'}`,
   });
 
-  if (explain) return explain.explainMappings({ ...explainOptions, client, kind, timeoutMs: Math.round(timeoutSeconds * 1000), format, baseUrl: decision.baseUrl }, io);
+  if (explain) return explain.explainMappings({ ...explainOptions, client, kind, timeoutMs: Math.round(timeoutSeconds * 1000), format: format === 'json' ? 'json' : 'text', baseUrl: decision.baseUrl }, io);
+  if (exporter) return exporter.exportMappings({ client, kind, format: format === 'json' ? 'json' : 'terraform', out, baseUrl: decision.baseUrl }, io);
+  if (differ) return differ.diffMappingsCommand({ ...diffTargets!, client, kind, format: format === 'json' ? 'json' : 'text', baseUrl: decision.baseUrl, hcl: options.hcl }, io);
 
   if (verb === 'list') {
     const kinds: MappingKind[] = kind ? [kind] : ['identity', 'intake'];
