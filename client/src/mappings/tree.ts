@@ -420,7 +420,7 @@ function comparisonNodes(site: string, c: Comparison): MappingsTreeNode[] {
       severity: 'info',
       site,
       key: 'compare-unknown',
-      label: `${unknown.length} declared mapping${unknown.length === 1 ? ' has a pattern' : 's have patterns'} not known here (a variable, \${…}): "not in code" may be wrong`,
+      label: `${unknown.length} declared mapping${unknown.length === 1 ? ' has a pattern' : 's have patterns'} not known here (a variable, a template): "not in code" may be wrong`,
       detail: unknown.map((d) => `${displayText(d.owner)} (${displayText(declarationPlace(d))})`).join('\n'),
       command: openDeclarationCommand(unknown[0]),
     });
