@@ -182,8 +182,9 @@ suite('mappings', function () {
     const agents = declared.find((x) => x.declared?.pattern === 'arn:aws:sts::123456789012:assumed-role/datadog-agent/*');
     assert.ok(agents, `the intake mapping of role-not-mapped/terraform/mappings.tf is not listed: ${JSON.stringify(declared.map((x) => x.declared))}`);
     assert.match(descriptionOf(api, agents), /^intake mapping · role-not-mapped\/terraform\/mappings\.tf:\d+$/);
-    // The declarations that ARE in the org are not listed as code-only.
+    // The declarations that ARE in the org are not listed as code-only; the deploy role's is not in the org yet.
     assert.ok(!declared.some((x) => x.declared?.pattern === DEFAULT_PATTERN && x.declared.kind === 'identity'));
+    assert.ok(declared.some((x) => x.declared?.pattern === DEPLOY_PATTERN && x.declared.kind === 'identity'));
 
     // Clicking the declared mapping opens its file at its line.
     const open = api.tree.getTreeItem(identity).command!;
@@ -269,6 +270,11 @@ suite('mappings', function () {
     await waitForTree(api, 'the new mapping in the tree', (n) => n.some((x) => x.type === 'mapping' && x.mapping?.arnPattern === DEPLOY_PATTERN));
     const node = (await mappingNodes(api, 'identity')).find((n) => n.mapping?.arnPattern === DEPLOY_PATTERN)!;
     assert.ok(String(api.tree.getTreeItem(node).description).startsWith('→ deploy@example.com'), String(api.tree.getTreeItem(node).description));
+    // org-sync/wif.tf declares this pattern for release-bot@example.com: the view says the accounts differ.
+    await waitForTree(api, 'the account mismatch mark', (n) => n.some((x) => x.type === 'mapping' && x.kind === 'identity' && x.mapping?.arnPattern === DEPLOY_PATTERN && /^→ deploy@example\.com · declared in org-sync\/wif\.tf:\d+ for another account$/.test(descriptionOf(api, x))));
+    const marked = (await mappingNodes(api, 'identity')).find((n) => n.mapping?.arnPattern === DEPLOY_PATTERN)!;
+    assert.strictEqual((api.tree.getTreeItem(marked).iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.match(String((api.tree.getTreeItem(marked).tooltip as vscode.MarkdownString).value), /release-bot@example\.com/);
   });
 
   test('a duplicate or an overlapping pattern of the same kind is refused, naming the existing mapping; the other kind is allowed', async () => {

@@ -15,3 +15,10 @@ resource "datadog_aws_wif_identity_mapping" "terraform_runner" {
   arn_pattern        = "arn:aws:sts::123456789012:assumed-role/terraform-runner/*"
   account_identifier = "terraform@example.com"
 }
+
+# Declared for another account than the one the suite's Create Identity Mapping
+# gives it: once created, the view marks it "declared … for another account".
+resource "datadog_aws_wif_identity_mapping" "deploy" {
+  arn_pattern        = "arn:aws:sts::123456789012:assumed-role/deploy/*"
+  account_identifier = "release-bot@example.com"
+}
