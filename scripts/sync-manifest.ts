@@ -46,9 +46,9 @@ export function configurationProperties(): Record<string, unknown> {
       type: 'object',
       default: {},
       scope: 'resource',
-      markdownDescription: 'Severity of a diagnostic by its code: `error`, `warning`, `info` or `off`. A family may be set at once with `agent/*`, `arn/*` or `tf/*`. Example: `{ "agent/no-fallback-api-key": "off" }`.',
+      markdownDescription: 'Severity of a diagnostic by its code: `error`, `warning`, `info` or `off`. A family may be set at once with `agent/*`, `arn/*`, `tf/*` or `org/*`. Example: `{ "agent/no-fallback-api-key": "off" }`.',
       properties: severityProperties,
-      patternProperties: { '^(agent|arn|tf)/\\*$': { type: 'string', enum: ['error', 'warning', 'info', 'off'] } },
+      patternProperties: { '^(agent|arn|tf|org)/\\*$': { type: 'string', enum: ['error', 'warning', 'info', 'off'] } },
       additionalProperties: false,
     },
     'datadogWif.trace.server': {
@@ -101,6 +101,14 @@ export function configurationProperties(): Record<string, unknown> {
       default: true,
       scope: 'window',
       markdownDescription: 'Show a "Test Login" code lens on each `delegated_auth` section of a `datadog.yaml` and each `provider "datadog"` block of a Terraform file.',
+    },
+    // Opt-in: it lists the org's mappings with the stored credentials (trusted workspaces only).
+    'datadogWif.live': {
+      type: 'boolean',
+      default: false,
+      scope: 'window',
+      markdownDescription:
+        'Check mapping patterns against the org while you type: in a trusted workspace, the mappings of each site with stored credentials are listed (on start, **Refresh Mappings**, after a create or delete, a credential or settings change, and every 15 minutes while the window has focus) and handed to the language server, which reports `org/mapping-exists` (the pattern already exists, with its id; an `import` block quick fix in Terraform) and `org/mapping-conflict` (it overlaps an org mapping of the same kind: `terraform apply` would get a 409). Only the mappings go to the server, never a key.',
     },
   };
 }

@@ -10,6 +10,7 @@ import type { OrgMapping, OrgMappingsSnapshot } from '../../server/src/service/o
 import { RULE_EXAMPLES, exampleText } from '../../server/src/service/ruleExamples';
 import { applyEdits, marked, yaml } from '../helpers/markers';
 import { runtime } from '../helpers/terraform';
+import { toServiceSettings } from '../../server/src/lsp/settings';
 
 const ROLE = 'arn:aws:sts::123456789012:assumed-role/datadog-agent/*';
 const ID = '3b7c2a10-5d4e-4f6a-8b9c-0d1e2f3a4b5c';
@@ -267,4 +268,11 @@ test('the rule pages\' examples (shown with an org, not linted alone): the wrong
     assert.ok(codes(exampleText(ex, 'wrong')).includes(code), code);
     assert.ok(!codes(exampleText(ex, 'right')).includes(code), code);
   }
+});
+
+test('`org/*` is a family the settings accept, like agent/*, arn/* and tf/*', () => {
+  const warnings: string[] = [];
+  const log = { warn: (m: string) => warnings.push(m), info: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Parameters<typeof toServiceSettings>[1];
+  assert.deepEqual(toServiceSettings({ severity: { 'org/*': 'off', 'org/mapping-conflict': 'error' } }, log).severity, { 'org/*': 'off', 'org/mapping-conflict': 'error' });
+  assert.deepEqual(warnings, []);
 });
