@@ -7,7 +7,7 @@
 // It holds no rules: everything else asks the server.
 
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { LanguageStatus } from './languageStatus';
 import type { RecordingChannel } from './outputRecorder';
@@ -25,6 +25,8 @@ export interface LintClientApi {
   readonly statusDetail: string | undefined;
   /** The Restart Language Server command. */
   restart(): Promise<void>;
+  /** Fires each time a language server is running: started, restarted, or restarted after a crash (what it was told before is gone). */
+  readonly onDidStartServer: vscode.Event<void>;
 }
 
 export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
@@ -43,8 +45,13 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
     },
   };
 
+  const started = new vscode.EventEmitter<void>();
+  context.subscriptions.push(started);
   const start = async () => {
     client = createLanguageClient(context, output, crashPolicy);
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) started.fire();
+    });
     status.attach(client);
     marks.serverStartingAt ??= performance.now();
     try {
@@ -111,6 +118,7 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
       output.info('Restarting the language server.');
       await restart();
     },
+    onDidStartServer: started.event,
   };
 }
 
