@@ -86,6 +86,16 @@ resource "datadog_aws_wif_intake_mapping" "web" {
     assert.deepEqual(org(s.lint({ path: '/w/id.tf', text: t })).map((f) => f.code), [MAPPING_EXISTS]);
   });
 
+  test('an identity mapping whose org twin acts as another account says so', async () => {
+    const s = await service([site([identity(ROLE, ID, 'ops@example.com')])]);
+    const text = `resource "datadog_aws_wif_identity_mapping" "ci" {\n  arn_pattern        = "${ROLE}"\n  account_identifier = "ci@example.com"\n}\n`;
+    const [f] = org(s.lint({ path: '/w/id.tf', text }));
+    assert.equal(f.code, MAPPING_EXISTS);
+    assert.match(f.message, /There it acts as `ops@example\.com`, not `ci@example\.com`\./);
+    const same = text.replace('ci@example.com', 'ops@example.com');
+    assert.doesNotMatch(org(s.lint({ path: '/w/id.tf', text: same }))[0].message, /acts as/);
+  });
+
   test('patterns that are not known say nothing: var.p, each.value without a written-out for_each, an interpolation', async () => {
     const s = await service([site([intake(ROLE)])]);
     const text = `resource "datadog_aws_wif_intake_mapping" "a" {
