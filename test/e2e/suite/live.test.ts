@@ -2,7 +2,8 @@
 // emulator: turned on, the org's mappings (listed with the stored keys) reach
 // the language server and a Terraform file shows org/mapping-exists with its
 // import quick fix; a mapping created through our command shows up as
-// org/mapping-conflict; turned off, the findings go.
+// org/mapping-conflict, and again after the server restarts; turned off, the
+// findings go.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
@@ -81,7 +82,7 @@ suite('live checks', function () {
     await waitForOrgCodes(uri, []);
   });
 
-  test('a mapping created through our command that overlaps a resource of the file: org/mapping-conflict; off: the findings go', async () => {
+  test('a mapping created through our command that overlaps a resource of the file: org/mapping-conflict, told again to a restarted server; off: the findings go', async () => {
     const created = (await vscode.commands.executeCommand('datadogWif.createIntakeMapping', { pattern: 'arn:aws:sts::123456789012:assumed-role/live-e2e/s-1', site: SITE, confirm: true })) as { ok: boolean };
     assert.ok(created.ok, JSON.stringify(created));
     await waitForOrgCodes(uri, ['org/mapping-conflict']);
@@ -89,6 +90,13 @@ suite('live checks', function () {
     assert.strictEqual(conflict.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(conflict.message, /409/);
     assert.ok(conflict.message.includes('live-e2e/s-1'), conflict.message);
+
+    // A restarted language server knows nothing of the org: it is told again.
+    await vscode.commands.executeCommand('datadogWif.restartServer');
+    await waitFor('the restarted server\'s diagnostics, org/mapping-conflict among them', () => {
+      const codes = vscode.languages.getDiagnostics(uri).map(codeOf);
+      return codes.includes('arn/missing-session') && codes.includes('org/mapping-conflict') ? true : undefined;
+    }, 60_000, 200);
 
     await vscode.workspace.getConfiguration('datadogWif').update('live', false, vscode.ConfigurationTarget.Global);
     await waitForOrgCodes(uri, []);
