@@ -46,6 +46,9 @@ suite('live checks', function () {
   suiteTeardown(async () => {
     if (!EMULATOR) return;
     await restoreLive?.();
+    // The import fix left the file edited: revert it, so closing asks nothing.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(vscode.Uri.joinPath(uri, '..').fsPath, { recursive: true, force: true });
     await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
