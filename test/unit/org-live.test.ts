@@ -222,6 +222,23 @@ describe('org/* on arn_pattern values of YAML/JSON lists of a known kind', () =>
     assert.deepEqual(org(s.lint({ path: '/w/datadog.yaml', text: silenced })), []);
   });
 
+  test('a new snapshot recomputes the live layer only: the file\'s own findings come from its lint cache', async () => {
+    const s = await service([site([intake(ROLE)])]);
+    const doc = { path: '/w/datadog.yaml', text: yaml`
+      intake_mappings:
+        - arn_pattern: "${ROLE}"
+        - arn_pattern: "arn:aws:sts::123456789012:assumed-role/datadog-agent"
+    ` };
+    const first = s.lint(doc);
+    assert.deepEqual(first.map((f) => f.code), ['arn/missing-session', MAPPING_EXISTS]);
+    s.setOrgMappings([site([intake(ROLE, 'other-id')])]);
+    const second = s.lint(doc);
+    assert.equal(second[0], first[0], 'the own finding is the cached object, not linted again');
+    assert.equal(second[1].data?.orgMappingId, 'other-id');
+    s.setOrgMappings([]);
+    assert.deepEqual(s.lint(doc), [first[0]]);
+  });
+
   test('what the server sent is escaped in messages (control characters, bidi overrides) and never becomes code', async () => {
     const evilId = 'x\u001b]8;;http://evil\u0007id\u202e';
     const s = await service([site([intake(ROLE, evilId), intake('arn:aws:sts::123456789012:assumed-role/datadog-agent/i-\u001b[2J', 'y\u0000')])]);
