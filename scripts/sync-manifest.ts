@@ -46,9 +46,9 @@ export function configurationProperties(): Record<string, unknown> {
       type: 'object',
       default: {},
       scope: 'resource',
-      markdownDescription: 'Severity of a diagnostic by its code: `error`, `warning`, `info` or `off`. A family may be set at once with `agent/*`, `arn/*` or `tf/*`. Example: `{ "agent/no-fallback-api-key": "off" }`.',
+      markdownDescription: 'Severity of a diagnostic by its code: `error`, `warning`, `info` or `off`. A family may be set at once with `agent/*`, `arn/*`, `tf/*` or `org/*`. Example: `{ "agent/no-fallback-api-key": "off" }`.',
       properties: severityProperties,
-      patternProperties: { '^(agent|arn|tf)/\\*$': { type: 'string', enum: ['error', 'warning', 'info', 'off'] } },
+      patternProperties: { '^(agent|arn|tf|org)/\\*$': { type: 'string', enum: ['error', 'warning', 'info', 'off'] } },
       additionalProperties: false,
     },
     'datadogWif.trace.server': {
@@ -108,6 +108,14 @@ export function configurationProperties(): Record<string, unknown> {
       scope: 'window',
       markdownDescription:
         'Compare each site\'s mappings in the Workload Identity Federation view with those the workspace declares (Terraform mapping resources, YAML/JSON `arn_pattern` lists): each mapping is marked "declared in FILE:LINE" or "not in code", and the mappings only in code are listed under the site. Starts the language server if it is not running. Off: no comparison, no marks.',
+    },
+    // Opt-in: it lists the org's mappings with the stored credentials (trusted workspaces only).
+    'datadogWif.live': {
+      type: 'boolean',
+      default: false,
+      scope: 'window',
+      markdownDescription:
+        'Check mapping patterns against the org while you type: in a trusted workspace, the mappings of each site with stored credentials are listed (on start, **Refresh Mappings**, after a create or delete, a credential or settings change, and every 15 minutes while the window has focus) and handed to the language server, which reports `org/mapping-exists` (the pattern already exists, with its id; an `import` block quick fix in Terraform) and `org/mapping-conflict` (it overlaps an org mapping of the same kind: `terraform apply` would get a 409). Only the mappings go to the server, never a key.',
     },
   };
 }

@@ -14,12 +14,15 @@ import { runTestLogin } from './commands/testLogin';
 import { showCallerIdentity } from './commands/callerIdentity';
 import type { RecordingChannel } from './outputRecorder';
 import { registerMappingFeatures, type MappingFeatures } from './mappings/register';
+import { startLiveChecks, type LiveServer } from './org/live';
 
 declare const DD_WIF_VERSION: string | undefined;
 
 export interface CommandsApi {
   /** The mapping features: the Workload Identity Federation tree and the credential store. */
   readonly mappings: MappingFeatures;
+  /** `datadogWif.live`: feeds the language server the org's mappings from now on (once; later calls do nothing). */
+  startLive(server: LiveServer): void;
 }
 
 export interface CommandsDeps {
@@ -39,5 +42,11 @@ export function activateCommands(context: vscode.ExtensionContext, output: Recor
     vscode.commands.registerCommand('datadogWif.showCallerIdentity', (args?: unknown) => showCallerIdentity(loginDeps, args)),
     vscode.commands.registerCommand('datadogWif.selectAwsProfile', (args?: unknown) => profiles.select(args && typeof args === 'object' ? (args as { profile?: string | null }) : undefined)),
   );
-  return { mappings };
+  let live = false;
+  const startLive = (server: LiveServer) => {
+    if (live) return;
+    live = true;
+    context.subscriptions.push(startLiveChecks(output, mappings, server));
+  };
+  return { mappings, startLive };
 }

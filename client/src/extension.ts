@@ -94,8 +94,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     lintClientBundle = require('./lintClient.js') as LintClientBundle;
     lint = lintClientBundle.activateLintClient(context, output(), marks);
     marks.clientLoadedAt ??= performance.now();
+    startLive();
     return lint;
   };
+
+  // `datadogWif.live` (opt-in): once the language client runs, the cloud commands' bundle feeds it the
+  // org's mappings (client/src/org/live.ts). Only then is that bundle loaded for it, and only in a trusted workspace.
+  const startLive = () => {
+    if (!lint || !vscode.workspace.isTrusted || vscode.workspace.getConfiguration('datadogWif').get<boolean>('live', false) !== true) return;
+    loadCloudCommands().startLive(lint);
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('datadogWif.live')) startLive();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => startLive()),
+  );
 
   // Until the cloud commands are loaded: their stubs and the view's placeholder.
   const cloudStubs: vscode.Disposable[] = [];

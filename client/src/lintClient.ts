@@ -7,7 +7,7 @@
 // It holds no rules: everything else asks the server.
 
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { LanguageStatus } from './languageStatus';
 import type { RecordingChannel } from './outputRecorder';
@@ -31,6 +31,8 @@ export interface LintClientApi {
    * which the server reads); undefined when it does not start.
    */
   started(): Promise<LanguageClient | undefined>;
+  /** Fires each time a language server is running: started, restarted, or restarted after a crash (what it was told before is gone). */
+  readonly onDidStartServer: vscode.Event<void>;
 }
 
 export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
@@ -49,8 +51,13 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
     },
   };
 
+  const started = new vscode.EventEmitter<void>();
+  context.subscriptions.push(started);
   const start = async () => {
     client = createLanguageClient(context, output, crashPolicy);
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) started.fire();
+    });
     status.attach(client);
     marks.serverStartingAt ??= performance.now();
     try {
@@ -123,6 +130,7 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
       });
       return client?.isRunning() ? client : undefined;
     },
+    onDidStartServer: started.event,
   };
 }
 

@@ -96,7 +96,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
     const m = /^([^=]+)=(.*)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes CODE=LEVEL, not "${s}"`);
     const [, code, level] = m;
-    if (!isKnownCode(code) && !/^(agent|arn|tf)\/\*$/.test(code)) throw new UsageError(`--severity: unknown code "${code}"`);
+    if (!isKnownCode(code) && !/^(agent|arn|tf|org)\/\*$/.test(code)) throw new UsageError(`--severity: unknown code "${code}"`);
     if (!isSeverityLevel(level)) throw new UsageError(`--severity: level must be error, warning, info or off, not "${level}"`);
     severity[code] = level;
   }

@@ -11,7 +11,7 @@ import { toCodeAction, toCompletionItem } from './convert';
 import { DiagnosticsPublisher } from './diagnostics';
 import { loadHclLanguage, replaceHclLanguage, type LoadedHclRuntime } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
-import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
+import { FileKindRequest, OrgMappingsNotification, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type OrgMappingsParams, type ServerInfoResult, type ServerSettings } from './protocol';
 import { DeclaredMappingsChangedNotification, MappingsDriftRequest } from './protocol';
 import { MappingsDriftAnswers } from './mappingsDrift';
 import { diffMappings } from '../service/orgSync/diff';
@@ -372,6 +372,28 @@ connection.onRequest(
 connection.onRequest(MappingsDriftRequest, (params: unknown) => mappingsDrift.answer(params));
 
 connection.onRequest(ServerInfoRequest, (): ServerInfoResult => ({ version: SERVER_VERSION, pid: process.pid }));
+
+/**
+ * The org's mappings per site (`datadogWif.live`; an empty list when it is
+ * turned off): the service holds the files' mapping patterns against them
+ * (org/mapping-exists, org/mapping-conflict). Only files that hold a pattern
+ * can change, so only those are published again: the open documents and the
+ * workspace's files from the disk.
+ */
+connection.onNotification(
+  OrgMappingsNotification,
+  guarded(log, OrgMappingsNotification, undefined, (params: OrgMappingsParams) => {
+    const sites = Array.isArray(params?.sites) ? params.sites : [];
+    service.setOrgMappings(sites);
+    const count = sites.reduce((n, s) => n + (Array.isArray(s?.mappings) ? s.mappings.length : 0), 0);
+    log.info(sites.length ? `Live checks: ${count} mapping${count === 1 ? '' : 's'} of ${sites.length} site${sites.length === 1 ? '' : 's'}.` : 'Live checks: off.');
+    // Before the settings are in, nothing is published: refreshSettings publishes everything once they are.
+    if (!settingsLoaded) return;
+    const holdsPattern = (text: string) => text.includes('arn_pattern');
+    for (const doc of documents.all()) if (holdsPattern(doc.getText()) && !waitsForHclRuntime(doc.uri)) diagnostics.publish(doc);
+    workspace.republish((_uri, _kind, text) => holdsPattern(text));
+  }),
+);
 
 // A throw that escapes a handler must not end the process: log it and go on.
 process.on('uncaughtException', (err) => log.error('uncaught exception', err));

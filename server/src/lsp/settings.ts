@@ -9,7 +9,7 @@ import type { WorkspaceSettings } from './workspace';
 export function toServiceSettings(raw: ServerSettings | null | undefined, log?: Logger): ServiceSettings {
   const severity: Record<string, 'error' | 'warning' | 'info' | 'off'> = {};
   for (const [code, level] of Object.entries(raw?.severity ?? {})) {
-    const familyWildcard = /^(agent|arn|tf)\/\*$/.test(code);
+    const familyWildcard = /^(agent|arn|tf|org)\/\*$/.test(code);
     if (!isKnownCode(code) && !familyWildcard) {
       log?.warn(`datadogWif.severity: unknown code "${code}" ignored`);
       continue;

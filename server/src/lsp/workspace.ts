@@ -453,10 +453,10 @@ export class Workspace {
    * HCL runtime came), in slices like the scan: forty Terraform files parsed
    * at once would hold an edited document's check for half a second.
    */
-  republish(filter: (uri: string, kind: FileKind) => boolean = () => true): void {
+  republish(filter: (uri: string, kind: FileKind, text: string) => boolean = () => true): void {
     if (this.settings.scope !== 'workspace') return;
     const generation = this.scanGeneration;
-    const uris = [...this.files].filter(([uri, f]) => filter(uri, f.kind)).map(([uri]) => uri);
+    const uris = [...this.files].filter(([uri, f]) => filter(uri, f.kind, f.text)).map(([uri]) => uri);
     void (async () => {
       let sliceEnd = performance.now() + SLICE_MS;
       for (const uri of uris) {

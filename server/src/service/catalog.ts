@@ -68,6 +68,9 @@ const rules: RuleInfo[] = [
   { code: 'tf/provider-version-too-old', severity: 'error', summary: 'Cloud auth needs provider 3.70.0 or later.', fixes: ['Raise the constraint to `>= 3.70.0`'] },
   { code: 'tf/unknown-api-url', severity: 'warning', summary: '`api_url` is not a known Datadog API host.', fixes: [] },
   { code: 'tf/account-identifier-invalid', severity: 'error', summary: '`account_identifier` is neither an email, a UUID nor a handle.', fixes: [] },
+  // The org (opt-in live checks, `datadogWif.live`: the org's mappings as the editor listed them)
+  { code: 'org/mapping-exists', severity: 'info', summary: 'The org already has a mapping of this kind with this pattern (its id is named): on a Terraform resource not yet in state, `terraform apply` is refused (409).', fixes: ['Insert an `import` block for the resource (Terraform)'] },
+  { code: 'org/mapping-conflict', severity: 'warning', summary: 'The pattern overlaps an org mapping of the same kind with another pattern: the API refuses it (409).', fixes: [] },
   // Any file
   { code: 'lint/too-many-findings', severity: 'error', summary: 'More findings than one file shows: the rest are counted, not listed (as severe as the worst of them).', fixes: [] },
 ];

@@ -15,7 +15,7 @@ import { HclParseCancelled, isHclRuntimeFailure, type HclRuntime } from './terra
 import { MAX_INPUT_BYTES, checkInput, checkSize, formatBytes, looksBinary, notCheckedFinding, parseTimeoutMs, refusalFinding, type InputRefusal } from './common/inputGuard';
 import { terraformHover } from './terraform/hover';
 import { terraformCompletion } from './terraform/completion';
-import { analyseTerraform, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
+import { analyseTerraform, datadogProviders, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
 import { agentEnvLoginTargets, agentLoginTargets, terraformLoginTargets, type LoginTarget } from './loginTargets';
 import { sniffAgentEnv, type AgentEnvHint } from './agentEnv/discover';
 import { readAgentEnv } from './agentEnv/readers';
@@ -28,6 +28,9 @@ import { baseName } from './fileKinds';
 import { collectArnPatterns, type ArnPatternValue } from './agent/arnPatterns';
 import { roleNotMapped, type AgentEnvSource, type PatternListSource, type TerraformSource } from './workspace/roleMapping';
 import { declaredMappings, type DeclaredMappings } from './orgSync/declared';
+import { agentFileSite } from './loginTargets';
+import { OrgMappings, importedAddresses, liveFindings, terraformLivePatterns, yamlLivePatterns } from './orgSync/live';
+import type { OrgMappingsSnapshot } from './orgSync/types';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -67,8 +70,12 @@ class Analysis {
   envHints?: AgentEnvHint[];
   /** Agent-env files: what the readers found (lint, hover and code lenses share it). */
   envFile?: AgentEnvFile;
-  /** Agent files: every `arn_pattern` (mappings listed in YAML or JSON), for agent/role-not-mapped. */
+  /** Agent files: every `arn_pattern` (mappings listed in YAML or JSON), for agent/role-not-mapped and the live checks. */
   arnPatternList?: ArnPatternValue[];
+  /** Agent files: the site the file states (`site`, `dd_url`), null when none; for the live checks. */
+  agentSite?: string | null;
+  /** Agent files: the live checks' findings (orgSync/live.ts), filtered, for one org snapshot and severity setting. */
+  live?: { key: string; findings: Finding[] };
   /** Terraform files: the tree (kept for incremental re-parse) and the model. */
   terraform?: TerraformAnalysis;
   /** Terraform files whose parse gave up or broke the parser: why. Such a text is not parsed again. */
@@ -118,6 +125,10 @@ export class LanguageService {
   private onHclLost: ((err: Error) => void) | undefined;
   private readonly parseTimeoutMs: (chars: number) => number;
   private readonly incrementalYaml: boolean;
+  /** The org's mappings per site for the live checks (`datadogWif.live`); empty when they are off. */
+  private org = new OrgMappings();
+  /** Bumped by each setOrgMappings: the key of the live findings cached with an Agent file's analysis. */
+  private orgGeneration = 0;
 
   constructor(settings: ServiceSettings = {}, limits: ServiceLimits = {}) {
     this.settings = settings;
@@ -169,6 +180,19 @@ export class LanguageService {
     return this.hcl !== undefined;
   }
 
+  /**
+   * The org's mappings per site, as the host listed them last (`datadogWif.live`);
+   * an empty list turns the live checks off. Replaces the previous list. From
+   * then on `lint` adds org/mapping-exists and org/mapping-conflict
+   * (orgSync/live.ts) to the files that declare mapping patterns: a layer over
+   * each file's own findings, so the files' own lint caches stay as they are
+   * and only this layer is computed again (the host republishes those files).
+   */
+  setOrgMappings(snapshots: readonly OrgMappingsSnapshot[]): void {
+    this.org = new OrgMappings(snapshots);
+    this.orgGeneration++;
+  }
+
   forget(path: string): void {
     this.cache.get(path)?.terraform?.tree.delete();
     this.cache.delete(path);
@@ -195,7 +219,7 @@ export class LanguageService {
         a.findings ??= lintAgentConfig(a.text, a.index, a.docs ?? parseAgentYaml(a.text), new FindingCollector(findingFilter(a.text, 'yaml', overrides)));
         a.findingsFor = key;
       }
-      return a.findings;
+      return this.withAgentLive(a, a.findings, overrides, key);
     }
     if (kind === 'agent-env') {
       const a = this.analysis(doc);
@@ -225,9 +249,38 @@ export class LanguageService {
       if (this.hcl !== runtime) return [];
       if (mate) others.push(mate);
     }
-    const findings = this.attempt(own, () => lintTerraform(own.terraform!, own.index, folderFacts([own.terraform!, ...others])));
+    const facts = folderFacts([own.terraform!, ...others]);
+    const findings = this.attempt(own, () => lintTerraform(own.terraform!, own.index, facts));
     if (!findings) return own.failed ? applySeverityOverrides([notCheckedFinding(kind, own.failed)], overrides) : [];
-    return capFindings(findings, findingFilter(own.text, 'hcl', overrides));
+    const filter = findingFilter(own.text, 'hcl', overrides);
+    const shown = capFindings(findings, filter);
+    const model = own.terraform.model;
+    if (this.org.empty || !model?.arnPatterns.length) return shown;
+    // The live checks (orgSync/live.ts): the site of the resource's provider may be stated in another file of the folder, and so may its `import` block.
+    const providers = [model, ...others.flatMap((o) => (o.model ? [o.model] : []))].flatMap((m) => datadogProviders(m, facts.datadogLocalNames));
+    const imported = importedAddresses([own.text, ...folder.filter((d) => d.path !== doc.path && this.kindOf(d) === 'terraform').map((d) => d.text)]);
+    const live = capFindings(liveFindings(terraformLivePatterns(model, own.text, providers, imported), this.org, own.index, 'terraform'), filter);
+    return live.length ? [...shown, ...live] : shown;
+  }
+
+  /**
+   * An Agent file's findings with the live checks' (orgSync/live.ts) after
+   * them: computed once per text, org snapshot and severity setting, and
+   * capped on their own (at most one of each code per pattern).
+   */
+  private withAgentLive(a: Analysis, own: Finding[], overrides: SeverityOverrides | undefined, overridesKey: string): Finding[] {
+    if (this.org.empty || !a.text.includes('arn_pattern')) return own;
+    const key = `${this.orgGeneration}|${overridesKey}`;
+    if (a.live?.key !== key) {
+      if (a.arnPatternList === undefined || a.agentSite === undefined) {
+        const docs = a.docs ?? parseAgentYaml(a.text);
+        a.arnPatternList ??= docs.flatMap((d) => collectArnPatterns(d));
+        a.agentSite ??= agentFileSite(docs) ?? null;
+      }
+      const raw = liveFindings(yamlLivePatterns(a.arnPatternList, a.agentSite ?? undefined), this.org, a.index, 'yaml');
+      a.live = { key, findings: capFindings(raw, findingFilter(a.text, 'yaml', overrides)) };
+    }
+    return a.live.findings.length ? [...own, ...a.live.findings] : own;
   }
 
   /**

@@ -148,6 +148,24 @@ export function terraformLoginTargets(model: TerraformModel, index: TextIndex): 
   });
 }
 
+/** The Datadog site a `provider "datadog"` block states: that of its literal `api_url`, if it names one. */
+export function providerSite(p: TfProviderBlock): string | undefined {
+  const apiUrl = literal(attributeNamed(p, 'api_url'));
+  return apiUrl ? siteOfUrl(apiUrl) : undefined;
+}
+
+/** The Datadog site an Agent YAML file states: its top-level `site`, else that of its `dd_url` (the last document that says). */
+export function agentFileSite(docs: readonly Document[]): string | undefined {
+  let found: string | undefined;
+  for (const doc of docs) {
+    const site = rootString(doc, 'site');
+    const ddUrl = site === undefined ? rootString(doc, 'dd_url') : undefined;
+    const here = site ?? (ddUrl === undefined ? undefined : siteOfUrl(ddUrl));
+    if (here !== undefined) found = here;
+  }
+  return found;
+}
+
 function labelOf(p: TfProviderBlock): string {
   const base = `provider "${p.localName}"`;
   return p.alias ? `${base} (alias ${p.alias})` : base;

@@ -142,6 +142,18 @@ export const RULE_EXAMPLES: Readonly<Record<string, RuleExample>> = {
     wrong: `resource "datadog_aws_wif_identity_mapping" "ci" {\n  arn_pattern        = "arn:aws:sts::123456789012:assumed-role/ci-deployer/*"\n  account_identifier = "ci bot"\n}\n`,
     right: `resource "datadog_aws_wif_identity_mapping" "ci" {\n  arn_pattern        = "arn:aws:sts::123456789012:assumed-role/ci-deployer/*"\n  account_identifier = "ci-bot@example.com"\n}\n`,
   },
+  'org/mapping-exists': {
+    file: 'main.tf',
+    wrong: `# The org already has this intake mapping (id 3b7c2a10-5d4e-4f6a-8b9c-0d1e2f3a4b5c):\nresource "datadog_aws_wif_intake_mapping" "agents" {\n  arn_pattern = "${GOOD_ROLE}"\n}\n`,
+    right: `resource "datadog_aws_wif_intake_mapping" "agents" {\n  arn_pattern = "${GOOD_ROLE}"\n}\n\nimport {\n  to = datadog_aws_wif_intake_mapping.agents\n  id = "3b7c2a10-5d4e-4f6a-8b9c-0d1e2f3a4b5c"\n}\n`,
+    alone: false,
+  },
+  'org/mapping-conflict': {
+    file: 'main.tf',
+    wrong: `# The org has an intake mapping (id b2c3d4e5-…) for arn:aws:sts::123456789012:assumed-role/ci-deployer/run-1:\nresource "datadog_aws_wif_intake_mapping" "ci" {\n  arn_pattern = "arn:aws:sts::123456789012:assumed-role/ci-deployer/*"\n}\n`,
+    right: `resource "datadog_aws_wif_intake_mapping" "ci" {\n  arn_pattern = "arn:aws:sts::123456789012:assumed-role/ci-deployer/run-1"\n}\n\nimport {\n  to = datadog_aws_wif_intake_mapping.ci\n  id = "b2c3d4e5-0000-4000-8000-000000000002"\n}\n`,
+    alone: false,
+  },
   'lint/too-many-findings': {
     file: 'datadog.yaml',
     wrong: `intake_mappings:\n  - arn_pattern: "not an arn"\n  # … 1,000 more broken patterns\n`,

@@ -48,6 +48,13 @@ export interface TfArnPattern {
   kind?: MappingKind;
   /** An entry of a collection: the `account_identifier` beside its `arn_pattern`, if any (an identity mapping's account; drift compares it). */
   accountIdentifier?: HclValue;
+  /**
+   * An entry of a mapping resource's written-out `for_each` map: the entry's
+   * key when it is a literal and the pattern sits right in its value
+   * (`for_each = { ci = { arn_pattern = … } }`), so the instance is
+   * addressable (`<type>.<name>["ci"]`, an `import` block's `to`).
+   */
+  entryKey?: string;
 }
 
 /** A mapping resource as the collector needs it. */
@@ -84,6 +91,8 @@ export class Occurrences {
 /** Steps from a block-level value down to an object: an object key, or an element of a list. */
 interface Step {
   key?: string;
+  /** The key is written as a literal name or string (not an expression). */
+  literal?: boolean;
   up?: Step;
 }
 
@@ -123,7 +132,8 @@ export function collectArnPatterns(blocks: readonly RawBlock[], mappings: readon
         const feeds = top && mapping && a.name === 'for_each' ? mapping : undefined;
         walk(node, text, occ, (value, keySpan, path, type, account) => {
           const group = feeds ? groupOfKind(feeds.kind) : groupOf(collection, path, type);
-          out.push({ value, keySpan, group, owner: feeds ? `${feeds.owner}'s for_each` : collection, direct: false, kind: feeds?.kind, ...(account ? { accountIdentifier: account } : {}) });
+          const entryKey = feeds && path?.literal && !path.up ? path.key : undefined;
+          out.push({ value, keySpan, group, owner: feeds ? `${feeds.owner}'s for_each` : collection, direct: false, kind: feeds?.kind, ...(account ? { accountIdentifier: account } : {}), ...(entryKey !== undefined ? { entryKey } : {}) });
         });
       }
       for (const inner of body.blocks) {
@@ -203,7 +213,7 @@ function walk(root: Node, text: string, occ: Occurrences, found: Found): void {
         if (!key || !val) continue;
         const name = objectKey(key, text);
         if (name === ARN_PATTERN_KEY) found(classify(val, text), spanOf(key), path, type, account);
-        else stack.push({ node: val, path: { key: name ?? '(key)', up: path }, depth: depth + 1 });
+        else stack.push({ node: val, path: { key: name ?? '(key)', literal: name !== undefined, up: path }, depth: depth + 1 });
       }
     } else if (node.type === 'tuple') {
       if (depth >= MAX_DEPTH) continue;
