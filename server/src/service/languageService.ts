@@ -27,6 +27,9 @@ import { insideEcsTaskDefinition, terraformAgentEnv } from './terraform/ecs';
 import { baseName } from './fileKinds';
 import { collectArnPatterns, type ArnPatternValue } from './agent/arnPatterns';
 import { roleNotMapped, type AgentEnvSource, type PatternListSource, type TerraformSource } from './workspace/roleMapping';
+import type { OrgFacts } from './orgSync/types';
+import { ORG_UUID_CODES, agentEnvOrgFix, agentYamlOrgFix, cleanOrgFacts, orgForSite, orgHoverLine, settingAt, targetOf, terraformOrgFix } from './orgSync/orgFacts';
+import { workloadSite } from './loginTargets';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -117,6 +120,8 @@ export class LanguageService {
   private onHclLost: ((err: Error) => void) | undefined;
   private readonly parseTimeoutMs: (chars: number) => number;
   private readonly incrementalYaml: boolean;
+  /** The orgs the host reached with the user's credentials (setOrgFacts): the org UUID quick fix and the org_uuid hover. */
+  private orgs: OrgFacts[] = [];
 
   constructor(settings: ServiceSettings = {}, limits: ServiceLimits = {}) {
     this.settings = settings;
@@ -128,6 +133,16 @@ export class LanguageService {
   configure(settings: ServiceSettings): void {
     this.settings = settings;
     this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
+  }
+
+  /**
+   * The orgs the host learnt from `/api/v2/current_user` with the user's
+   * stored keys or a Test Login token (replacing the previous list). With
+   * them, the org UUID findings get a fix that writes the org of the file's
+   * site, and a valid org_uuid's hover says whether it is that org.
+   */
+  setOrgFacts(orgs: readonly OrgFacts[]): void {
+    this.orgs = cleanOrgFacts(orgs);
   }
 
   /**
@@ -311,6 +326,19 @@ export class LanguageService {
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {
+    const hover = this.ruleHover(doc, pos);
+    return this.orgs.length ? this.withOrgLine(doc, pos, hover) : hover;
+  }
+
+  /** On a valid org_uuid value whose site has org facts: the line saying whether it is that org, added to the hover (or alone). */
+  private withOrgLine(doc: SourceDocument, pos: Position, hover: Hover | null): Hover | null {
+    const target = this.loginTargets(doc).find((t) => t.orgUuidRange && t.orgUuid !== undefined && overlaps(t.orgUuidRange, { start: pos, end: pos }));
+    const line = target ? orgHoverLine(this.orgs, target.site, target.orgUuid!) : undefined;
+    if (!target || !line) return hover;
+    return hover ? { ...hover, contents: `${hover.contents}\n\n${line}` } : { contents: line, range: target.orgUuidRange! };
+  }
+
+  private ruleHover(doc: SourceDocument, pos: Position): Hover | null {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
@@ -455,9 +483,40 @@ export class LanguageService {
     for (const finding of this.lint(doc, folder)) {
       if (codes && codes.length && !codes.includes(finding.code)) continue;
       if (!overlaps(finding.range, range)) continue;
-      for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix });
+      const orgFix = this.orgs.length && ORG_UUID_CODES.has(finding.code) ? this.orgUuidFix(doc, finding) : undefined;
+      // The org's own UUID is the better fix: the rule's placeholder is no longer the preferred one.
+      if (orgFix) out.push({ finding, fix: orgFix });
+      for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix: orgFix && fix.isPreferred ? { ...fix, isPreferred: false } : fix });
     }
     return out;
+  }
+
+  /** The fix that writes the org UUID of the file's site where an org UUID finding is; undefined without facts for that site. */
+  private orgUuidFix(doc: SourceDocument, finding: Finding): QuickFix | undefined {
+    const kind = this.kindOf(doc);
+    if (kind === 'agent') {
+      const a = this.analysis(doc);
+      const org = orgForSite(this.orgs, targetOf(this.loginTargets(doc), finding.range)?.site);
+      return org ? agentYamlOrgFix(finding, a.index, org) : undefined;
+    }
+    if (kind === 'agent-env') {
+      const a = this.analysis(doc);
+      const found = settingAt(this.envFileOf(a), a.index, finding.range);
+      const org = found && orgForSite(this.orgs, workloadSite(found.workload));
+      return found && org ? agentEnvOrgFix(finding, a.index, found, org) : undefined;
+    }
+    if (kind !== 'terraform') return undefined;
+    const a = this.analysis(doc);
+    const model = a.terraform?.model;
+    if (!model) return undefined;
+    // The Agent containers of an aws_ecs_task_definition, else a provider block.
+    const found = settingAt(terraformAgentEnv(model), a.index, finding.range);
+    if (found) {
+      const org = orgForSite(this.orgs, workloadSite(found.workload));
+      return org ? agentEnvOrgFix(finding, a.index, found, org) : undefined;
+    }
+    const org = orgForSite(this.orgs, targetOf(this.loginTargets(doc).filter((t) => t.flow === 'terraform'), finding.range)?.site);
+    return org ? terraformOrgFix(finding, a.index, org) : undefined;
   }
 
   /** An agent-env file's settings, read once per text. */
