@@ -332,7 +332,7 @@ export class LanguageService {
 
   /** On a valid org_uuid value whose site has org facts: the line saying whether it is that org, added to the hover (or alone). */
   private withOrgLine(doc: SourceDocument, pos: Position, hover: Hover | null): Hover | null {
-    const target = this.loginTargets(doc).find((t) => t.orgUuidRange && t.orgUuid !== undefined && overlaps(t.orgUuidRange, { start: pos, end: pos }));
+    const target = this.targetsOf(doc).find((t) => t.orgUuidRange && t.orgUuid !== undefined && overlaps(t.orgUuidRange, { start: pos, end: pos }));
     const line = target ? orgHoverLine(this.orgs, target.site, target.orgUuid!) : undefined;
     if (!target || !line) return hover;
     return hover ? { ...hover, contents: `${hover.contents}\n\n${line}` } : { contents: line, range: target.orgUuidRange! };
@@ -379,6 +379,12 @@ export class LanguageService {
 
   /** Where a login test can start (code lenses): each `delegated_auth` section, each `provider "datadog"` block. */
   loginTargets(doc: SourceDocument): LoginTarget[] {
+    // Where the org UUID is written is for the org_uuid hover only: the hosts get the targets as they were.
+    return this.targetsOf(doc).map(({ orgUuidRange: _range, ...target }) => target);
+  }
+
+  /** The login targets, with where each org UUID value is written (`orgUuidRange`). */
+  private targetsOf(doc: SourceDocument): LoginTarget[] {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);

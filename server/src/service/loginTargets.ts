@@ -30,7 +30,7 @@ export interface LoginTarget {
   label: string;
   /** The org UUID as written (not validated here). */
   orgUuid?: string;
-  /** Added for the org_uuid hover (orgSync/orgFacts.ts): where that value is written, when it is. */
+  /** Added for the org_uuid hover (orgSync/orgFacts.ts): where that value is written, when it is. LanguageService.loginTargets leaves it out. */
   orgUuidRange?: Range;
   /** A Datadog site (`datadoghq.eu`), as written or derived from a Datadog API URL. */
   site?: string;
