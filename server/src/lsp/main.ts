@@ -12,6 +12,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { loadHclLanguage, replaceHclLanguage, type LoadedHclRuntime } from '../shared/treeSitter';
 import { connectionLogger, guarded } from './logger';
 import { FileKindRequest, ServerInfoRequest, SETTINGS_SECTION, type FileKindParams, type FileKindResult, type ServerInfoResult, type ServerSettings } from './protocol';
+import { OrgFactsNotification, type OrgFactsParams } from './protocol';
 import { FolderSeverities, toServiceSettings, toWorkspaceSettings } from './settings';
 import { Workspace } from './workspace';
 
@@ -357,6 +358,16 @@ connection.onRequest(
 );
 
 connection.onRequest(ServerInfoRequest, (): ServerInfoResult => ({ version: SERVER_VERSION, pid: process.pid }));
+
+// The orgs the client reached with the user's stored credentials (issue #14): the org UUID quick fix and the
+// org_uuid hover read them when asked; no finding changes, so nothing is published again.
+connection.onNotification(
+  OrgFactsNotification,
+  guarded(log, OrgFactsNotification, undefined, (params: OrgFactsParams) => {
+    service.setOrgFacts(Array.isArray(params?.orgs) ? params.orgs : []);
+    log.info(`org facts: ${Array.isArray(params?.orgs) ? params.orgs.length : 0} org(s) from the client`);
+  }),
+);
 
 // A throw that escapes a handler must not end the process: log it and go on.
 process.on('uncaughtException', (err) => log.error('uncaught exception', err));
