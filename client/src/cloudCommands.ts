@@ -13,18 +13,24 @@ import { runTestLogin } from './commands/testLogin';
 import { showCallerIdentity } from './commands/callerIdentity';
 import type { RecordingChannel } from './outputRecorder';
 import { registerMappingFeatures, type MappingFeatures } from './mappings/register';
+import type { OrgFactsLearner } from './org/learner';
+import { registerOrgFacts } from './org/register';
 
 declare const DD_WIF_VERSION: string | undefined;
 
 export interface CommandsApi {
   /** The mapping features: the Workload Identity Federation tree and the credential store. */
   readonly mappings: MappingFeatures;
+  /** The orgs of the stored credentials (the org UUID quick fix and hover); the gate sends them to the server. */
+  readonly org: OrgFactsLearner;
 }
 
 export function activateCommands(context: vscode.ExtensionContext, output: RecordingChannel): CommandsApi {
   const profiles = new AwsProfiles(context.workspaceState, output);
   const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
-  const mappings = registerMappingFeatures(context, output, { profiles });
+  let org: OrgFactsLearner | undefined;
+  const mappings = registerMappingFeatures(context, output, { profiles, onRefresh: (site) => void org?.refresh(site) });
+  org = registerOrgFacts(context, mappings.store, output);
   const loginDeps = { output, profiles, onSecret: mappings.onLoginSecret, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
   context.subscriptions.push(
     // Login tests and the caller identity: the commands return their result (no secrets in it) for tests and other commands.
@@ -33,5 +39,5 @@ export function activateCommands(context: vscode.ExtensionContext, output: Recor
     vscode.commands.registerCommand('datadogWif.showCallerIdentity', (args?: unknown) => showCallerIdentity(loginDeps, args)),
     vscode.commands.registerCommand('datadogWif.selectAwsProfile', (args?: unknown) => profiles.select(args && typeof args === 'object' ? (args as { profile?: string | null }) : undefined)),
   );
-  return { mappings };
+  return { mappings, org };
 }

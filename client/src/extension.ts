@@ -107,6 +107,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bundle = require('./cloudCommands.js') as CloudCommandsBundle;
     cloud = bundle.activateCommands(context, output());
+    // What it learns of the orgs goes to the server as soon as it changes (the server also gets the cache when it starts).
+    context.subscriptions.push(cloud.org.onDidChange(() => lint?.sendOrgFacts()));
     return cloud;
   };
 

@@ -14,6 +14,9 @@ import type { RecordingChannel } from './outputRecorder';
 import { AGENT_CONFIG_FILES, agentConfigGlobs, documentSelector, isOurDocument } from './ourDocuments';
 import type { StartupMarks } from './startupMarks';
 import { registerOpenRuleDoc } from './ruleDocs';
+import { State } from 'vscode-languageclient/node';
+import { OrgFactsNotification } from '../../server/src/lsp/protocol';
+import { orgFactsOf, readOrgCache } from './org/cache';
 
 let client: LanguageClient | undefined;
 
@@ -25,6 +28,8 @@ export interface LintClientApi {
   readonly statusDetail: string | undefined;
   /** The Restart Language Server command. */
   restart(): Promise<void>;
+  /** Sends the cached org facts (org/cache.ts) to the server, if it runs; it also gets them each time it (re)starts. */
+  sendOrgFacts(): void;
 }
 
 export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
@@ -43,9 +48,19 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
     },
   };
 
+  const sendOrgFacts = () => {
+    const running = client;
+    if (!running?.isRunning()) return;
+    running.sendNotification(OrgFactsNotification, { orgs: orgFactsOf(readOrgCache(context.globalState)) }).catch((err: unknown) => output.debug(`Sending the org facts: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
   const start = async () => {
     client = createLanguageClient(context, output, crashPolicy);
     status.attach(client);
+    // Each start, and the language client's own restart after a crash: the new server knows nothing yet.
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) sendOrgFacts();
+    });
     marks.serverStartingAt ??= performance.now();
     try {
       await client.start();
@@ -111,6 +126,7 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
       output.info('Restarting the language server.');
       await restart();
     },
+    sendOrgFacts,
   };
 }
 

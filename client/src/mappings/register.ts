@@ -44,6 +44,8 @@ function siteArg(arg: unknown): { site?: string } & Record<string, unknown> {
 export interface MappingFeatureDeps {
   /** The login commands' AWS profile choice; by default one over the same workspace state. */
   profiles?: AwsProfiles;
+  /** Told when Refresh runs (for `site`, or all): the org learner refreshes with the view. */
+  onRefresh?: (site: string | undefined) => void;
 }
 
 export function registerMappingFeatures(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, deps: MappingFeatureDeps = {}): MappingFeatures {
@@ -97,6 +99,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
       const site = siteArg(arg).site;
       if (site === undefined) service.invalidate();
       tree.refresh(site);
+      deps.onRefresh?.(site);
     }),
     vscode.commands.registerCommand('datadogWif.createIdentityMapping', (arg?: unknown) => createMapping('identity', createDeps, arg)),
     vscode.commands.registerCommand('datadogWif.createIntakeMapping', (arg?: unknown) => createMapping('intake', createDeps, arg)),
