@@ -46,14 +46,20 @@ suite('org UUID from the org', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Opens `name` (written with `text` in a folder of the test's own) and waits for the finding `code`. */
-  async function open(name: string, text: string, code: string): Promise<{ uri: vscode.Uri; doc: vscode.TextDocument; diag: vscode.Diagnostic }> {
+  /** Writes `name` with `text` in a folder of the test's own and opens it. */
+  async function openFile(name: string, text: string): Promise<{ uri: vscode.Uri; doc: vscode.TextDocument }> {
     const file = path.join(dir, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
     const uri = vscode.Uri.file(file);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
+    return { uri, doc };
+  }
+
+  /** Opens `name` and waits for the finding `code`. */
+  async function open(name: string, text: string, code: string): Promise<{ uri: vscode.Uri; doc: vscode.TextDocument; diag: vscode.Diagnostic }> {
+    const { uri, doc } = await openFile(name, text);
     const diag = await waitFor(`${code} in ${name}`, () => ours(uri).find((d) => codeOf(d) === code));
     return { uri, doc, diag };
   }
@@ -90,5 +96,18 @@ suite('org UUID from the org', function () {
     await applyOrgFix(uri, diag);
     assert.strictEqual(doc.getText(), `provider "datadog" {\n  cloud_provider_type = "aws"\n  org_uuid = "${orgUuid}"\n}\n`);
     assert.match(await hoverAt(uri, doc, orgUuid), /This is the org 'acme-prod'/);
+  });
+
+  test("without keys, a Test Login (Terraform) token tells the org: the hover says it is the org of that login", async () => {
+    await vscode.commands.executeCommand('datadogWif.clearApiKeys', { site: SITE, confirm: true });
+    const { uri, doc } = await openFile('token/datadog.yaml', `api_key: x\ndelegated_auth:\n  org_uuid: ${orgUuid}\n`);
+    await waitFor('the keys\' org to be forgotten', async () => (/your keys for/.test(await hoverAt(uri, doc, orgUuid)) ? undefined : true), 30_000, 250);
+    const login = await vscode.commands.executeCommand<{ ok: boolean }>('datadogWif.testLoginTerraform', { interactive: false, orgUuid, site: SITE, region: '' });
+    assert.ok(login?.ok, JSON.stringify(login));
+    const text = await waitFor('the org of the login in the hover', async () => {
+      const h = await hoverAt(uri, doc, orgUuid);
+      return /your Test Login for datadoghq\.com/.test(h) ? h : undefined;
+    }, 30_000, 250);
+    assert.match(text, /This is the org 'acme-prod' \(your Test Login for datadoghq\.com\)/);
   });
 });
