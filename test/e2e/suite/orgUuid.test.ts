@@ -110,4 +110,16 @@ suite('org UUID from the org', function () {
     }, 30_000, 250);
     assert.match(text, /This is the org 'acme-prod' \(your Test Login for datadoghq\.com\)/);
   });
+
+  test('a restarted language server gets the org at once (the client sends what it knows on every start)', async () => {
+    const { uri, doc } = await openFile('restart/datadog.yaml', `api_key: x\ndelegated_auth:\n  org_uuid: ${orgUuid}\n`);
+    await waitFor('the org in the hover before the restart', async () => (/This is the org 'acme-prod'/.test(await hoverAt(uri, doc, orgUuid)) ? true : undefined), 30_000, 250);
+    await vscode.commands.executeCommand('datadogWif.restartServer');
+    // No credential change, no request: only the cache the client sends on start can tell the new server.
+    const text = await waitFor('the org in the hover after the restart', async () => {
+      const h = await hoverAt(uri, doc, orgUuid);
+      return /This is the org 'acme-prod'/.test(h) ? h : undefined;
+    }, 30_000, 250);
+    assert.match(text, /This is the org 'acme-prod'/);
+  });
 });
