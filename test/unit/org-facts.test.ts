@@ -214,6 +214,37 @@ describe('the org UUID quick fix, in every form', () => {
   });
 });
 
+describe('work', () => {
+  test('one quick-fix request over a whole file reads its login targets and its env settings once, however many findings', () => {
+    const n = 300;
+    const count = (s: LanguageService, method: string) => {
+      let calls = 0;
+      const target = s as unknown as Record<string, (...args: unknown[]) => unknown>;
+      const original = target[method].bind(s);
+      target[method] = (...args: unknown[]) => {
+        calls++;
+        return original(...args);
+      };
+      return () => calls;
+    };
+    const whole = (text: string) => ({ start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } });
+
+    const yamlText = Array.from({ length: n }, (_, i) => `${i ? '---\n' : ''}api_key: x\ndelegated_auth:\n  provider: aws\n`).join('');
+    const s1 = service();
+    const targets = count(s1, 'loginTargets');
+    const fixes1 = s1.quickFixes({ path: '/d/datadog.yaml', text: yamlText }, whole(yamlText)).filter((x) => /org of/.test(x.fix.title));
+    assert.equal(fixes1.length, n);
+    assert.equal(targets(), 1);
+
+    const compose = `services:\n${Array.from({ length: n }, (_, i) => `  agent${i}:\n    image: datadog/agent:7.78.0\n    environment:\n      DD_API_KEY: \${K}\n      DD_DELEGATED_AUTH_PROVIDER: aws\n`).join('')}`;
+    const s2 = service();
+    const finders = count(s2, 'settingFinderOf');
+    const fixes2 = s2.quickFixes({ path: '/docker-compose.yml', text: compose }, whole(compose)).filter((x) => /org of/.test(x.fix.title));
+    assert.equal(fixes2.length, n);
+    assert.equal(finders(), 1);
+  });
+});
+
 describe('the org_uuid hover', () => {
   const HOVERS: { form: string; path: string; source: string }[] = [
     { form: 'datadog.yaml', path: '/etc/datadog-agent/datadog.yaml', source: `api_key: x\ndelegated_auth:\n  org_uuid: ${ORG.slice(0, 4)}‸${ORG.slice(4)}\n` },

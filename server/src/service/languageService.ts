@@ -28,7 +28,7 @@ import { baseName } from './fileKinds';
 import { collectArnPatterns, type ArnPatternValue } from './agent/arnPatterns';
 import { roleNotMapped, type AgentEnvSource, type PatternListSource, type TerraformSource } from './workspace/roleMapping';
 import type { OrgFacts } from './orgSync/types';
-import { ORG_UUID_CODES, agentEnvOrgFix, agentYamlOrgFix, cleanOrgFacts, orgForSite, orgHoverLine, settingAt, targetOf, terraformOrgFix } from './orgSync/orgFacts';
+import { ORG_UUID_CODES, agentEnvOrgFix, agentYamlOrgFix, cleanOrgFacts, orgForSite, orgHoverLine, settingFinder, targetOf, terraformOrgFix, type FoundSetting } from './orgSync/orgFacts';
 import { workloadSite } from './loginTargets';
 
 export interface ServiceSettings {
@@ -486,10 +486,14 @@ export class LanguageService {
    */
   quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[], folder: readonly SourceDocument[] = []): { finding: Finding; fix: QuickFix }[] {
     const out: { finding: Finding; fix: QuickFix }[] = [];
+    // Read once for all the findings in range (a whole-file range may hold hundreds of org UUID findings).
+    let targets: LoginTarget[] | undefined;
+    let finder: ((r: Range) => FoundSetting | undefined) | undefined;
+    const once = { targets: () => (targets ??= this.loginTargets(doc)), setting: (r: Range) => (finder ??= this.settingFinderOf(doc))(r) };
     for (const finding of this.lint(doc, folder)) {
       if (codes && codes.length && !codes.includes(finding.code)) continue;
       if (!overlaps(finding.range, range)) continue;
-      const orgFix = this.orgs.length && ORG_UUID_CODES.has(finding.code) ? this.orgUuidFix(doc, finding) : undefined;
+      const orgFix = this.orgs.length && ORG_UUID_CODES.has(finding.code) ? this.orgUuidFix(doc, finding, once) : undefined;
       // The org's own UUID is the better fix: the rule's placeholder is no longer the preferred one.
       if (orgFix) out.push({ finding, fix: orgFix });
       for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix: orgFix && fix.isPreferred ? { ...fix, isPreferred: false } : fix });
@@ -497,31 +501,39 @@ export class LanguageService {
     return out;
   }
 
+  /** The env settings of an agent-env file, or of a .tf file's aws_ecs_task_definition containers, by span. */
+  private settingFinderOf(doc: SourceDocument): (r: Range) => FoundSetting | undefined {
+    const kind = this.kindOf(doc);
+    const a = this.analysis(doc);
+    if (kind === 'agent-env') return settingFinder(this.envFileOf(a), a.index);
+    const model = kind === 'terraform' ? a.terraform?.model : undefined;
+    return model ? settingFinder(terraformAgentEnv(model), a.index) : () => undefined;
+  }
+
   /** The fix that writes the org UUID of the file's site where an org UUID finding is; undefined without facts for that site. */
-  private orgUuidFix(doc: SourceDocument, finding: Finding): QuickFix | undefined {
+  private orgUuidFix(doc: SourceDocument, finding: Finding, read: { targets: () => LoginTarget[]; setting: (r: Range) => FoundSetting | undefined }): QuickFix | undefined {
     const kind = this.kindOf(doc);
     if (kind === 'agent') {
       const a = this.analysis(doc);
-      const org = orgForSite(this.orgs, targetOf(this.loginTargets(doc), finding.range)?.site);
+      const org = orgForSite(this.orgs, targetOf(read.targets(), finding.range)?.site);
       return org ? agentYamlOrgFix(finding, a.index, org) : undefined;
     }
     if (kind === 'agent-env') {
-      const a = this.analysis(doc);
-      const found = settingAt(this.envFileOf(a), a.index, finding.range);
+      const found = read.setting(finding.range);
       const org = found && orgForSite(this.orgs, workloadSite(found.workload));
-      return found && org ? agentEnvOrgFix(finding, a.index, found, org) : undefined;
+      return found && org ? agentEnvOrgFix(finding, this.analysis(doc).index, found, org) : undefined;
     }
     if (kind !== 'terraform') return undefined;
     const a = this.analysis(doc);
     const model = a.terraform?.model;
     if (!model) return undefined;
     // The Agent containers of an aws_ecs_task_definition, else a provider block.
-    const found = settingAt(terraformAgentEnv(model), a.index, finding.range);
+    const found = read.setting(finding.range);
     if (found) {
       const org = orgForSite(this.orgs, workloadSite(found.workload));
       return org ? agentEnvOrgFix(finding, a.index, found, org) : undefined;
     }
-    const org = orgForSite(this.orgs, targetOf(this.loginTargets(doc).filter((t) => t.flow === 'terraform'), finding.range)?.site);
+    const org = orgForSite(this.orgs, targetOf(read.targets().filter((t) => t.flow === 'terraform'), finding.range)?.site);
     return org ? terraformOrgFix(finding, a.index, org) : undefined;
   }
 

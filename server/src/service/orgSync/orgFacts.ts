@@ -104,17 +104,27 @@ export function targetOf(targets: readonly LoginTarget[], at: Range): LoginTarge
   return found;
 }
 
-/** The env setting (and its workload) whose name or value a finding lands on. */
-export function settingAt(file: AgentEnvFile, index: TextIndex, range: Range): { workload: AgentWorkload; setting: EnvSetting } | undefined {
-  const start = index.offsetAt(range.start);
-  const end = index.offsetAt(range.end);
+export interface FoundSetting {
+  workload: AgentWorkload;
+  setting: EnvSetting;
+}
+
+/**
+ * Finds the env setting (and its workload) whose name or value a finding
+ * lands on: the settings indexed once by their spans, so that many findings
+ * cost one pass over the file's settings.
+ */
+export function settingFinder(file: AgentEnvFile, index: TextIndex): (range: Range) => FoundSetting | undefined {
+  const bySpan = new Map<string, FoundSetting>();
   for (const workload of file.workloads) {
     for (const setting of workload.settings) {
-      const v = setting.value.span;
-      if ((setting.nameSpan.start === start && setting.nameSpan.end === end) || (v.start === start && v.end === end)) return { workload, setting };
+      for (const span of [setting.nameSpan, setting.value.span]) {
+        const key = `${span.start}:${span.end}`;
+        if (!bySpan.has(key)) bySpan.set(key, { workload, setting });
+      }
     }
   }
-  return undefined;
+  return (range) => bySpan.get(`${index.offsetAt(range.start)}:${index.offsetAt(range.end)}`);
 }
 
 // ---------------------------------------------------------------------------
