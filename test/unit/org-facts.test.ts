@@ -14,6 +14,8 @@ import type { OrgFacts } from '../../server/src/service/orgSync/types';
 import { cleanOrgFacts, escapeMarkdown, orgHoverLine } from '../../server/src/service/orgSync/orgFacts';
 import { loadHclLanguage } from '../../server/src/shared/treeSitter';
 import { applyEdits, marked, yaml } from '../helpers/markers';
+import { Rng, randomCharFrom, textMutations } from '../helpers/corpus';
+import { TextIndex } from '../../server/src/service/common/textIndex';
 
 const ORG = '0b0e6f8e-7d1c-4a2b-9c3d-5e6f7a8b9c0d';
 const OTHER = '11111111-2222-3333-4444-555555555555';
@@ -243,6 +245,44 @@ describe('work', () => {
     assert.equal(fixes2.length, n);
     assert.equal(finders(), 1);
   });
+});
+
+describe('mutated files', () => {
+  /** Whether a text parses in its own language: what an org fix must keep true. */
+  const parses = (s: LanguageService, path: string, text: string): boolean => {
+    if (path.endsWith('.json')) {
+      try {
+        JSON.parse(text);
+      } catch {
+        return false;
+      }
+    }
+    if (/\.ya?ml$/.test(path) && parseAllDocuments(text).some((d) => !Array.isArray(d) && d.errors.length > 0)) return false;
+    return !s.lint({ path, text }).some((f) => /syntax|not-checked/.test(f.code));
+  };
+  const SPECIALS = ['-', ':', ' ', '\n', '=', '"', "'", '{', '}', '[', ']', ',', '#', '${', 'DD_DELEGATED_AUTH_', 'org_uuid', 'site: datadoghq.eu\n', '|', '&a', '*a'];
+  for (const c of CASES) {
+    test(`${c.form}: quick fixes and hovers never throw; an org fix keeps a file that parsed parsing`, () => {
+      const s = service([COM, EU]);
+      const base = marked(c.source).text;
+      const rng = new Rng(c.form.length * 31 + c.code.length);
+      const ops = Object.values(textMutations(randomCharFrom(SPECIALS)));
+      for (let i = 0; i < 40; i++) {
+        let text = base;
+        for (let n = rng.between(1, 3); n > 0; n--) text = rng.pick(ops)(text, rng);
+        const index = new TextIndex(text);
+        const whole = index.range(0, text.length);
+        const fixes = s.quickFixes({ path: c.path, text }, whole).filter((x) => /to the org of/.test(x.fix.title));
+        s.hover({ path: c.path, text }, index.positionAt(rng.int(text.length + 1)));
+        if (!fixes.length || !parses(s, c.path, text)) continue;
+        for (const { fix } of fixes) {
+          for (const e of fix.edits) assert.ok(index.offsetAt(e.range.start) <= index.offsetAt(e.range.end), `${c.form} #${i}`);
+          const after = applyEdits(text, fix.edits);
+          assert.ok(parses(s, c.path, after), `${c.form} #${i}: ${fix.title}\n--- before\n${text}\n--- after\n${after}`);
+        }
+      }
+    });
+  }
 });
 
 describe('the org_uuid hover', () => {
