@@ -116,13 +116,14 @@ describe('currentOrg', () => {
     const uuid = '11111111-2222-4333-8444-555555555555';
     const server = await startServer((req, res, n) => {
       if (n === 1) json(res, 503, { errors: ['busy'] });
-      else if (n === 2) json(res, 200, { data: { type: 'users', id: 'u', relationships: { org: { data: { type: 'orgs', id: uuid.toUpperCase() } } } }, included: [{ type: 'orgs', id: uuid, attributes: { name: `org ${CANARY.apiKey}\u0007` } }] });
+      else if (n === 2) json(res, 200, { data: { type: 'users', id: 'u', relationships: { org: { data: { type: 'orgs', id: uuid.toUpperCase() } } } }, included: [{ type: 'orgs', id: uuid, attributes: { name: `org ${CANARY.apiKey}\u0007\u202e` } }] });
       else json(res, 500, { errors: [`key ${CANARY.apiKey} bad`] });
     });
     try {
       const org = await currentOrg({ baseUrl: server.url, auth: { kind: 'keys', ...CANARY }, allowedHosts: [server.host], timeoutMs: 5000, sleep: async () => {} });
       assert.equal(org.orgUuid, uuid);
-      assert.ok(!org.orgName!.includes(CANARY.apiKey) && !org.orgName!.includes('\u0007'), org.orgName);
+      assert.ok(!org.orgName!.includes(CANARY.apiKey) && !org.orgName!.includes('\u0007') && !org.orgName!.includes('\u202e'), org.orgName);
+      assert.match(org.orgName!, /\\x07/);
       assert.equal(server.seen.length, 2);
       assert.equal(server.seen[1].headers['dd-api-key'], CANARY.apiKey);
       const err = await rejects(currentOrg({ baseUrl: server.url, auth: { kind: 'keys', ...CANARY }, allowedHosts: [server.host], timeoutMs: 5000, sleep: async () => {}, maxAttempts: 1 }), [CANARY.apiKey]);

@@ -210,7 +210,9 @@ describe('the org UUID quick fix, in every form', () => {
       null,
       'x',
     ]);
-    assert.deepEqual(cleaned, [{ site: 'datadoghq.com', orgUuid: ORG, orgName: 'a b', source: 'token' }]);
+    // Controls that act on a reader (BEL, a right-to-left override) are shown, not obeyed.
+    assert.deepEqual(cleaned, [{ site: 'datadoghq.com', orgUuid: ORG, orgName: 'a b\\x07', source: 'token' }]);
+    assert.equal(cleanOrgFacts([{ ...COM, orgName: 'acme\u202eprod' }])[0].orgName, 'acme\\u202eprod');
     assert.deepEqual(cleanOrgFacts('nope'), []);
     assert.equal(cleanOrgFacts(Array.from({ length: 10_000 }, () => COM)).length, 64);
   });

@@ -15,7 +15,7 @@
 
 import * as vscode from 'vscode';
 import { currentOrg, type CurrentOrg, type CurrentUserOptions } from '../../../server/src/cloud/currentUser';
-import { redact } from '../../../server/src/shared/redact';
+import { displayText } from '../../../server/src/shared/terminalText';
 import type { SiteCredentials } from '../mappings/secrets';
 import { ORG_FACTS_KEY, orgFactsOf, readOrgCache, type CachedOrg } from './cache';
 import type { OrgFacts } from '../../../server/src/service/orgSync/types';
@@ -92,7 +92,7 @@ export class OrgFactsLearner implements vscode.Disposable {
     try {
       credentials = baseUrl ? await this.deps.store.credentials(site) : undefined;
     } catch (err) {
-      this.deps.log.debug(redact(`Org of ${site}: the credentials could not be read: ${err instanceof Error ? err.message : String(err)}`));
+      this.deps.log.debug(displayText(`Org of ${site}: the credentials could not be read: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     if (!baseUrl || !credentials) {
@@ -107,12 +107,12 @@ export class OrgFactsLearner implements vscode.Disposable {
       const org = await (this.deps.fetchOrg ?? currentOrg)({ baseUrl, auth, allowedHosts: settings.allowedHosts, timeoutMs: settings.timeoutMs });
       const entry: CachedOrg = { site, baseUrl, orgUuid: org.orgUuid, ...(org.orgName !== undefined ? { orgName: org.orgName } : {}), source: credentials.kind === 'keys' ? 'keys' : 'token', when: (this.deps.now ?? Date.now)() };
       if (this.failing.delete(site)) this.deps.log.info(`Org of ${site}: reachable again.`);
-      this.deps.log.info(`Org of ${site} (${entry.source === 'keys' ? 'API keys' : 'Test Login token'}): ${entry.orgUuid}${entry.orgName ? ` '${oneLine(entry.orgName)}'` : ''}.`);
+      this.deps.log.info(displayText(`Org of ${site} (${entry.source === 'keys' ? 'API keys' : 'Test Login token'}): ${entry.orgUuid}${entry.orgName ? ` '${entry.orgName}'` : ''}.`));
       await this.save([...this.cache.filter((c) => c.site !== site), entry]);
     } catch (err) {
       let message = err instanceof Error ? err.message : String(err);
       for (const s of secrets) if (s) message = message.split(s).join('[redacted]');
-      const line = redact(`Could not read the org of the ${site} credentials (what was known is kept): ${oneLine(message)}`);
+      const line = displayText(`Could not read the org of the ${site} credentials (what was known is kept): ${message}`);
       if (this.failing.has(site)) this.deps.log.debug(line);
       else {
         this.failing.add(site);
@@ -129,8 +129,4 @@ export class OrgFactsLearner implements vscode.Disposable {
     await this.deps.state.update(ORG_FACTS_KEY, kept);
     if (JSON.stringify(orgFactsOf(kept)) !== before) this.changed.fire();
   }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }

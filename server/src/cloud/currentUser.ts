@@ -17,6 +17,7 @@ import type { DatadogAuth } from './mappingTypes';
 import { DEFAULT_USER_AGENT } from './proof';
 import { CloudError, type CloudErrorCode } from './types';
 import { redactKnown } from '../shared/redact';
+import { escapeControl } from '../shared/terminalText';
 
 export const CURRENT_USER_PATH = '/api/v2/current_user';
 
@@ -139,9 +140,9 @@ export function readCurrentOrg(body: unknown): CurrentOrg | undefined {
   return orgName ? { orgUuid, orgName } : { orgUuid };
 }
 
-/** One line of display text: control characters out, white space folded, capped. */
+/** One line of display text: white space folded, other controls (bidirectional overrides included) shown as visible escapes, capped. */
 function cleanName(name: string): string | undefined {
-  const line = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = escapeControl(name.replace(/[\t\n\r\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
   if (!line) return undefined;
   return line.length > MAX_NAME ? `${line.slice(0, MAX_NAME)}…` : line;
 }

@@ -11,6 +11,7 @@
 // nothing. Pure: the hosts fetch; this only reads what they handed over.
 
 import { isUuid } from '../common/identifiers';
+import { escapeControl } from '../../shared/terminalText';
 import type { TextIndex } from '../common/textIndex';
 import type { Finding, Position, QuickFix, Range, TextEdit } from '../common/types';
 import { replaceLiteral } from '../agentEnv/rules';
@@ -50,8 +51,9 @@ function normalSite(site: string): string {
   return site.trim().toLowerCase().replace(/\.$/, '');
 }
 
+/** One line of display text: white space folded, and any other control (a bidirectional override included) shown as a visible escape. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return escapeControl(text.replace(/[\t\n\r\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
 }
 
 /** The org of `site` (undefined: the default site); keys win over a login token, as they do for every call. */
