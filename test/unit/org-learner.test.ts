@@ -131,6 +131,17 @@ describe('OrgFactsLearner', () => {
     assert.deepEqual(u.learner.facts(), []);
   });
 
+  test('a global state that refuses updates: refresh still resolves, and the next one still asks', async () => {
+    const t = setup();
+    t.state.update = async () => {
+      throw new Error('storage full');
+    };
+    await t.learner.refresh();
+    await t.learner.refresh();
+    assert.equal(t.asked.length, 2);
+    assert.ok(t.lines.some((l) => l.level === 'debug' && /storage full/.test(l.text)));
+  });
+
   test('a cache from an earlier session is what the server gets before any request', async () => {
     const t = setup({ trusted: false });
     await t.state.update(cacheModule.ORG_FACTS_KEY, [{ site: 'datadoghq.com', baseUrl: emu.apiUrl, orgUuid: emu.orgUuid, source: 'keys', when: 5 }, { bogus: true }]);

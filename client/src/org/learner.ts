@@ -72,13 +72,18 @@ export class OrgFactsLearner implements vscode.Disposable {
   async refresh(site?: string): Promise<void> {
     const sites = site !== undefined ? [site.trim().toLowerCase()] : this.deps.store.sites();
     // A site whose credentials were cleared, or whose base URL changed, is not known any more.
-    await this.save(this.cache);
+    try {
+      await this.save(this.cache);
+    } catch (err) {
+      this.deps.log.debug(displayText(`Org facts: ${err instanceof Error ? err.message : String(err)}`));
+    }
     if (!this.deps.isTrusted()) return;
     await Promise.all(sites.map((s) => this.enqueue(s)));
   }
 
   private enqueue(site: string): Promise<void> {
-    const next = (this.queue.get(site) ?? Promise.resolve()).then(() => this.learn(site));
+    // A failure (the global state refusing an update) is logged and ends this turn only: the queue goes on.
+    const next = (this.queue.get(site) ?? Promise.resolve()).then(() => this.learn(site)).catch((err: unknown) => this.deps.log.debug(displayText(`Org of ${site}: ${err instanceof Error ? err.message : String(err)}`)));
     this.queue.set(site, next);
     void next.then(() => {
       if (this.queue.get(site) === next) this.queue.delete(site);
@@ -103,12 +108,9 @@ export class OrgFactsLearner implements vscode.Disposable {
     const settings = this.deps.settings();
     const auth = credentials.kind === 'keys' ? { kind: 'keys' as const, apiKey: credentials.apiKey, appKey: credentials.appKey } : { kind: 'bearer' as const, token: credentials.token };
     const secrets = auth.kind === 'keys' ? [auth.apiKey, auth.appKey] : [auth.token];
+    let org: CurrentOrg;
     try {
-      const org = await (this.deps.fetchOrg ?? currentOrg)({ baseUrl, auth, allowedHosts: settings.allowedHosts, timeoutMs: settings.timeoutMs });
-      const entry: CachedOrg = { site, baseUrl, orgUuid: org.orgUuid, ...(org.orgName !== undefined ? { orgName: org.orgName } : {}), source: credentials.kind === 'keys' ? 'keys' : 'token', when: (this.deps.now ?? Date.now)() };
-      if (this.failing.delete(site)) this.deps.log.info(`Org of ${site}: reachable again.`);
-      this.deps.log.info(displayText(`Org of ${site} (${entry.source === 'keys' ? 'API keys' : 'Test Login token'}): ${entry.orgUuid}${entry.orgName ? ` '${entry.orgName}'` : ''}.`));
-      await this.save([...this.cache.filter((c) => c.site !== site), entry]);
+      org = await (this.deps.fetchOrg ?? currentOrg)({ baseUrl, auth, allowedHosts: settings.allowedHosts, timeoutMs: settings.timeoutMs });
     } catch (err) {
       let message = err instanceof Error ? err.message : String(err);
       for (const s of secrets) if (s) message = message.split(s).join('[redacted]');
@@ -118,7 +120,12 @@ export class OrgFactsLearner implements vscode.Disposable {
         this.failing.add(site);
         this.deps.log.warn(line);
       }
+      return;
     }
+    const entry: CachedOrg = { site, baseUrl, orgUuid: org.orgUuid, ...(org.orgName !== undefined ? { orgName: org.orgName } : {}), source: credentials.kind === 'keys' ? 'keys' : 'token', when: (this.deps.now ?? Date.now)() };
+    if (this.failing.delete(site)) this.deps.log.info(`Org of ${site}: reachable again.`);
+    this.deps.log.info(displayText(`Org of ${site} (${entry.source === 'keys' ? 'API keys' : 'Test Login token'}): ${entry.orgUuid}${entry.orgName ? ` '${entry.orgName}'` : ''}.`));
+    await this.save([...this.cache.filter((c) => c.site !== site), entry]);
   }
 
   private async save(next: CachedOrg[]): Promise<void> {
