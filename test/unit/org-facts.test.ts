@@ -70,6 +70,26 @@ const CASES: Case[] = [
     source: K8S('              - name: «DD_DELEGATED_AUTH_PROVIDER»\n                value: aws\n'),
   },
   { form: 'Kubernetes, invalid org UUID', path: '/k8s/agent.yaml', code: 'agent/org-uuid-invalid', source: K8S('              - name: DD_DELEGATED_AUTH_ORG_UUID\n                value: «"my-org"»\n') },
+  { form: 'Kubernetes, empty org UUID', path: '/k8s/agent.yaml', code: 'agent/org-uuid-missing', source: K8S('              - name: DD_DELEGATED_AUTH_ORG_UUID\n                value: «""»\n') },
+  { form: 'Kubernetes, org UUID with no value', path: '/k8s/agent.yaml', code: 'agent/org-uuid-missing', source: K8S('              - name: «DD_DELEGATED_AUTH_ORG_UUID»\n                value:\n') },
+  {
+    form: 'compose map, empty org UUID',
+    path: '/docker-compose.yml',
+    code: 'agent/org-uuid-missing',
+    source: 'services:\n  datadog-agent:\n    image: public.ecr.aws/datadog/agent:7.78.0\n    environment:\n      DD_API_KEY: ${DD_API_KEY}\n      DD_DELEGATED_AUTH_ORG_UUID: «""»\n',
+  },
+  {
+    form: 'Helm values, datadog.env without the org UUID',
+    path: '/charts/values.yaml',
+    code: 'agent/org-uuid-missing',
+    source: 'datadog:\n  apiKeyExistingSecret: datadog-secret\n  env:\n    - name: «DD_DELEGATED_AUTH_AWS_REGION»\n      value: us-east-1\n',
+  },
+  {
+    form: 'Operator, provider without the org UUID',
+    path: '/k8s/datadog-agent.yaml',
+    code: 'agent/org-uuid-missing',
+    source: 'apiVersion: datadoghq.com/v2alpha1\nkind: DatadogAgent\nmetadata:\n  name: datadog\nspec:\n  global:\n    credentials:\n      apiSecret: {secretName: s, keyName: k}\n  override:\n    nodeAgent:\n      env:\n        - {name: «DD_DELEGATED_AUTH_PROVIDER», value: aws}\n',
+  },
   {
     form: 'Helm values, envDict without the org UUID',
     path: '/charts/values.yaml',

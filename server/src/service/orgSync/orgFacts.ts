@@ -15,7 +15,7 @@ import { escapeControl } from '../../shared/terminalText';
 import type { TextIndex } from '../common/textIndex';
 import type { Finding, Position, QuickFix, Range, TextEdit } from '../common/types';
 import { replaceLiteral } from '../agentEnv/rules';
-import type { AgentEnvFile, AgentWorkload, EnvSetting } from '../agentEnv/settings';
+import type { AgentEnvFile, AgentWorkload, EnvSetting, LiteralValue } from '../agentEnv/settings';
 import type { LoginTarget } from '../loginTargets';
 import type { OrgFacts } from './types';
 
@@ -167,17 +167,28 @@ export function agentEnvOrgFix(finding: Finding, index: TextIndex, found: { sett
   let edits: TextEdit[] | undefined;
   if (s.name === orgName) {
     if (s.value.kind !== 'literal') return undefined;
-    const edit = replaceLiteral(index, s.value, org.orgUuid);
-    if (!edit) return undefined;
+    const replaced = replaceLiteral(index, s.value, org.orgUuid);
     // An empty YAML value written right after its colon needs a space before the new one.
-    const at = index.offsetAt(edit.range.start);
-    if (s.value.syntax === 'yaml' && at === index.offsetAt(edit.range.end) && index.text[at - 1] === ':') edit.newText = ` ${edit.newText}`;
+    if (replaced && s.value.syntax === 'yaml' && s.value.span.start === s.value.span.end && index.text[s.value.span.start - 1] === ':') replaced.newText = ` ${replaced.newText}`;
+    const edit = replaced ?? emptyYamlEnvValue(index, s.value, org.orgUuid);
+    if (!edit) return undefined;
     edits = [edit];
   } else {
     const edit = siblingSetting(index, s, orgName, org.orgUuid);
     if (edit) edits = [edit];
   }
   return edits ? { title: fixTitle(orgName, org), edits, isPreferred: true } : undefined;
+}
+
+/** `value:` with nothing after it (the reader leaves it unreplaceable: there is no scalar to replace): the value written after the colon. */
+function emptyYamlEnvValue(index: TextIndex, value: LiteralValue, uuid: string): TextEdit | undefined {
+  if (value.syntax !== 'yaml' || value.text !== '' || value.span.end !== value.span.start) return undefined;
+  // The reader puts an absent value at its colon, or just after it.
+  const at = index.text[value.span.start] === ':' ? value.span.start + 1 : value.span.start;
+  if (index.text[at - 1] !== ':') return undefined;
+  const lineEnd = index.lineEnd(index.positionAt(at).line);
+  if (!/^[ \t]*(?:#.*)?$/.test(index.text.slice(at, lineEnd))) return undefined;
+  return { range: index.range(at, at), newText: ` ${JSON.stringify(uuid)}` };
 }
 
 /** Replaces, in the rule's own edits, the placeholder it inserts with the org's value; undefined when it is not there. */
