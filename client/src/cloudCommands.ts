@@ -15,6 +15,8 @@ import { showCallerIdentity } from './commands/callerIdentity';
 import type { RecordingChannel } from './outputRecorder';
 import { registerMappingFeatures, type MappingFeatures } from './mappings/register';
 import { startLiveChecks, type LiveServer } from './org/live';
+import type { OrgFactsLearner } from './org/learner';
+import { registerOrgFacts } from './org/register';
 
 declare const DD_WIF_VERSION: string | undefined;
 
@@ -23,6 +25,8 @@ export interface CommandsApi {
   readonly mappings: MappingFeatures;
   /** `datadogWif.live`: feeds the language server the org's mappings from now on (once; later calls do nothing). */
   startLive(server: LiveServer): void;
+  /** The orgs of the stored credentials (the org UUID quick fix and hover); the gate sends them to the server. */
+  readonly org: OrgFactsLearner;
 }
 
 export interface CommandsDeps {
@@ -33,7 +37,9 @@ export interface CommandsDeps {
 export function activateCommands(context: vscode.ExtensionContext, output: RecordingChannel, deps: CommandsDeps = {}): CommandsApi {
   const profiles = new AwsProfiles(context.workspaceState, output);
   const version = typeof DD_WIF_VERSION === 'string' ? DD_WIF_VERSION : 'dev';
-  const mappings = registerMappingFeatures(context, output, { profiles, ...(deps.languageClient ? { languageClient: deps.languageClient } : {}) });
+  let org: OrgFactsLearner | undefined;
+  const mappings = registerMappingFeatures(context, output, { profiles, ...(deps.languageClient ? { languageClient: deps.languageClient } : {}), onRefresh: (site) => void org?.refresh(site) });
+  org = registerOrgFacts(context, mappings.store, output);
   const loginDeps = { output, profiles, onSecret: mappings.onLoginSecret, userAgent: `datadog-wif-vscode/${version} (vscode ${vscode.version})` };
   context.subscriptions.push(
     // Login tests and the caller identity: the commands return their result (no secrets in it) for tests and other commands.
@@ -48,5 +54,5 @@ export function activateCommands(context: vscode.ExtensionContext, output: Recor
     live = true;
     context.subscriptions.push(startLiveChecks(output, mappings, server));
   };
-  return { mappings, startLive };
+  return { mappings, startLive, org };
 }

@@ -122,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     const bundle = require('./cloudCommands.js') as CloudCommandsBundle;
     // The mappings view asks the language server how the org compares with the workspace.
     cloud = bundle.activateCommands(context, output(), { languageClient: () => loadLintClient().started() });
+    // What it learns of the orgs goes to the server as soon as it changes (the server also gets the cache when it starts).
+    context.subscriptions.push(cloud.org.onDidChange(() => lint?.sendOrgFacts()));
     return cloud;
   };
 

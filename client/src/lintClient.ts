@@ -14,6 +14,8 @@ import type { RecordingChannel } from './outputRecorder';
 import { AGENT_CONFIG_FILES, agentConfigGlobs, documentSelector, isOurDocument } from './ourDocuments';
 import type { StartupMarks } from './startupMarks';
 import { registerOpenRuleDoc } from './ruleDocs';
+import { OrgFactsNotification } from '../../server/src/lsp/protocol';
+import { orgFactsOf, readOrgCache } from './org/cache';
 
 let client: LanguageClient | undefined;
 
@@ -33,6 +35,8 @@ export interface LintClientApi {
   started(): Promise<LanguageClient | undefined>;
   /** Fires each time a language server is running: started, restarted, or restarted after a crash (what it was told before is gone). */
   readonly onDidStartServer: vscode.Event<void>;
+  /** Sends the cached org facts (org/cache.ts) to the server, if it runs; it also gets them each time it (re)starts. */
+  sendOrgFacts(): void;
 }
 
 export function activateLintClient(context: vscode.ExtensionContext, output: RecordingChannel, marks: StartupMarks): LintClientApi {
@@ -53,12 +57,22 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
 
   const started = new vscode.EventEmitter<void>();
   context.subscriptions.push(started);
+  const sendOrgFacts = () => {
+    const running = client;
+    if (!running?.isRunning()) return;
+    running.sendNotification(OrgFactsNotification, { orgs: orgFactsOf(readOrgCache(context.globalState)) }).catch((err: unknown) => output.debug(`Sending the org facts: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
   const start = async () => {
     client = createLanguageClient(context, output, crashPolicy);
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) started.fire();
     });
     status.attach(client);
+    // Each start, and the language client's own restart after a crash: the new server knows nothing yet.
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) sendOrgFacts();
+    });
     marks.serverStartingAt ??= performance.now();
     try {
       await client.start();
@@ -131,6 +145,7 @@ export function activateLintClient(context: vscode.ExtensionContext, output: Rec
       return client?.isRunning() ? client : undefined;
     },
     onDidStartServer: started.event,
+    sendOrgFacts,
   };
 }
 

@@ -24,6 +24,7 @@ import { BodyTooLarge, HttpExchange, type RecordedRequest, sendErrorStrings, typ
 import { DEFAULT_ACCOUNT_IDENTIFIER, DEFAULT_PATTERN, EMULATOR_API_KEYS, EMULATOR_ORG_ID, EMULATOR_ORG_UUID, INTEGRATED_ACCOUNT, TEST_IDENTITIES, type TestIdentity } from './identities';
 import { identityRecord, intakeRecord, type MappingRecord, type PathFamily } from './mappings';
 import { handleSts } from './sts';
+import { DEFAULT_ORG_NAME } from './currentUser';
 import { TokenIssuer } from './tokens';
 
 export { TEST_IDENTITIES, EMULATOR_ORG_UUID, EMULATOR_API_KEYS, type TestIdentity, type ApiKeyPair } from './identities';
@@ -31,6 +32,7 @@ export type { Fault, PendingFault } from './faults';
 export type { RecordedRequest } from './http';
 export type { MappingRecord, MappingAttributes } from './mappings';
 export type { ExpiresFormat } from './proofExchange';
+export { DEFAULT_ORG_NAME } from './currentUser';
 export { decodeJwtClaims, type TokenClaims } from './tokens';
 export { verifySigV4, type ReceivedRequest, type Verdict } from './sigv4';
 
@@ -42,6 +44,8 @@ export interface EmulatorOptions {
   stsPort?: number;
   /** Default EMULATOR_ORG_UUID. */
   orgUuid?: string;
+  /** The org's name `/api/v2/current_user` gives; default DEFAULT_ORG_NAME ('acme-prod'). */
+  orgName?: string;
   /** The AWS callers STS knows; default all of TEST_IDENTITIES. */
   identities?: TestIdentity[];
   /** Default: mappedRole's `…:assumed-role/terraform-runner/*` → terraform@example.com. Not validated. */
@@ -70,6 +74,8 @@ export interface Emulator {
   /** http://127.0.0.1:PORT2: AWS STS (AWS_ENDPOINT_URL_STS for the SDK). */
   stsUrl: string;
   orgUuid: string;
+  /** What `/api/v2/current_user` names the org. */
+  orgName: string;
   /** Live state, mutable: the servers read these very arrays. */
   identityMappings: MappingRecord[];
   intakeMappings: MappingRecord[];
@@ -142,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const ctx: ApiContext = {
     orgUuid,
+    orgName: options.orgName ?? DEFAULT_ORG_NAME,
     sts: { host: connectHost(host), port: stsPort, timeoutMs: 10_000 },
     identityMappings,
     intakeMappings,
@@ -196,6 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     apiUrl,
     stsUrl,
     orgUuid,
+    orgName: ctx.orgName,
     identityMappings,
     intakeMappings,
     requests,

@@ -1,10 +1,10 @@
-// `node dist/emulator.js [--api-port N] [--sts-port N] [--mapping-paths cloud_auth|wif|both]`
+// `node dist/emulator.js [--api-port N] [--sts-port N] [--mapping-paths cloud_auth|wif|both] [--org-name NAME]`
 // Starts the emulator for a user in another process: one JSON line on stdout
 // (what a program reads), hints for a human on stderr, until SIGINT/SIGTERM.
 
 import { EMULATOR_API_KEYS, startEmulator, TEST_IDENTITIES, type EmulatorOptions } from './index';
 
-const USAGE = 'usage: node dist/emulator.js [--api-port N] [--sts-port N] [--mapping-paths cloud_auth|wif|both]';
+const USAGE = 'usage: node dist/emulator.js [--api-port N] [--sts-port N] [--mapping-paths cloud_auth|wif|both] [--org-name NAME]';
 
 function parseArgs(argv: string[]): EmulatorOptions {
   const options: EmulatorOptions = {};
@@ -27,6 +27,12 @@ function parseArgs(argv: string[]): EmulatorOptions {
         const v = value();
         if (v !== 'cloud_auth' && v !== 'wif' && v !== 'both') throw new Error(`--mapping-paths is cloud_auth, wif or both, not ${JSON.stringify(v ?? '')}`);
         options.mappingPaths = v;
+        break;
+      }
+      case '--org-name': {
+        const v = value();
+        if (!v) throw new Error('--org-name needs a name');
+        options.orgName = v;
         break;
       }
       case '--help':

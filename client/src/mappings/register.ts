@@ -50,6 +50,8 @@ export interface MappingFeatureDeps {
   profiles?: AwsProfiles;
   /** The running language client (started if need be): the view compares the org with the workspace through it. */
   languageClient?: () => Promise<LanguageClient | undefined>;
+  /** Told when Refresh runs (for `site`, or all): the org learner refreshes with the view. */
+  onRefresh?: (site: string | undefined) => void;
 }
 
 export function registerMappingFeatures(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, deps: MappingFeatureDeps = {}): MappingFeatures {
@@ -106,6 +108,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
       const site = siteArg(arg).site;
       if (site === undefined) service.invalidate();
       tree.refresh(site);
+      deps.onRefresh?.(site);
     }),
     vscode.commands.registerCommand('datadogWif.createIdentityMapping', (arg?: unknown) => createMapping('identity', createDeps, arg)),
     vscode.commands.registerCommand('datadogWif.createIntakeMapping', (arg?: unknown) => createMapping('intake', createDeps, arg)),

@@ -15,6 +15,7 @@ import { FileKindRequest, OrgMappingsNotification, ServerInfoRequest, SETTINGS_S
 import { DeclaredMappingsChangedNotification, MappingsDriftRequest } from './protocol';
 import { MappingsDriftAnswers } from './mappingsDrift';
 import { diffMappings } from '../service/orgSync/diff';
+import { OrgFactsNotification, type OrgFactsParams } from './protocol';
 import { FolderSeverities, toServiceSettings, toWorkspaceSettings } from './settings';
 import { Workspace } from './workspace';
 
@@ -392,6 +393,16 @@ connection.onNotification(
     const holdsPattern = (text: string) => text.includes('arn_pattern');
     for (const doc of documents.all()) if (holdsPattern(doc.getText()) && !waitsForHclRuntime(doc.uri)) diagnostics.publish(doc);
     workspace.republish((_uri, _kind, text) => holdsPattern(text));
+  }),
+);
+
+// The orgs the client reached with the user's stored credentials (issue #14): the org UUID quick fix and the
+// org_uuid hover read them when asked; no finding changes, so nothing is published again.
+connection.onNotification(
+  OrgFactsNotification,
+  guarded(log, OrgFactsNotification, undefined, (params: OrgFactsParams) => {
+    service.setOrgFacts(Array.isArray(params?.orgs) ? params.orgs : []);
+    log.info(`org facts: ${Array.isArray(params?.orgs) ? params.orgs.length : 0} org(s) from the client`);
   }),
 );
 

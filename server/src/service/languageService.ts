@@ -31,6 +31,9 @@ import { declaredMappings, type DeclaredMappings } from './orgSync/declared';
 import { agentFileSite } from './loginTargets';
 import { OrgMappings, importedAddresses, liveFindings, terraformLivePatterns, yamlLivePatterns } from './orgSync/live';
 import type { OrgMappingsSnapshot } from './orgSync/types';
+import type { OrgFacts } from './orgSync/types';
+import { ORG_UUID_CODES, agentEnvOrgFix, agentYamlOrgFix, cleanOrgFacts, orgForSite, orgHoverLine, settingFinder, targetOf, terraformOrgFix, type FoundSetting } from './orgSync/orgFacts';
+import { workloadSite } from './loginTargets';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -129,6 +132,8 @@ export class LanguageService {
   private org = new OrgMappings();
   /** Bumped by each setOrgMappings: the key of the live findings cached with an Agent file's analysis. */
   private orgGeneration = 0;
+  /** The orgs the host reached with the user's credentials (setOrgFacts): the org UUID quick fix and the org_uuid hover. */
+  private orgs: OrgFacts[] = [];
 
   constructor(settings: ServiceSettings = {}, limits: ServiceLimits = {}) {
     this.settings = settings;
@@ -140,6 +145,16 @@ export class LanguageService {
   configure(settings: ServiceSettings): void {
     this.settings = settings;
     this.classifier = new FileClassifier(settings.agentConfigFiles ?? []);
+  }
+
+  /**
+   * The orgs the host learnt from `/api/v2/current_user` with the user's
+   * stored keys or a Test Login token (replacing the previous list). With
+   * them, the org UUID findings get a fix that writes the org of the file's
+   * site, and a valid org_uuid's hover says whether it is that org.
+   */
+  setOrgFacts(orgs: readonly OrgFacts[]): void {
+    this.orgs = cleanOrgFacts(orgs);
   }
 
   /**
@@ -365,6 +380,19 @@ export class LanguageService {
   }
 
   hover(doc: SourceDocument, pos: Position): Hover | null {
+    const hover = this.ruleHover(doc, pos);
+    return this.orgs.length ? this.withOrgLine(doc, pos, hover) : hover;
+  }
+
+  /** On a valid org_uuid value whose site has org facts: the line saying whether it is that org, added to the hover (or alone). */
+  private withOrgLine(doc: SourceDocument, pos: Position, hover: Hover | null): Hover | null {
+    const target = this.targetsOf(doc).find((t) => t.orgUuidRange && t.orgUuid !== undefined && overlaps(t.orgUuidRange, { start: pos, end: pos }));
+    const line = target ? orgHoverLine(this.orgs, target.site, target.orgUuid!) : undefined;
+    if (!target || !line) return hover;
+    return hover ? { ...hover, contents: `${hover.contents}\n\n${line}` } : { contents: line, range: target.orgUuidRange! };
+  }
+
+  private ruleHover(doc: SourceDocument, pos: Position): Hover | null {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
@@ -405,6 +433,12 @@ export class LanguageService {
 
   /** Where a login test can start (code lenses): each `delegated_auth` section, each `provider "datadog"` block. */
   loginTargets(doc: SourceDocument): LoginTarget[] {
+    // Where the org UUID is written is for the org_uuid hover only: the hosts get the targets as they were.
+    return this.targetsOf(doc).map(({ orgUuidRange: _range, ...target }) => target);
+  }
+
+  /** The login targets, with where each org UUID value is written (`orgUuidRange`). */
+  private targetsOf(doc: SourceDocument): LoginTarget[] {
     const kind = this.kindOf(doc);
     if (kind === 'terraform') {
       const a = this.terraformAnalysis(doc, kind);
@@ -538,12 +572,55 @@ export class LanguageService {
    */
   quickFixes(doc: SourceDocument, range: Range, codes?: readonly string[], folder: readonly SourceDocument[] = []): { finding: Finding; fix: QuickFix }[] {
     const out: { finding: Finding; fix: QuickFix }[] = [];
+    // Read once for all the findings in range (a whole-file range may hold hundreds of org UUID findings).
+    let targets: LoginTarget[] | undefined;
+    let finder: ((r: Range) => FoundSetting | undefined) | undefined;
+    const once = { targets: () => (targets ??= this.loginTargets(doc)), setting: (r: Range) => (finder ??= this.settingFinderOf(doc))(r) };
     for (const finding of this.lint(doc, folder)) {
       if (codes && codes.length && !codes.includes(finding.code)) continue;
       if (!overlaps(finding.range, range)) continue;
-      for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix });
+      const orgFix = this.orgs.length && ORG_UUID_CODES.has(finding.code) ? this.orgUuidFix(doc, finding, once) : undefined;
+      // The org's own UUID is the better fix: the rule's placeholder is no longer the preferred one.
+      if (orgFix) out.push({ finding, fix: orgFix });
+      for (const fix of finding.data?.fixes ?? []) out.push({ finding, fix: orgFix && fix.isPreferred ? { ...fix, isPreferred: false } : fix });
     }
     return out;
+  }
+
+  /** The env settings of an agent-env file, or of a .tf file's aws_ecs_task_definition containers, by span. */
+  private settingFinderOf(doc: SourceDocument): (r: Range) => FoundSetting | undefined {
+    const kind = this.kindOf(doc);
+    const a = this.analysis(doc);
+    if (kind === 'agent-env') return settingFinder(this.envFileOf(a), a.index);
+    const model = kind === 'terraform' ? a.terraform?.model : undefined;
+    return model ? settingFinder(terraformAgentEnv(model), a.index) : () => undefined;
+  }
+
+  /** The fix that writes the org UUID of the file's site where an org UUID finding is; undefined without facts for that site. */
+  private orgUuidFix(doc: SourceDocument, finding: Finding, read: { targets: () => LoginTarget[]; setting: (r: Range) => FoundSetting | undefined }): QuickFix | undefined {
+    const kind = this.kindOf(doc);
+    if (kind === 'agent') {
+      const a = this.analysis(doc);
+      const org = orgForSite(this.orgs, targetOf(read.targets(), finding.range)?.site);
+      return org ? agentYamlOrgFix(finding, a.index, org) : undefined;
+    }
+    if (kind === 'agent-env') {
+      const found = read.setting(finding.range);
+      const org = found && orgForSite(this.orgs, workloadSite(found.workload));
+      return found && org ? agentEnvOrgFix(finding, this.analysis(doc).index, found, org) : undefined;
+    }
+    if (kind !== 'terraform') return undefined;
+    const a = this.analysis(doc);
+    const model = a.terraform?.model;
+    if (!model) return undefined;
+    // The Agent containers of an aws_ecs_task_definition, else a provider block.
+    const found = read.setting(finding.range);
+    if (found) {
+      const org = orgForSite(this.orgs, workloadSite(found.workload));
+      return org ? agentEnvOrgFix(finding, a.index, found, org) : undefined;
+    }
+    const org = orgForSite(this.orgs, targetOf(read.targets().filter((t) => t.flow === 'terraform'), finding.range)?.site);
+    return org ? terraformOrgFix(finding, a.index, org) : undefined;
   }
 
   /** An agent-env file's settings, read once per text. */

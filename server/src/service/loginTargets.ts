@@ -16,7 +16,7 @@ import { siteOfHost } from './common/sites';
 import { extractAgentModel, type DelegatedAuthSection } from './agent/model';
 import { lastEntry, rawKeyText, scalarString, type YMap, type YValue } from './agent/yamlTree';
 import { attributeNamed, literalString, type HclAttribute, type TerraformModel, type TfProviderBlock } from './terraform/model';
-import type { AgentEnvFile, EnvSetting } from './agentEnv/settings';
+import type { AgentEnvFile, AgentWorkload, EnvSetting } from './agentEnv/settings';
 import { SUPPORTED_PARENTS } from './agent/model';
 import { envNameOf } from './agentEnv/names';
 
@@ -30,6 +30,8 @@ export interface LoginTarget {
   label: string;
   /** The org UUID as written (not validated here). */
   orgUuid?: string;
+  /** Added for the org_uuid hover (orgSync/orgFacts.ts): where that value is written, when it is. LanguageService.loginTargets leaves it out. */
+  orgUuidRange?: Range;
   /** A Datadog site (`datadoghq.eu`), as written or derived from a Datadog API URL. */
   site?: string;
   /**
@@ -58,8 +60,11 @@ export function agentLoginTargets(text: string, index: TextIndex, docs: readonly
     const site = model.site ? stringOf(model.site.value) : undefined;
     const ddUrl = rootString(doc, 'dd_url');
     for (const s of supported) {
-      const org = s.value.kind === 'map' ? stringOf(lastEntry(s.value, 'org_uuid')?.value) : undefined;
-      out.push(agentTarget(index.range(s.keySpan.start, s.keySpan.end), s.path, org, site, ddUrl, region));
+      const entry = s.value.kind === 'map' ? lastEntry(s.value, 'org_uuid') : undefined;
+      const org = stringOf(entry?.value);
+      const target = agentTarget(index.range(s.keySpan.start, s.keySpan.end), s.path, org, site, ddUrl, region);
+      if (org !== undefined && entry) target.orgUuidRange = index.range(entry.value.start, entry.value.end);
+      out.push(target);
     }
   }
   return out;
@@ -103,13 +108,7 @@ function stringOf(v: YValue | undefined): string | undefined {
 export function agentEnvLoginTargets(file: AgentEnvFile, index: TextIndex): LoginTarget[] {
   const out: LoginTarget[] = [];
   for (const w of file.workloads) {
-    const last = new Map<string, EnvSetting>();
-    for (const s of w.settings) if (s.label.toUpperCase() === s.name || s.label.includes('.')) last.set(s.name, s);
-    const literal = (name: string) => {
-      const s = last.get(name);
-      const text = s?.value.kind === 'literal' ? s.value.text.trim() : undefined;
-      return text === '' ? undefined : text;
-    };
+    const { last, literal } = workloadReader(w);
     const site = literal('DD_SITE');
     const ddUrl = literal('DD_DD_URL');
     const region = literal('DD_DELEGATED_AUTH_AWS_REGION') ?? literal('AWS_REGION') ?? literal('AWS_DEFAULT_REGION');
@@ -117,10 +116,33 @@ export function agentEnvLoginTargets(file: AgentEnvFile, index: TextIndex): Logi
       const org = last.get(envNameOf(parent ? `${parent}.delegated_auth.org_uuid` : 'delegated_auth.org_uuid'));
       if (!org) continue;
       const orgText = org.value.kind === 'literal' ? org.value.text.trim() : '';
-      out.push(agentTarget(index.range(org.nameSpan.start, org.nameSpan.end), `${org.label} (${w.label.replace(/`/g, '')})`, orgText || undefined, site, ddUrl, region));
+      const target = agentTarget(index.range(org.nameSpan.start, org.nameSpan.end), `${org.label} (${w.label.replace(/`/g, '')})`, orgText || undefined, site, ddUrl, region);
+      if (orgText && org.value.span.end > org.value.span.start) target.orgUuidRange = index.range(org.value.span.start, org.value.span.end);
+      out.push(target);
     }
   }
   return out;
+}
+
+/** The settings of a workload the Agent reads (the last of each name, written as itself or as a form's own key) and their literal values. */
+function workloadReader(w: AgentWorkload): { last: Map<string, EnvSetting>; literal: (name: string) => string | undefined } {
+  const last = new Map<string, EnvSetting>();
+  for (const s of w.settings) if (s.label.toUpperCase() === s.name || s.label.includes('.')) last.set(s.name, s);
+  const literal = (name: string) => {
+    const s = last.get(name);
+    const text = s?.value.kind === 'literal' ? s.value.text.trim() : undefined;
+    return text === '' ? undefined : text;
+  };
+  return { last, literal };
+}
+
+/** The Datadog site a workload states (`DD_SITE`, else derived from `DD_DD_URL`), as a login target of it would have it; undefined when it states none. */
+export function workloadSite(w: AgentWorkload): string | undefined {
+  const { literal } = workloadReader(w);
+  const site = literal('DD_SITE');
+  if (site !== undefined) return site;
+  const ddUrl = literal('DD_DD_URL');
+  return ddUrl === undefined ? undefined : siteOfUrl(ddUrl);
 }
 
 // ---------------------------------------------------------------------------
@@ -130,8 +152,12 @@ export function agentEnvLoginTargets(file: AgentEnvFile, index: TextIndex): Logi
 export function terraformLoginTargets(model: TerraformModel, index: TextIndex): LoginTarget[] {
   return model.providers.map((p) => {
     const target: LoginTarget = { flow: 'terraform', range: index.range(p.typeSpan.start, p.typeSpan.end), label: labelOf(p) };
-    const org = literal(attributeNamed(p, 'org_uuid'));
-    if (org !== undefined && org !== '') target.orgUuid = org;
+    const orgAttribute = attributeNamed(p, 'org_uuid');
+    const org = literal(orgAttribute);
+    if (org !== undefined && org !== '') {
+      target.orgUuid = org;
+      target.orgUuidRange = index.range(orgAttribute!.value.span.start, orgAttribute!.value.span.end);
+    }
     const region = attributeNamed(p, 'cloud_provider_region');
     if (!region || region.value.kind === 'null') target.region = '';
     else {
