@@ -9,7 +9,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DeclaredMappingsChangedNotification, MappingsDriftRequest, SETTINGS_SECTION, type DeclaredMappingsChangedParams, type MappingsDriftParams, type MappingsDriftResult } from '../../../server/src/lsp/protocol';
-import type { DeclaredMapping, OrgMapping } from '../../../server/src/service/orgSync/types';
+import type { DeclaredMapping } from '../../../server/src/service/orgSync/types';
+import { toOrgMapping } from '../../../server/src/cloud/mappingTypes';
 import { redact } from '../../../server/src/shared/redact';
 import type { Mapping } from './service';
 
@@ -20,16 +21,6 @@ export function compareWithCode(): boolean {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(COMPARE_WITH_CODE, true) !== false;
 }
 
-/** What crosses to the server: the mapping as the org has it, nothing of the transport (and never a credential). */
-export function toOrgMapping(m: Mapping): OrgMapping {
-  return {
-    kind: m.kind,
-    id: m.id,
-    arnPattern: m.arnPattern,
-    ...(m.accountIdentifier !== undefined ? { accountIdentifier: m.accountIdentifier } : {}),
-    ...(m.accountUuid !== undefined ? { accountUuid: m.accountUuid } : {}),
-  };
-}
 
 /** The comparison could not be made; `message` is for the user. */
 export class ComparisonError extends Error {}

@@ -16,8 +16,7 @@
 import * as vscode from 'vscode';
 import { exportTerraform } from '../../../server/src/service/orgSync/exportTerraform';
 import { displayText } from '../../../server/src/shared/terminalText';
-import { MAPPING_KINDS } from '../../../server/src/cloud/mappingTypes';
-import { toOrgMapping } from './codeComparison';
+import { MAPPING_KINDS, toOrgMapping } from '../../../server/src/cloud/mappingTypes';
 import type { CredentialStore } from './secrets';
 import { KIND_LABEL, KIND_TITLE, toProblem, type Mapping, type MappingKind, type MappingsService, type Problem } from './service';
 import { patternOf, type MappingNode } from './tree';

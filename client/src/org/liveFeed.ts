@@ -7,7 +7,7 @@
 // are one more run, not a queue. Only mappings travel: kind, id, pattern,
 // account; never a key or a token.
 
-import { MAPPING_KINDS, type Mapping, type MappingKind } from '../../../server/src/cloud/mappingTypes';
+import { MAPPING_KINDS, toOrgMapping, type Mapping, type MappingKind } from '../../../server/src/cloud/mappingTypes';
 import type { OrgMappingsParams } from '../../../server/src/lsp/protocol';
 import type { OrgMapping, OrgMappingsSnapshot } from '../../../server/src/service/orgSync/types';
 import { redact } from '../../../server/src/shared/redact';
@@ -25,15 +25,6 @@ export interface LiveFeedDeps {
   log: { info(message: string): void; warn(message: string): void };
 }
 
-function toOrgMapping(m: Mapping): OrgMapping {
-  return {
-    kind: m.kind,
-    id: m.id,
-    arnPattern: m.arnPattern,
-    ...(m.accountIdentifier !== undefined ? { accountIdentifier: m.accountIdentifier } : {}),
-    ...(m.accountUuid !== undefined ? { accountUuid: m.accountUuid } : {}),
-  };
-}
 
 export class LiveFeed {
   /** Per site, the last list of each kind that came through. */

@@ -10,7 +10,7 @@
 
 import * as readline from 'node:readline';
 import { resolveApiBaseUrl } from '../cloud/hostPolicy';
-import { createMappingsClient, isMappingApiPaths, type Mapping, type MappingApiPaths, type MappingKind, type MappingsClient } from '../cloud/mappingsApi';
+import { createMappingsClient, isMappingApiPaths, toOrgMapping, type Mapping, type MappingApiPaths, type MappingKind, type MappingsClient } from '../cloud/mappingsApi';
 import { CloudError } from '../cloud/types';
 import { lintArnPattern } from '../service/arn';
 import { accountIdentifierKind, secretKind } from '../service/common/identifiers';
@@ -166,13 +166,7 @@ export interface MappingsCliOptions {
 
 /** (A mapping of the API, or of the org as the service knows it: the same fields.) */
 export function toMappingJson(m: OrgMapping): MappingJson {
-  return {
-    kind: m.kind,
-    id: m.id,
-    arnPattern: m.arnPattern,
-    ...(m.accountIdentifier !== undefined ? { accountIdentifier: m.accountIdentifier } : {}),
-    ...(m.accountUuid !== undefined ? { accountUuid: m.accountUuid } : {}),
-  };
+  return toOrgMapping(m);
 }
 
 /** `dd-wif mappings …`: resolves to the exit code; never throws. */

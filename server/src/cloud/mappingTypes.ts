@@ -2,6 +2,8 @@
 // mapping, their paths in both families and their type strings, and how a
 // client authenticates. Node only; never imports `vscode`.
 
+import type { OrgMapping } from '../service/orgSync/types';
+
 /** `identity` = persona mapping (Terraform flow, acts as a user); `intake` = intake mapping (Agent flow, the managed API key). */
 export type MappingKind = 'identity' | 'intake';
 
@@ -32,6 +34,21 @@ export interface Mapping {
   parEnrollmentEnabled?: boolean;
   /** The JSON:API type string the server answered with (`aws_cloud_auth_config`, `aws_wif_config`, …). */
   type: string;
+}
+
+/**
+ * A mapping with the fields the org states and nothing of the transport (no
+ * type string): what the CLI prints as JSON and what the extension hands the
+ * language server (which never gets a credential).
+ */
+export function toOrgMapping(m: OrgMapping): OrgMapping {
+  return {
+    kind: m.kind,
+    id: m.id,
+    arnPattern: m.arnPattern,
+    ...(m.accountIdentifier !== undefined ? { accountIdentifier: m.accountIdentifier } : {}),
+    ...(m.accountUuid !== undefined ? { accountUuid: m.accountUuid } : {}),
+  };
 }
 
 /** What a create needs: `accountIdentifier` is required for an identity mapping. */

@@ -29,8 +29,7 @@
 import type { Finding, QuickFix, TextEdit } from '../common/types';
 import type { TextIndex } from '../common/textIndex';
 import type { Span } from '../agent/yamlTree';
-import type { ArnPatternValue } from '../agent/arnPatterns';
-import { isIntakeGroup } from '../workspace/roleMapping';
+import { groupKind, type ArnPatternValue } from '../agent/arnPatterns';
 import { attributeNamed, type TerraformModel, type TfMappingResource, type TfProviderBlock } from '../terraform/model';
 import { patternText } from '../terraform/arnPatterns';
 import { overlapWitness, wildcardPrefix } from '../arn';
@@ -165,17 +164,11 @@ export interface LivePattern {
   importTarget?: { address: string; after: number };
 }
 
-/** The group of a YAML/JSON `arn_pattern` names its kind: `intake_mappings`, `type: intake`; `identity_mappings`, `type: persona`. */
-export function kindOfGroup(group: string): MappingKind | undefined {
-  if (isIntakeGroup(group)) return 'intake';
-  return /identity|persona/i.test(group) ? 'identity' : undefined;
-}
-
 /** The `arn_pattern`s of an Agent YAML/JSON file whose group names a kind. */
 export function yamlLivePatterns(patterns: readonly ArnPatternValue[], site: string | undefined): LivePattern[] {
   const out: LivePattern[] = [];
   for (const p of patterns) {
-    const kind = kindOfGroup(p.group);
+    const kind = groupKind(p.group);
     // A chart or CI template is not what the API gets.
     if (!kind || p.value.includes('{{') || p.value.includes('${')) continue;
     out.push({ kind, pattern: p.value, span: { start: p.start, end: p.end }, ...(site !== undefined ? { site } : {}) });
