@@ -230,6 +230,16 @@ describe('exportTerraform', () => {
     assert.deepEqual(nameMappings([{ kind: 'intake', id: '1', arnPattern: p('x') }, { kind: 'identity', id: '2', arnPattern: p('x'), accountIdentifier: 'a@b.c' }]).map((n) => `${n.type}.${n.name}`), ['datadog_aws_wif_identity_mapping.x', 'datadog_aws_wif_intake_mapping.x']);
   });
 
+  test('names the workspace already uses are skipped (a mapping pasted next to them must not redeclare an address)', () => {
+    const one: OrgMapping[] = [{ kind: 'intake', id: 'id1', arnPattern: p('datadog-agent') }];
+    assert.deepEqual(nameMappings(one).map((n) => n.name), ['datadog_agent']);
+    const taken = ['datadog_aws_wif_intake_mapping.datadog_agent', 'datadog_aws_wif_intake_mapping.datadog_agent_2', 'datadog_aws_wif_identity_mapping.x'];
+    assert.deepEqual(nameMappings(one, { taken }).map((n) => n.name), ['datadog_agent_3']);
+    // Per resource type: an identity mapping's address does not take an intake mapping's name.
+    assert.deepEqual(nameMappings([{ kind: 'intake', id: 'id2', arnPattern: p('x') }], { taken }).map((n) => n.name), ['x']);
+    assert.ok(exportTerraform(one, { taken }).includes('to = datadog_aws_wif_intake_mapping.datadog_agent_3\n'));
+  });
+
   test('hostile values from the server: no injected HCL, each value reads back exactly, names stay identifiers', () => {
     const hostile: OrgMapping[] = [
       { kind: 'intake', id: 'x"\n}\nresource "null_resource" "pwn" {\n  #', arnPattern: 'arn:aws:sts::123456789012:assumed-role/${file("/etc/passwd")}/%{ if true }x%{ endif }\\"\u001b[2J\u202e' },

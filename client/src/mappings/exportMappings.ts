@@ -148,10 +148,14 @@ async function terraformLanguage(): Promise<string> {
   return (await vscode.languages.getLanguages()).includes('terraform') ? 'terraform' : 'plaintext';
 }
 
-/** "Export to Terraform" on one mapping of the view: its resource and import block in a new untitled document. */
-export async function exportMappingToTerraform(node: unknown): Promise<{ ok: true; document: vscode.TextDocument } | { ok: false; message: string } | undefined> {
+/**
+ * "Export to Terraform" on one mapping of the view: its resource and import
+ * block in a new untitled document, named apart from the mapping resources the
+ * workspace declares (`taken`), as the text is meant to be pasted among them.
+ */
+export async function exportMappingToTerraform(node: unknown, taken: (site: string) => readonly string[] = () => []): Promise<{ ok: true; document: vscode.TextDocument } | { ok: false; message: string } | undefined> {
   if (!isMappingNode(node)) return undefined;
-  const text = exportTerraform([toOrgMapping(node.mapping)]);
+  const text = exportTerraform([toOrgMapping(node.mapping)], { taken: taken(node.site) });
   const document = await vscode.workspace.openTextDocument({ language: await terraformLanguage(), content: text });
   await vscode.window.showTextDocument(document, { preview: false });
   vscode.window.setStatusBarMessage(`Datadog WIF: ${patternOf(node.mapping)} as Terraform; save it in the root module that manages ${node.site}`, 5000);

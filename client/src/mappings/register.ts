@@ -119,7 +119,7 @@ export function registerMappingFeatures(context: vscode.ExtensionContext, output
       vscode.window.setStatusBarMessage(`Datadog WIF: copied ${patternOf(node.mapping)}`, 3000);
     }),
     vscode.commands.registerCommand('datadogWif.exportMappingsAsTerraform', (arg?: unknown) => exportMappingsAsTerraform({ store, service, output }, arg)),
-    vscode.commands.registerCommand('datadogWif.exportMappingToTerraform', (node?: unknown) => exportMappingToTerraform(node)),
+    vscode.commands.registerCommand('datadogWif.exportMappingToTerraform', (node?: unknown) => exportMappingToTerraform(node, (site) => tree.declaredAddresses(site))),
     vscode.commands.registerCommand('datadogWif.whyCantILogIn', (arg?: unknown) =>
       whyCantILogIn({ store, service, profiles, output, onCallerIdentity: (identity) => (lastIdentity = { profile: profiles.current, identity }) }, arg),
     ),

@@ -168,6 +168,18 @@ export class MappingsTreeProvider implements vscode.TreeDataProvider<MappingsTre
     return next;
   }
 
+  /**
+   * The Terraform addresses of the mapping resources the workspace declares
+   * (as last compared for `site`; none when the comparison is off or not in):
+   * an exported mapping is named around them.
+   */
+  declaredAddresses(site: string): string[] {
+    const drift = compareWithCode() ? this.comparisons.get(site)?.drift : undefined;
+    if (!drift) return [];
+    const declared = [...drift.inStep.flatMap((s) => s.declared), ...drift.onlyInCode, ...drift.accountMismatch.map((a) => a.declared), ...drift.unknown];
+    return declared.flatMap((d) => /^datadog_aws_wif_(?:identity|intake)_mapping\.[A-Za-z_][\w-]*/.exec(d.owner)?.[0] ?? []);
+  }
+
   /** The mark of an org mapping, when its site has been compared. */
   markOf(node: MappingNode): CodeMark | undefined {
     if (!compareWithCode()) return undefined;

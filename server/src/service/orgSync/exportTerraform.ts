@@ -49,8 +49,17 @@ export interface NamedMapping {
   name: string;
 }
 
+/**
+ * The addresses (`datadog_aws_wif_intake_mapping.agents`) a text pasted into
+ * the workspace must not reuse: Terraform refuses two resources of one address
+ * in a module. Their names are skipped as the names of this export's own are.
+ */
+export interface ExportOptions {
+  taken?: Iterable<string>;
+}
+
 /** The resource name of each mapping, in the order they are written (kind, pattern, id). */
-export function nameMappings(mappings: readonly OrgMapping[]): NamedMapping[] {
+export function nameMappings(mappings: readonly OrgMapping[], options: ExportOptions = {}): NamedMapping[] {
   const sorted = [...mappings].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.arnPattern, b.arnPattern) || cmp(a.id, b.id));
   const bases = sorted.map((m) => baseOf(m));
   // How many mappings of a type share a base, and a base and an account: the account tells apart those it can.
@@ -61,6 +70,11 @@ export function nameMappings(mappings: readonly OrgMapping[]): NamedMapping[] {
     bump(`${m.kind}\u0000${bases[i].name}\u0000${bases[i].account ?? ''}`);
   });
   const taken: Record<MappingKind, Set<string>> = { identity: new Set(), intake: new Set() };
+  for (const address of options.taken ?? []) {
+    for (const kind of ['identity', 'intake'] as const) {
+      if (address.startsWith(`${RESOURCE_TYPES[kind]}.`)) taken[kind].add(address.slice(RESOURCE_TYPES[kind].length + 1));
+    }
+  }
   /** The next number to try after a name, so that n mappings of one name cost n, not n². */
   const next = new Map<string, number>();
   return sorted.map((m, i) => {
@@ -81,9 +95,9 @@ export function nameMappings(mappings: readonly OrgMapping[]): NamedMapping[] {
 }
 
 /** The Terraform text: a header, then for each mapping an import block and its resource. */
-export function exportTerraform(mappings: readonly OrgMapping[]): string {
+export function exportTerraform(mappings: readonly OrgMapping[], options: ExportOptions = {}): string {
   const out = [...HEADER];
-  const named = nameMappings(mappings);
+  const named = nameMappings(mappings, options);
   if (named.length === 0) out.push('', '# The org has no mappings (of the kind asked for).');
   for (const { mapping: m, type, name } of named) {
     out.push('', 'import {', `  to = ${type}.${name}`, `  id = "${hclQuoted(m.id)}"`, '}', '', `resource "${type}" "${name}" {`);

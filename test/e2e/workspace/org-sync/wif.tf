@@ -22,3 +22,10 @@ resource "datadog_aws_wif_identity_mapping" "deploy" {
   arn_pattern        = "arn:aws:sts::123456789012:assumed-role/deploy/*"
   account_identifier = "release-bot@example.com"
 }
+
+# An intake mapping of another role under the name an export of the org's
+# terraform-runner intake mapping would take: the view's Export to Terraform
+# names that one apart (terraform_runner_2), as it is pasted among these.
+resource "datadog_aws_wif_intake_mapping" "terraform_runner" {
+  arn_pattern = "arn:aws:sts::123456789012:assumed-role/terraform-runner-legacy/*"
+}
