@@ -4,13 +4,15 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES } from '../server/src/service/catalog';
+import { RULES, SEVERITY_FAMILIES } from '../server/src/service/catalog';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifestPath = path.join(root, 'package.json');
 
 export function configurationProperties(): Record<string, unknown> {
   const severityProperties: Record<string, unknown> = {};
+  const families = SEVERITY_FAMILIES.map((f) => `\`${f}/*\``);
+  const familyList = `${families.slice(0, -1).join(', ')} or ${families[families.length - 1]}`;
   for (const r of RULES) {
     severityProperties[r.code] = { type: 'string', enum: ['error', 'warning', 'info', 'off'], description: `${r.summary} (default: ${r.severity})` };
   }
@@ -46,9 +48,9 @@ export function configurationProperties(): Record<string, unknown> {
       type: 'object',
       default: {},
       scope: 'resource',
-      markdownDescription: 'Severity of a diagnostic by its code: `error`, `warning`, `info` or `off`. A family may be set at once with `agent/*`, `arn/*`, `tf/*` or `org/*`. Example: `{ "agent/no-fallback-api-key": "off" }`.',
+      markdownDescription: `Severity of a diagnostic by its code: \`error\`, \`warning\`, \`info\` or \`off\`. A family may be set at once with ${familyList}. Example: \`{ "agent/no-fallback-api-key": "off" }\`.`,
       properties: severityProperties,
-      patternProperties: { '^(agent|arn|tf|org)/\\*$': { type: 'string', enum: ['error', 'warning', 'info', 'off'] } },
+      patternProperties: { [`^(${SEVERITY_FAMILIES.join('|')})/\\*$`]: { type: 'string', enum: ['error', 'warning', 'info', 'off'] } },
       additionalProperties: false,
     },
     'datadogWif.trace.server': {

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES, docsUrl, setDocsLocation } from '../../server/src/service';
+import { RULES, SEVERITY_FAMILIES, docsUrl, isSeverityFamily, setDocsLocation } from '../../server/src/service';
+import { toServiceSettings } from '../../server/src/lsp/settings';
 import { readmeRuleSection, rulePagesInSync } from '../../scripts/rule-docs';
 import { manifestIsInSync } from '../../scripts/sync-manifest';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +19,16 @@ test('package.json settings list every rule code (npm run sync-manifest)', () =>
   assert.ok(manifestIsInSync());
   const codes = Object.keys(manifest.contributes.configuration.properties['datadogWif.severity'].properties);
   assert.deepEqual(codes, RULES.map((r) => r.code));
+});
+
+test('every rule family may be set at once (agent/*, arn/*, tf/*, org/*): the server setting, --severity and the manifest share one list', () => {
+  const prefixes = new Set(RULES.map((r) => r.code.split('/')[0]).filter((p) => p !== 'lint'));
+  assert.deepEqual([...prefixes].sort(), [...SEVERITY_FAMILIES].sort(), 'a rule family the severity settings do not know');
+  for (const family of SEVERITY_FAMILIES) assert.ok(isSeverityFamily(`${family}/*`));
+  assert.ok(!isSeverityFamily('lint/*') && !isSeverityFamily('org/') && !isSeverityFamily('*'));
+  const pattern = Object.keys(manifest.contributes.configuration.properties['datadogWif.severity'].patternProperties)[0];
+  for (const family of SEVERITY_FAMILIES) assert.match(`${family}/*`, new RegExp(pattern));
+  assert.deepEqual(toServiceSettings({ severity: { 'org/*': 'off', 'nope/*': 'off' } }).severity, { 'org/*': 'off' });
 });
 
 test('settings use one prefix and commands one category', () => {

@@ -1,7 +1,7 @@
 // `dd-wif lint [options] PATH...`
 
 import { parseArgs } from 'util';
-import { FileClassifier, LanguageService, isKnownCode, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
+import { FileClassifier, LanguageService, isKnownCode, isSeverityFamily, isSeverityLevel, type Severity, type SeverityLevel } from '../service';
 import { collectTargets, readText, UsageError } from './files';
 import { Excludes } from '../shared/discovery';
 import { formatJson, formatSarif, formatText, sortFindings, type FileFinding } from './formats';
@@ -96,7 +96,7 @@ export async function runLint(argv: string[], sink: CliIo, version: string, hold
     const m = /^([^=]+)=(.*)$/.exec(s);
     if (!m) throw new UsageError(`--severity takes CODE=LEVEL, not "${s}"`);
     const [, code, level] = m;
-    if (!isKnownCode(code) && !/^(agent|arn|tf|org)\/\*$/.test(code)) throw new UsageError(`--severity: unknown code "${code}"`);
+    if (!isKnownCode(code) && !isSeverityFamily(code)) throw new UsageError(`--severity: unknown code "${code}"`);
     if (!isSeverityLevel(level)) throw new UsageError(`--severity: level must be error, warning, info or off, not "${level}"`);
     severity[code] = level;
   }

@@ -1,7 +1,7 @@
 // Reads `datadogWif.*` from the client and turns it into service settings.
 // Invalid entries are dropped with a warning, never fatal.
 
-import { isKnownCode, isSeverityLevel, type ServiceSettings, type SeverityOverrides } from '../service';
+import { isKnownCode, isSeverityFamily, isSeverityLevel, type ServiceSettings, type SeverityOverrides } from '../service';
 import type { Logger } from './logger';
 import type { ServerSettings } from './protocol';
 import type { WorkspaceSettings } from './workspace';
@@ -9,8 +9,7 @@ import type { WorkspaceSettings } from './workspace';
 export function toServiceSettings(raw: ServerSettings | null | undefined, log?: Logger): ServiceSettings {
   const severity: Record<string, 'error' | 'warning' | 'info' | 'off'> = {};
   for (const [code, level] of Object.entries(raw?.severity ?? {})) {
-    const familyWildcard = /^(agent|arn|tf|org)\/\*$/.test(code);
-    if (!isKnownCode(code) && !familyWildcard) {
+    if (!isKnownCode(code) && !isSeverityFamily(code)) {
       log?.warn(`datadogWif.severity: unknown code "${code}" ignored`);
       continue;
     }

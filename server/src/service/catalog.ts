@@ -86,6 +86,14 @@ export function isKnownCode(code: string): boolean {
   return byCode.has(code);
 }
 
+/** The families a severity setting may name at once (`arn/*`): the rules' code prefixes (`lint/` is the host's own). */
+export const SEVERITY_FAMILIES = ['agent', 'arn', 'tf', 'org'] as const;
+
+/** `agent/*`, `arn/*`, `tf/*`, `org/*`: one setting for every code of the family (`datadogWif.severity`, `--severity`). */
+export function isSeverityFamily(code: string): boolean {
+  return (SEVERITY_FAMILIES as readonly string[]).some((family) => code === `${family}/*`);
+}
+
 /**
  * Where the docs live: the package that ships this code. A rule's link opens
  * its page, docs/rules/<code>.md (scripts/rule-docs.ts writes them from this
