@@ -16,7 +16,7 @@ import { MAX_INPUT_BYTES, checkInput, checkSize, formatBytes, looksBinary, notCh
 import { terraformHover } from './terraform/hover';
 import { terraformCompletion } from './terraform/completion';
 import { analyseTerraform, datadogProviders, folderFacts, lintTerraform, type TerraformAnalysis } from './terraform/lint';
-import { agentEnvLoginTargets, agentLoginTargets, terraformLoginTargets, type LoginTarget } from './loginTargets';
+import { agentEnvLoginTargets, agentFileSite, agentLoginTargets, terraformLoginTargets, workloadSite, type LoginTarget } from './loginTargets';
 import { sniffAgentEnv, type AgentEnvHint } from './agentEnv/discover';
 import { readAgentEnv } from './agentEnv/readers';
 import { judgeAgentEnv } from './agentEnv/rules';
@@ -28,12 +28,9 @@ import { baseName } from './fileKinds';
 import { collectArnPatterns, type ArnPatternValue } from './agent/arnPatterns';
 import { roleNotMapped, type AgentEnvSource, type PatternListSource, type TerraformSource } from './workspace/roleMapping';
 import { declaredMappings, type DeclaredMappings } from './orgSync/declared';
-import { agentFileSite } from './loginTargets';
 import { OrgMappings, importedAddresses, liveFindings, terraformLivePatterns, yamlLivePatterns } from './orgSync/live';
-import type { OrgMappingsSnapshot } from './orgSync/types';
-import type { OrgFacts } from './orgSync/types';
+import type { OrgFacts, OrgMappingsSnapshot } from './orgSync/types';
 import { ORG_UUID_CODES, agentEnvOrgFix, agentYamlOrgFix, cleanOrgFacts, orgForSite, orgHoverLine, settingFinder, targetOf, terraformOrgFix, type FoundSetting } from './orgSync/orgFacts';
-import { workloadSite } from './loginTargets';
 
 export interface ServiceSettings {
   /** Per-code severity overrides (`datadogWif.severity`, `--severity`). */
@@ -604,21 +601,15 @@ export class LanguageService {
       const org = orgForSite(this.orgs, targetOf(read.targets(), finding.range)?.site);
       return org ? agentYamlOrgFix(finding, a.index, org) : undefined;
     }
-    if (kind === 'agent-env') {
-      const found = read.setting(finding.range);
-      const org = found && orgForSite(this.orgs, workloadSite(found.workload));
-      return found && org ? agentEnvOrgFix(finding, this.analysis(doc).index, found, org) : undefined;
-    }
-    if (kind !== 'terraform') return undefined;
+    if (kind !== 'agent-env' && kind !== 'terraform') return undefined;
     const a = this.analysis(doc);
-    const model = a.terraform?.model;
-    if (!model) return undefined;
-    // The Agent containers of an aws_ecs_task_definition, else a provider block.
+    // An Agent container's env (an agent-env file, a .tf's aws_ecs_task_definition), else a provider block.
     const found = read.setting(finding.range);
     if (found) {
       const org = orgForSite(this.orgs, workloadSite(found.workload));
       return org ? agentEnvOrgFix(finding, a.index, found, org) : undefined;
     }
+    if (kind !== 'terraform' || !a.terraform?.model) return undefined;
     const org = orgForSite(this.orgs, targetOf(read.targets().filter((t) => t.flow === 'terraform'), finding.range)?.site);
     return org ? terraformOrgFix(finding, a.index, org) : undefined;
   }

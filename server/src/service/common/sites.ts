@@ -22,6 +22,14 @@ export const DATADOG_SITES: readonly DatadogSite[] = [
 
 export const SITE_NAMES: readonly string[] = DATADOG_SITES.map((s) => s.site);
 
+/** The site a file or a host means when it names none (the Agent's and the provider's default). */
+export const DEFAULT_SITE = 'datadoghq.com';
+
+/** A site as compared: trimmed, lower case, without a trailing dot. */
+export function normalizeSite(site: string): string {
+  return site.trim().toLowerCase().replace(/\.$/, '');
+}
+
 export function findSite(site: string): DatadogSite | undefined {
   const s = site.trim().toLowerCase();
   return DATADOG_SITES.find((d) => d.site === s);

@@ -21,6 +21,7 @@
 //     reported unknown: any "only in the org" may be it.
 
 import { piecesMatch } from '../arn/match';
+import { pushTo } from '../common/multimap';
 import { interpolationSpans } from '../arn';
 import type { DeclaredMapping, MappingKind, MappingsDrift, OrgMapping } from './types';
 
@@ -43,7 +44,7 @@ export function diffMappings(org: readonly OrgMapping[], declared: readonly Decl
   for (const d of declared) {
     if (d.pattern === undefined) drift.unknown.push(d);
     else if (d.interpolated) loose[d.kind].push({ declared: d, pieces: piecesOf(d.pattern) });
-    else push(exact, keyOf(d.kind, d.pattern), d);
+    else pushTo(exact, keyOf(d.kind, d.pattern), d);
   }
   const matched = new Set<DeclaredMapping>();
   let budget = MAX_LOOSE_TRIES;
@@ -77,12 +78,6 @@ export function diffMappings(org: readonly OrgMapping[], declared: readonly Decl
 
 function keyOf(kind: MappingKind, pattern: string): string {
   return `${kind}\u0000${pattern}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** The literal text between the `${…}` of a pattern: each interpolation reads as any text (`*` stays literal: both sides are patterns). */

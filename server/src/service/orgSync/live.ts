@@ -35,13 +35,15 @@ import { patternText } from '../terraform/arnPatterns';
 import { overlapWitness, wildcardPrefix } from '../arn';
 import { providerSite } from '../loginTargets';
 import { displayText } from '../../shared/terminalText';
+import { DEFAULT_SITE, normalizeSite } from '../common/sites';
+import { pushTo } from '../common/multimap';
+import { hclQuoted } from '../terraform/hclWrite';
 import type { MappingKind, OrgMapping, OrgMappingsSnapshot } from './types';
 
 export const MAPPING_EXISTS = 'org/mapping-exists';
 export const MAPPING_CONFLICT = 'org/mapping-conflict';
 
 /** The site a file is held against when it states none and the host sent several. */
-export const DEFAULT_SITE = 'datadoghq.com';
 
 /** How many conflicting org mappings a finding names (the count covers them all). */
 export const MAX_NAMED_CONFLICTS = 3;
@@ -53,12 +55,6 @@ const NOUN: Readonly<Record<MappingKind, string>> = { identity: 'identity mappin
 function parentPrefix(arn: string): string | undefined {
   const slash = arn.lastIndexOf('/');
   return slash < 0 || slash === arn.length - 1 ? undefined : arn.slice(0, slash + 1);
-}
-
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** One site's mappings, indexed by kind and pattern. */
@@ -77,12 +73,12 @@ export class OrgMappingsIndex {
     mappings: readonly OrgMapping[],
   ) {
     for (const m of mappings) {
-      push(this.byPattern, `${m.kind}\n${m.arnPattern}`, m);
+      pushTo(this.byPattern, `${m.kind}\n${m.arnPattern}`, m);
       const prefix = wildcardPrefix(m.arnPattern);
-      if (prefix !== undefined) push(this.wildcardsByPrefix, `${m.kind}\n${prefix}`, m);
+      if (prefix !== undefined) pushTo(this.wildcardsByPrefix, `${m.kind}\n${prefix}`, m);
       else {
         const parent = parentPrefix(m.arnPattern);
-        if (parent !== undefined) push(this.exactByParent, `${m.kind}\n${parent}`, m);
+        if (parent !== undefined) pushTo(this.exactByParent, `${m.kind}\n${parent}`, m);
       }
     }
   }
@@ -141,10 +137,6 @@ export class OrgMappings {
   indexes(): OrgMappingsIndex[] {
     return [...this.sites.values()];
   }
-}
-
-export function normalizeSite(site: string): string {
-  return site.trim().toLowerCase();
 }
 
 // ---------------------------------------------------------------------------
@@ -223,7 +215,7 @@ export function terraformLivePatterns(model: TerraformModel, source: string, pro
     const resource = byOwner.get(owner);
     // An instance of a `count` or `for_each` resource is addressed by its index or key.
     const counted = resource && attributeNamed(resource, 'count') !== undefined;
-    const address = p.direct ? (resource && !attributeNamed(resource, 'for_each') && !counted ? owner : undefined) : p.entryKey !== undefined && !counted ? `${owner}[${hclString(p.entryKey)}]` : undefined;
+    const address = p.direct ? (resource && !attributeNamed(resource, 'for_each') && !counted ? owner : undefined) : p.entryKey !== undefined && !counted ? `${owner}["${hclQuoted(p.entryKey)}"]` : undefined;
     const importable = address !== undefined && resource?.closeBrace !== undefined && IMPORTABLE.has(resource.type) && !imported.has(address);
     if (address !== undefined && imported.has(address)) continue;
     const site = resourceSite(resource, providers);
@@ -239,11 +231,6 @@ export function terraformLivePatterns(model: TerraformModel, source: string, pro
     });
   }
   return out;
-}
-
-/** An HCL quoted string of `s` (a `for_each` key): escapes, and `${` / `%{` doubled so nothing is a template. */
-function hclString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/([$%])\{/g, '$1$1{')}"`;
 }
 
 // ---------------------------------------------------------------------------

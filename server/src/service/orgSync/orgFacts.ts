@@ -11,6 +11,7 @@
 // nothing. Pure: the hosts fetch; this only reads what they handed over.
 
 import { isUuid } from '../common/identifiers';
+import { DEFAULT_SITE, normalizeSite } from '../common/sites';
 import { escapeControl } from '../../shared/terminalText';
 import type { TextIndex } from '../common/textIndex';
 import type { Finding, Position, QuickFix, Range, TextEdit } from '../common/types';
@@ -22,7 +23,6 @@ import type { OrgFacts } from './types';
 export const ORG_UUID_CODES: ReadonlySet<string> = new Set(['agent/org-uuid-missing', 'agent/org-uuid-invalid', 'tf/org-uuid-missing', 'tf/org-uuid-invalid']);
 
 /** The site a file means when it names none (the Agent's and the provider's default). */
-export const DEFAULT_SITE = 'datadoghq.com';
 
 /** More orgs than any user has sites: a host sending more is not believed past this. */
 const MAX_ORGS = 64;
@@ -36,7 +36,7 @@ export function cleanOrgFacts(input: unknown): OrgFacts[] {
   for (const item of input.slice(0, MAX_ORGS)) {
     if (!item || typeof item !== 'object') continue;
     const o = item as Record<string, unknown>;
-    const site = typeof o.site === 'string' ? normalSite(o.site) : '';
+    const site = typeof o.site === 'string' ? normalizeSite(o.site) : '';
     const orgUuid = typeof o.orgUuid === 'string' ? o.orgUuid.trim().toLowerCase() : '';
     if (!site || site.length > MAX_SITE || !/^[a-z0-9.-]+(?::\d+)?$/.test(site) || !isUuid(orgUuid)) continue;
     const facts: OrgFacts = { site, orgUuid, source: o.source === 'token' ? 'token' : 'keys' };
@@ -47,10 +47,6 @@ export function cleanOrgFacts(input: unknown): OrgFacts[] {
   return out;
 }
 
-function normalSite(site: string): string {
-  return site.trim().toLowerCase().replace(/\.$/, '');
-}
-
 /** One line of display text: white space folded, and any other control (a bidirectional override included) shown as a visible escape. */
 function oneLine(text: string): string {
   return escapeControl(text.replace(/[\t\n\r\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
@@ -58,7 +54,7 @@ function oneLine(text: string): string {
 
 /** The org of `site` (undefined: the default site); keys win over a login token, as they do for every call. */
 export function orgForSite(orgs: readonly OrgFacts[], site: string | undefined): OrgFacts | undefined {
-  const s = normalSite(site ?? DEFAULT_SITE) || DEFAULT_SITE;
+  const s = normalizeSite(site ?? DEFAULT_SITE) || DEFAULT_SITE;
   return orgs.find((o) => o.site === s && o.source === 'keys') ?? orgs.find((o) => o.site === s);
 }
 

@@ -42,6 +42,7 @@ import { groupKind } from '../agent/arnPatterns';
 import { iamRoleArnReference, type TfIamRole, type TfPodIdentityAssociation } from '../terraform/awsRoles';
 import { explainLogin, interpolationSpans, matches, parseArn, type ExplainableMapping, type Interpolations } from '../arn';
 import { piecesMatch } from '../arn/match';
+import { pushTo } from '../common/multimap';
 import { closest } from '../common/strings';
 import { ruleInfo } from '../catalog';
 
@@ -172,16 +173,10 @@ function add(m: Mappings, mapping: IntakeMapping): void {
     // Without an interpolation, a pattern that is not an assumed-role ARN with a role matches no role's caller.
     if (mapping.interpolations.length) m.loose.push(mapping);
   } else {
-    push(m.byRole, mapping.role, mapping);
-    push(m.byRoleLower, mapping.role.toLowerCase(), mapping);
+    pushTo(m.byRole, mapping.role, mapping);
+    pushTo(m.byRoleLower, mapping.role.toLowerCase(), mapping);
   }
-  if (mapping.account !== undefined) push(m.byAccount, mapping.account, mapping);
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  if (mapping.account !== undefined) pushTo(m.byAccount, mapping.account, mapping);
 }
 
 /**
@@ -284,7 +279,7 @@ interface Workspace {
 function indexWorkspace(input: RoleMappingInput): Workspace {
   const ws: Workspace = { serviceAccounts: new Map(), associations: new Map(), iamRoles: new Map() };
   for (const src of input.agentEnv) {
-    for (const decl of src.file.serviceAccounts) if (decl.roleArn) push(ws.serviceAccounts, decl.name, { decl: decl as ServiceAccountDecl & { roleArn: SettingValue }, path: src.path });
+    for (const decl of src.file.serviceAccounts) if (decl.roleArn) pushTo(ws.serviceAccounts, decl.name, { decl: decl as ServiceAccountDecl & { roleArn: SettingValue }, path: src.path });
   }
   for (const src of input.terraform) {
     const aws = src.model.aws;
@@ -295,7 +290,7 @@ function indexWorkspace(input: RoleMappingInput): Workspace {
     for (const r of aws.iamRoles) if (!roles.has(r.address)) roles.set(r.address, { role: r, path: src.path });
     for (const a of aws.podIdentityAssociations) {
       const sa = a.serviceAccount?.value.kind === 'string' ? a.serviceAccount.value.value : undefined;
-      if (sa !== undefined) push(ws.associations, sa, { assoc: a, src });
+      if (sa !== undefined) pushTo(ws.associations, sa, { assoc: a, src });
     }
   }
   return ws;
@@ -515,7 +510,7 @@ export function roleNotMapped(input: RoleMappingInput): Map<string, Finding[]> {
         if (related.length) finding.related = related;
         const fix = addMappingFix(s, j, m, input.terraform);
         if (fix) finding.data = { fixes: [fix] };
-        push(out, s.path, finding);
+        pushTo(out, s.path, finding);
       }
     }
   }
