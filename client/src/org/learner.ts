@@ -15,6 +15,7 @@
 
 import * as vscode from 'vscode';
 import { currentOrg, type CurrentOrg, type CurrentUserOptions } from '../../../server/src/cloud/currentUser';
+import { redactKnown } from '../../../server/src/shared/redact';
 import { displayText } from '../../../server/src/shared/terminalText';
 import type { SiteCredentials } from '../mappings/secrets';
 import { ORG_FACTS_KEY, orgFactsOf, readOrgCache, type CachedOrg } from './cache';
@@ -112,8 +113,7 @@ export class OrgFactsLearner implements vscode.Disposable {
     try {
       org = await (this.deps.fetchOrg ?? currentOrg)({ baseUrl, auth, allowedHosts: settings.allowedHosts, timeoutMs: settings.timeoutMs });
     } catch (err) {
-      let message = err instanceof Error ? err.message : String(err);
-      for (const s of secrets) if (s) message = message.split(s).join('[redacted]');
+      const message = redactKnown(err instanceof Error ? err.message : String(err), secrets);
       const line = displayText(`Could not read the org of the ${site} credentials (what was known is kept): ${message}`);
       if (this.failing.has(site)) this.deps.log.debug(line);
       else {
