@@ -8,7 +8,8 @@
 
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { DECLARED_CHANGED_DELAY_MS, MappingsDriftAnswers, readOrgMappings, type MappingsDriftHost } from '../../server/src/lsp/mappingsDrift';
+import { DECLARED_CHANGED_DELAY_MS, MappingsDriftAnswers, type MappingsDriftHost } from '../../server/src/lsp/mappingsDrift';
+import { readOrgMappings } from '../../server/src/service/orgSync/wire';
 import type { DeclaredMapping, MappingsDrift, OrgMapping } from '../../server/src/service/orgSync/types';
 
 const RUNNER = 'arn:aws:sts::123456789012:assumed-role/terraform-runner/*';

@@ -9,7 +9,8 @@
 // them to the connection.
 
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import type { DeclaredMapping, MappingKind, OrgMapping } from '../service/orgSync/types';
+import type { DeclaredMapping, OrgMapping } from '../service/orgSync/types';
+import { readOrgMappings } from '../service/orgSync/wire';
 import type { Logger } from './logger';
 import type { DeclaredMappingsChangedParams, MappingsDriftResult } from './protocol';
 
@@ -31,35 +32,6 @@ export interface MappingsDriftHost {
   pending(): boolean;
   notify(params: DeclaredMappingsChangedParams): void;
   log: Logger;
-}
-
-const KINDS: ReadonlySet<string> = new Set<MappingKind>(['identity', 'intake']);
-
-function optionalString(v: unknown): v is string | undefined {
-  return v === undefined || typeof v === 'string';
-}
-
-/**
- * The org mappings of a request, as far as they are well formed: an entry
- * that is not (a wrong kind, a pattern that is not a string) is left out and
- * counted, so one bad entry costs its own mark, not the whole answer.
- */
-export function readOrgMappings(value: unknown): { mappings: OrgMapping[]; dropped: number } {
-  const list = Array.isArray(value) ? value : [];
-  const mappings: OrgMapping[] = [];
-  for (const m of list) {
-    const e = m as Partial<Record<keyof OrgMapping, unknown>> | null;
-    if (!e || typeof e !== 'object' || typeof e.kind !== 'string' || !KINDS.has(e.kind) || typeof e.id !== 'string' || typeof e.arnPattern !== 'string') continue;
-    if (!optionalString(e.accountIdentifier) || !optionalString(e.accountUuid)) continue;
-    mappings.push({
-      kind: e.kind as MappingKind,
-      id: e.id,
-      arnPattern: e.arnPattern,
-      ...(e.accountIdentifier !== undefined ? { accountIdentifier: e.accountIdentifier } : {}),
-      ...(e.accountUuid !== undefined ? { accountUuid: e.accountUuid } : {}),
-    });
-  }
-  return { mappings, dropped: list.length - mappings.length };
 }
 
 export class MappingsDriftAnswers {

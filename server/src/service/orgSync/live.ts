@@ -39,6 +39,7 @@ import { DEFAULT_SITE, normalizeSite } from '../common/sites';
 import { pushTo } from '../common/multimap';
 import { hclQuoted } from '../terraform/hclWrite';
 import type { MappingKind, OrgMapping, OrgMappingsSnapshot } from './types';
+import { readOrgMappings } from './wire';
 
 export const MAPPING_EXISTS = 'org/mapping-exists';
 export const MAPPING_CONFLICT = 'org/mapping-conflict';
@@ -48,7 +49,6 @@ export const MAPPING_CONFLICT = 'org/mapping-conflict';
 /** How many conflicting org mappings a finding names (the count covers them all). */
 export const MAX_NAMED_CONFLICTS = 3;
 
-const KINDS: ReadonlySet<string> = new Set<MappingKind>(['identity', 'intake']);
 const NOUN: Readonly<Record<MappingKind, string>> = { identity: 'identity mapping', intake: 'intake mapping' };
 
 /** The prefix a trailing-`/*` pattern would need to match the exact ARN `arn` (as arn/match.ts reads it). */
@@ -109,13 +109,8 @@ export class OrgMappings {
       if (!s || typeof s !== 'object') continue;
       const { site, mappings } = s as Partial<OrgMappingsSnapshot>;
       if (typeof site !== 'string' || !site.trim() || !Array.isArray(mappings)) continue;
-      const clean: OrgMapping[] = [];
-      for (const m of mappings as unknown[]) {
-        if (!m || typeof m !== 'object') continue;
-        const { kind, id, arnPattern, accountIdentifier } = m as Partial<OrgMapping>;
-        if (typeof kind !== 'string' || !KINDS.has(kind) || typeof id !== 'string' || typeof arnPattern !== 'string' || !arnPattern) continue;
-        clean.push({ kind, id, arnPattern, ...(typeof accountIdentifier === 'string' ? { accountIdentifier } : {}) });
-      }
+      // An empty pattern matches no caller: nothing to hold a file's patterns against.
+      const clean = readOrgMappings(mappings).mappings.filter((m) => m.arnPattern !== '');
       const key = normalizeSite(site);
       // The same site twice: the later list replaces the earlier (as the whole message replaces the last).
       this.sites.set(key, new OrgMappingsIndex(key, clean));
